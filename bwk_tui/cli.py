@@ -1,0 +1,277 @@
+"""The `bwk` command: parse arguments, open the database, run the app or a command.
+
+Errors reach the user in plain words on stderr, never as a traceback:
+exit 0 on success, 1 on a refused or failed action, 2 on bad usage.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from peewee import DatabaseError, InterfaceError
+
+from bwk_tui.i18n import set_language, t
+from bwk_tui.services.errors import BwkError, InvalidInput
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad usage; keep that, with its own message."""
+
+
+def _pin_from_stdin() -> str:
+    line = sys.stdin.readline()
+    pin = line.strip()
+    if not pin:
+        raise InvalidInput("error.pin_stdin_empty")
+    return pin
+
+
+def _prompt_pin() -> str:
+    pin = getpass.getpass(t("cli.prompt_pin"))
+    again = getpass.getpass(t("cli.prompt_pin_again"))
+    if pin != again:
+        raise InvalidInput("error.pin_mismatch")
+    return pin
+
+
+def _open(args):
+    from bwk_tui.services.room import open_ready
+
+    return open_ready(args.db)
+
+
+def cmd_app(args) -> int:
+    opened = _open(args)
+    from bwk_tui.ui.app import BwkApp
+
+    BwkApp(where=opened.where).run()
+    return 0
+
+
+def cmd_init(args) -> int:
+    from bwk_tui.services import auth, room
+
+    if bool(args.coordinator) != bool(args.pin_stdin):
+        raise InvalidInput("error.init_flags")
+    opened = _open(args)
+    print(t("cli.init_done", where=opened.where, version=opened.version))
+    if opened.applied:
+        print(t("cli.init_applied", names=", ".join(opened.applied)))
+    if auth.has_coordinator():
+        if args.coordinator:
+            print(t("cli.init_has_coordinator"))
+        return 0
+    if args.coordinator:
+        pin = _pin_from_stdin()
+        account = room.set_up(args.room or room.current_room_name() or "Buurtwerkkamer", args.coordinator, pin)
+    elif sys.stdin.isatty():
+        room_name = input(t("cli.prompt_room"))
+        name = input(t("cli.prompt_name"))
+        account = room.set_up(room_name, name, _prompt_pin())
+    else:
+        return 0  # the app asks for the first coordinator at its first start
+    print(t("cli.init_coordinator", name=account.name))
+    return 0
+
+
+def cmd_user_add(args) -> int:
+    from bwk_tui.services import auth
+
+    _open(args)
+    if args.pin_stdin:
+        pin = _pin_from_stdin()
+    elif sys.stdin.isatty():
+        pin = _prompt_pin()
+    else:
+        raise InvalidInput("error.needs_terminal")
+    account = auth.create_account_as_admin(args.name, args.role, pin, args.language)
+    print(t("cli.user_added", name=account.name, role=t(f"role.{account.role}")))
+    return 0
+
+
+def cmd_user_unlock(args) -> int:
+    from bwk_tui.services import auth
+
+    _open(args)
+    account = auth.unlock_as_admin(args.name)
+    print(t("cli.user_unlocked", name=account.name))
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from bwk_tui.services import backup
+
+    _open(args)
+    result = backup.take_backup(args.to)
+    print(t("cli.backup_done", path=result.path, size=max(1, result.size // 1024)))
+    if result.pruned:
+        print(t("cli.backup_pruned", count=len(result.pruned)))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from bwk_tui.services import backup
+
+    backup.verify_file(Path(args.file))  # refuse a bad file before touching the live database
+    _open(args)
+    result = backup.restore(args.file)
+    print(t("cli.restore_done", path=result.restored_from, copy=result.safety_copy))
+    return 0
+
+
+def cmd_check(args) -> int:
+    from bwk_tui.services import check
+
+    opened = _open(args)
+    print(opened.where)
+    problems = 0
+    for finding in check.run_check():
+        mark = t("cli.check_ok") if finding.ok else t("cli.check_bad")
+        problems += not finding.ok
+        print(f"  [{mark}] {t(finding.key, **finding.params)}")
+    print(t("cli.check_all_ok") if not problems else t("cli.check_problems", count=problems))
+    return 1 if problems else 0
+
+
+def _demo_target(args) -> str:
+    from db.connection import default_database_path
+
+    if args.db:
+        return args.db
+    return str(default_database_path().with_name(f"bwk-demo-{args.scale}.sqlite3"))
+
+
+def _remove_demo_file(path: Path) -> None:
+    from bwk_tui.services.backup import verify_file
+
+    verify_file(path)  # only a sound bwk database can be a demo we made
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = con.execute("SELECT value FROM setting WHERE key='is_demo'").fetchone()
+    except sqlite3.DatabaseError:
+        row = None
+    finally:
+        con.close()
+    if not row or row[0] != "1":
+        raise BwkError("error.demo_not_empty", path=str(path))
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def cmd_demo(args) -> int:
+    from db.connection import _sqlite_path
+
+    from bwk_tui.services import demo, room, settings
+    from bwk_tui.services.room import open_ready
+
+    target = _demo_target(args)
+    is_file = not target.startswith(("postgresql:", "postgres:"))
+    if is_file:
+        path = _sqlite_path(target)
+        if path.exists() and path.stat().st_size > 0:
+            if not args.force:
+                raise BwkError("error.demo_exists", path=str(path))
+            _remove_demo_file(path)
+    opened = open_ready(target)
+    if not room.needs_setup() or room.current_room() is not None:
+        raise BwkError("error.demo_not_empty", path=opened.where)
+    summary = demo.build_demo(seed=args.seed, scale=args.scale,
+                              progress=lambda line: print(line, file=sys.stderr))
+    settings.put("is_demo", "1")
+    print(t("cli.demo_done", path=opened.where))
+    print(t("cli.demo_counts", persons=summary.persons, households=summary.households,
+            visits=summary.visits, accounts=summary.accounts))
+    print(t("cli.demo_login", name=summary.coordinator_name, pin=summary.coordinator_pin))
+    print(t("cli.demo_open", path=opened.where))
+    return 0
+
+
+def _not_yet(name: str):
+    def command(args) -> int:
+        raise BwkError("error.not_yet", command=name)
+
+    return command
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="bwk", description=t("cli.description"))
+    parser.add_argument("--db", default=os.environ.get("BWK_DB"),
+                        help="database: file path, sqlite:///path or postgresql://... (env BWK_DB)")
+    parser.set_defaults(func=cmd_app)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create or upgrade the database")
+    p.add_argument("--coordinator", metavar="NAME")
+    p.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    p.add_argument("--room", metavar="NAME", help="the room's name (first set-up only)")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", help="a new database with realistic synthetic data")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--scale", choices=("small", "large"), default="small")
+    p.add_argument("--force", action="store_true", help="replace an earlier demo database")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("user", help="accounts")
+    user = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    q = user.add_parser("add", help="add an account")
+    q.add_argument("name")
+    q.add_argument("--role", choices=("volunteer", "coordinator"), required=True)
+    q.add_argument("--language", choices=("nl", "en"), default="nl")
+    q.add_argument("--pin-stdin", action="store_true")
+    q.set_defaults(func=cmd_user_add)
+    q = user.add_parser("unlock", help="unlock an account after too many wrong PINs")
+    q.add_argument("name")
+    q.set_defaults(func=cmd_user_unlock)
+
+    p = sub.add_parser("report", help="the funders' report")
+    p.add_argument("--from", dest="date_from")
+    p.add_argument("--to", dest="date_to")
+    p.add_argument("--period")
+    p.add_argument("--format", choices=("table", "csv", "md", "xlsx"), default="table")
+    p.add_argument("--out")
+    p.set_defaults(func=_not_yet("bwk report"))
+
+    p = sub.add_parser("cash", help="the cash book")
+    cash = p.add_subparsers(dest="cash_command", metavar="ACTION", required=True)
+    q = cash.add_parser("export")
+    q.add_argument("--format", choices=("csv", "journal"), default="csv")
+    q.add_argument("--out")
+    q.set_defaults(func=_not_yet("bwk cash export"))
+
+    p = sub.add_parser("backup", help="a verified backup")
+    p.add_argument("--to", metavar="DIR")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup (the live data is kept as a copy)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("check", help="integrity check of the database")
+    p.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    set_language(os.environ.get("BWK_LANG", "nl"))
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BwkError as exc:
+        print(exc.message(), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(t("error.interrupted"), file=sys.stderr)
+        return 1
+    except (DatabaseError, InterfaceError) as exc:
+        print(t("error.db_open", where=args.db or "", reason=str(exc).splitlines()[0] if str(exc) else
+                type(exc).__name__), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(t("error.out_write", path=exc.filename or "", reason=exc.strerror or str(exc)), file=sys.stderr)
+        return 1

@@ -1,0 +1,35 @@
+"""The translation layer: every text a user sees comes from here.
+
+Dutch is the default; English is complete (a test keeps the catalogues equal).
+Texts are looked up by key; ``{name}`` placeholders are filled from keyword arguments.
+"""
+from __future__ import annotations
+
+import contextvars
+
+from bwk_tui.i18n import en, nl
+
+CATALOGUES = {"nl": nl.TEXTS, "en": en.TEXTS}
+LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+DEFAULT_LANGUAGE = "nl"
+
+_language: contextvars.ContextVar[str] = contextvars.ContextVar("bwk_language", default=DEFAULT_LANGUAGE)
+
+
+def set_language(language: str) -> None:
+    _language.set(language if language in CATALOGUES else DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+def current_locale() -> str:
+    return LOCALES[current_language()]
+
+
+def t(key: str, language: str | None = None, **params) -> str:
+    """The text for ``key`` in the current (or given) language."""
+    catalogue = CATALOGUES.get(language or current_language(), CATALOGUES[DEFAULT_LANGUAGE])
+    text = catalogue.get(key) or CATALOGUES[DEFAULT_LANGUAGE].get(key) or key
+    return text.format(**params) if params else text

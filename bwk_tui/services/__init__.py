@@ -1,0 +1,1 @@
+"""The rules of the room. Plain Python: no Textual here; functions return plain data."""

@@ -1,0 +1,245 @@
+"""Accounts, PINs, login, lockout and roles.
+
+PINs are 4 to 8 digits, kept only as argon2id hashes. A PIN never appears in the
+database, a log, an audit line or an error message.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from peewee import fn
+
+from db import write
+from db.models import LANGUAGES, ROLES, Account
+
+from bwk_tui.services import audit, settings
+from bwk_tui.services.clock import now_utc
+from bwk_tui.services.errors import AuthFailed, BwkError, InvalidInput, NotAllowed
+from bwk_tui.services.text import fold
+
+COORDINATOR = "coordinator"
+VOLUNTEER = "volunteer"
+
+_hasher = PasswordHasher()  # argon2id with the RFC 9106 low-memory parameters
+# Verified when the typed name matches no account, so that an unknown name
+# takes as long as a wrong PIN and the answer gives nothing away.
+_DUMMY_HASH = _hasher.hash("00000000")
+
+
+@dataclasses.dataclass(frozen=True)
+class Session:
+    """Who is logged in at the desk."""
+
+    account_id: int
+    name: str
+    role: str
+    language: str
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == COORDINATOR
+
+
+@dataclasses.dataclass(frozen=True)
+class AccountInfo:
+    id: int
+    name: str
+    role: str
+    language: str
+    active: bool
+    locked_until: dt.datetime | None
+
+
+def validate_pin(pin: str) -> str:
+    if not isinstance(pin, str) or not pin.isascii() or not pin.isdigit():
+        raise InvalidInput("error.pin_digits", field="pin")
+    if not 4 <= len(pin) <= 8:
+        raise InvalidInput("error.pin_length", field="pin")
+    return pin
+
+
+def validate_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidInput("error.name_empty", field="name")
+    if len(name) > 60:
+        raise InvalidInput("error.name_long", field="name", max=60)
+    return name
+
+
+def require_role(session: Session | None, role: str = COORDINATOR) -> Session:
+    """Refuse unless someone is logged in with ``role`` (coordinators may do everything)."""
+    if session is None:
+        raise NotAllowed("error.not_logged_in")
+    if role == COORDINATOR and session.role != COORDINATOR:
+        raise NotAllowed("error.coordinator_only")
+    return session
+
+
+def coordinator_only(func):
+    """Decorator for services whose first argument is the acting Session."""
+
+    @functools.wraps(func)
+    def wrapper(session, *args, **kwargs):
+        require_role(session, COORDINATOR)
+        return func(session, *args, **kwargs)
+
+    return wrapper
+
+
+def has_coordinator() -> bool:
+    return Account.select().where(Account.role == COORDINATOR, Account.active == True).exists()  # noqa: E712
+
+
+def _create(name: str, role: str, pin: str, language: str, actor_id: int | None) -> AccountInfo:
+    name = validate_name(name)
+    validate_pin(pin)
+    if role not in ROLES:
+        raise InvalidInput("error.role_unknown", field="role", roles=", ".join(ROLES))
+    if language not in LANGUAGES:
+        raise InvalidInput("error.language_unknown", field="language")
+    key = fold(name)
+    pin_hash = _hasher.hash(pin)
+    with write():
+        if Account.select().where(Account.name_key == key).exists():
+            raise InvalidInput("error.name_taken", field="name", name=name)
+        account = Account.create(name=name, name_key=key, role=role, language=language,
+                                 pin_hash=pin_hash, created_at=now_utc())
+        audit.record(actor_id, "account.create", "account", account.id, f"role={role}")
+    return _info(account)
+
+
+def create_first_coordinator(name: str, pin: str, language: str = "nl") -> AccountInfo:
+    """Only while the database has no coordinator (first start, `bwk init`)."""
+    if has_coordinator():
+        raise NotAllowed("error.already_set_up")
+    return _create(name, COORDINATOR, pin, language, None)
+
+
+@coordinator_only
+def create_account(session: Session, name: str, role: str, pin: str, language: str = "nl") -> AccountInfo:
+    return _create(name, role, pin, language, session.account_id)
+
+
+def create_account_as_admin(name: str, role: str, pin: str, language: str = "nl") -> AccountInfo:
+    """For the command line run by whoever holds the database file (`bwk user add`)."""
+    return _create(name, role, pin, language, None)
+
+
+def find_account(typed_name: str) -> Account | None:
+    """The first match for what was typed: an exact name, else the first name that starts with it."""
+    key = fold(typed_name or "")
+    if not key:
+        return None
+    exact = Account.get_or_none((Account.name_key == key) & (Account.active == True))  # noqa: E712
+    if exact is not None:
+        return exact
+    return (Account.select()
+            .where(fn.SUBSTR(Account.name_key, 1, len(key)) == key, Account.active == True)  # noqa: E712
+            .order_by(fn.LENGTH(Account.name_key), Account.name_key).first())
+
+
+def lock_minutes(lockouts: int) -> int:
+    """How long the ``lockouts``-th lockout lasts: doubling, within the maximum."""
+    base = settings.get_int("lock_base_minutes")
+    return min(base * 2 ** max(lockouts - 1, 0), settings.get_int("lock_max_minutes"))
+
+
+def login(typed_name: str, pin: str) -> Session:
+    """Check name and PIN. Raises AuthFailed with a message that never says whether the name exists."""
+    account = find_account(typed_name)
+    if account is None:
+        try:
+            _hasher.verify(_DUMMY_HASH, pin or "x")
+        except VerificationError:
+            pass
+        audit.record(None, "login.failed", "account", None, "unknown name")
+        raise AuthFailed("error.login_failed")
+    now = now_utc()
+    if account.locked_until is not None and account.locked_until > now:
+        raise AuthFailed("error.account_locked", minutes=_minutes_left(account.locked_until, now))
+    try:
+        ok = _hasher.verify(account.pin_hash, pin or "")
+    except (VerificationError, InvalidHashError):
+        ok = False
+    with write():
+        account = Account.get_by_id(account.id)  # fresh inside the write lock
+        if not ok:
+            failed = account.failed_pins + 1
+            update = {Account.failed_pins: failed}
+            limit = settings.get_int("pin_attempts")
+            locked = failed % limit == 0
+            if locked:
+                lockouts = account.lockouts + 1
+                until = now + dt.timedelta(minutes=lock_minutes(lockouts))
+                update.update({Account.lockouts: lockouts, Account.locked_until: until})
+            Account.update(update).where(Account.id == account.id).execute()
+            audit.record(None, "login.locked" if locked else "login.failed", "account", account.id,
+                         f"failed={failed}")
+            if locked:
+                raise AuthFailed("error.account_locked", minutes=_minutes_left(until, now))
+            raise AuthFailed("error.login_failed")
+        Account.update({Account.failed_pins: 0, Account.lockouts: 0, Account.locked_until: None}).where(
+            Account.id == account.id).execute()
+        audit.record(account.id, "login", "account", account.id)
+    return Session(account.id, account.name, account.role, account.language)
+
+
+def _minutes_left(until: dt.datetime, now: dt.datetime) -> int:
+    return max(1, -(-int((until - now).total_seconds()) // 60))
+
+
+def logout(session: Session | None, reason: str = "lock") -> None:
+    if session is not None:
+        audit.record(session.account_id, f"logout.{reason}", "account", session.account_id)
+
+
+def _get_account(name: str) -> Account:
+    account = Account.get_or_none(Account.name_key == fold(name or ""))
+    if account is None:
+        raise BwkError("error.account_unknown", name=name)
+    return account
+
+
+def _unlock(actor_id: int | None, account: Account) -> AccountInfo:
+    with write():
+        Account.update({Account.failed_pins: 0, Account.lockouts: 0, Account.locked_until: None}).where(
+            Account.id == account.id).execute()
+        audit.record(actor_id, "account.unlock", "account", account.id)
+    return _info(Account.get_by_id(account.id))
+
+
+@coordinator_only
+def unlock(session: Session, account_id: int) -> AccountInfo:
+    account = Account.get_or_none(Account.id == account_id)
+    if account is None:
+        raise BwkError("error.account_unknown", name=str(account_id))
+    return _unlock(session.account_id, account)
+
+
+def unlock_as_admin(name: str) -> AccountInfo:
+    return _unlock(None, _get_account(name))
+
+
+@coordinator_only
+def list_accounts(session: Session) -> list[AccountInfo]:
+    return [_info(a) for a in Account.select().order_by(Account.name_key)]
+
+
+def set_language(session: Session, language: str) -> Session:
+    """Anyone may choose their own language."""
+    if language not in LANGUAGES:
+        raise InvalidInput("error.language_unknown", field="language")
+    with write():
+        Account.update({Account.language: language}).where(Account.id == session.account_id).execute()
+        audit.record(session.account_id, "account.language", "account", session.account_id, language)
+    return dataclasses.replace(session, language=language)
+
+
+def _info(account: Account) -> AccountInfo:
+    return AccountInfo(account.id, account.name, account.role, account.language, account.active,
+                       account.locked_until)

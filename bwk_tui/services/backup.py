@@ -1,0 +1,151 @@
+"""Verified online backups and a restore that never loses the live data.
+
+A backup is taken with SQLite's online backup API while the desk may be in use,
+checked with ``PRAGMA integrity_check`` before it is kept, and named by the time
+it was taken. Only then are the oldest pruned beyond the ``backup_keep`` setting.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import sqlite3
+from pathlib import Path
+
+import platformdirs
+from peewee import SqliteDatabase
+
+from db import database, is_sqlite
+from db.connection import APP_NAME
+from db.schema import HISTORY_TABLE, latest_version, upgrade
+
+from bwk_tui.services import audit, settings
+from bwk_tui.services.clock import now_utc, to_local
+from bwk_tui.services.errors import BackupError
+
+PREFIX = "bwk-"
+SAFETY_PREFIX = "bwk-voor-herstel-"  # copies of the live data taken before a restore; never pruned
+SUFFIX = ".sqlite3"
+
+
+@dataclasses.dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    size: int
+    pruned: list[Path]
+
+
+def default_backup_dir() -> Path:
+    db = database.obj
+    if isinstance(db, SqliteDatabase) and db.database != ":memory:":
+        # Beside the database it protects, so a demo's backups stay with the demo.
+        return Path(db.database).resolve().parent / "backups"
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / "backups"
+
+
+def verify_file(path: Path) -> int:
+    """Check that ``path`` is a sound bwk database; return its schema version."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError("error.backup_missing", path=str(path))
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = con.execute("PRAGMA integrity_check").fetchall()
+            if result != [("ok",)]:
+                raise BackupError("error.backup_corrupt", path=str(path))
+            rows = con.execute(f"SELECT name FROM {HISTORY_TABLE}").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        raise BackupError("error.backup_not_bwk", path=str(path)) from None
+    versions = [int(name.split("_", 1)[0]) for (name,) in rows if name[:1].isdigit()]
+    if not versions:
+        raise BackupError("error.backup_not_bwk", path=str(path))
+    return max(versions)
+
+
+def _require_sqlite() -> sqlite3.Connection:
+    if not is_sqlite():
+        raise BackupError("error.backup_postgres")
+    return database.obj.connection()
+
+
+def _copy_to(target: Path) -> None:
+    """Online copy of the live database into ``target``, as one self-contained file."""
+    source = _require_sqlite()
+    dest = sqlite3.connect(str(target))
+    try:
+        source.backup(dest)
+        dest.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dest.close()
+
+
+def _unique_path(folder: Path, prefix: str) -> Path:
+    stamp = to_local(now_utc()).strftime("%Y%m%d-%H%M%S")
+    path = folder / f"{prefix}{stamp}{SUFFIX}"
+    n = 2
+    while path.exists():
+        path = folder / f"{prefix}{stamp}-{n}{SUFFIX}"
+        n += 1
+    return path
+
+
+def backups_in(folder: Path) -> list[Path]:
+    """The regular backups in ``folder``, oldest first (safety copies excluded)."""
+    return sorted(p for p in Path(folder).glob(f"{PREFIX}2*{SUFFIX}") if p.is_file())
+
+
+def take_backup(to_dir: str | os.PathLike | None = None, actor_id: int | None = None,
+                prefix: str = PREFIX, prune: bool = True) -> BackupResult:
+    _require_sqlite()
+    folder = Path(to_dir) if to_dir else default_backup_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        final = _unique_path(folder, prefix)
+        partial = final.with_name(final.name + ".partial")
+        _copy_to(partial)
+    except OSError as exc:
+        raise BackupError("error.backup_write", path=str(folder), reason=exc.strerror or str(exc)) from None
+    try:
+        verify_file(partial)
+    except BackupError:
+        partial.unlink(missing_ok=True)
+        raise BackupError("error.backup_unverified", path=str(final)) from None
+    os.replace(partial, final)
+    pruned: list[Path] = []
+    if prune:
+        keep = max(1, settings.get_int("backup_keep"))
+        existing = backups_in(folder)
+        pruned = existing[: max(0, len(existing) - keep)]
+        for old in pruned:
+            old.unlink(missing_ok=True)
+    audit.record(actor_id, "backup", "database", None, final.name)
+    return BackupResult(final, final.stat().st_size, pruned)
+
+
+@dataclasses.dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    safety_copy: Path
+    version: int
+
+
+def restore(path: str | os.PathLike, actor_id: int | None = None) -> RestoreResult:
+    """Replace the live data by a verified backup, after keeping a verified copy of the live data."""
+    source_path = Path(path)
+    version = verify_file(source_path)
+    if version > latest_version():
+        raise BackupError("error.backup_newer", version=version, latest=latest_version())
+    live = _require_sqlite()
+    safety = take_backup(actor_id=actor_id, prefix=SAFETY_PREFIX, prune=False)
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    try:
+        source.backup(live)
+    finally:
+        source.close()
+    db = database.obj
+    db.pragma("journal_mode", "wal")
+    upgrade(db)  # an older backup is brought up to the current schema
+    audit.record(actor_id, "restore", "database", None, f"{source_path.name}; copy={safety.path.name}")
+    return RestoreResult(source_path, safety.path, version)

@@ -1,0 +1,45 @@
+"""`bwk check`: is the database sound, and are its rules still in place?"""
+from __future__ import annotations
+
+import dataclasses
+
+from db import database, is_sqlite
+from db.schema import latest_version, schema_version
+
+from bwk_tui.services import auth
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    ok: bool
+    key: str
+    params: dict
+
+
+def _sqlite_checks(db) -> list[Finding]:
+    findings = []
+    result = [row[0] for row in db.execute_sql("PRAGMA integrity_check").fetchall()]
+    findings.append(Finding(result == ["ok"], "check.integrity", {"detail": "; ".join(result[:5])}))
+    broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+    findings.append(Finding(not broken, "check.foreign_keys", {"count": len(broken)}))
+    triggers = {row[0] for row in db.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='audit_log'").fetchall()}
+    findings.append(Finding({"audit_log_no_update", "audit_log_no_delete"} <= triggers,
+                            "check.audit_guard", {}))
+    return findings
+
+
+def _postgres_checks(db) -> list[Finding]:
+    triggers = {row[0] for row in db.execute_sql(
+        "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal").fetchall()}
+    return [Finding("audit_log_append_only" in triggers, "check.audit_guard", {})]
+
+
+def run_check() -> list[Finding]:
+    db = database.obj
+    findings = _sqlite_checks(db) if is_sqlite(db) else _postgres_checks(db)
+    version = schema_version(db)
+    findings.append(Finding(version == latest_version(), "check.schema",
+                            {"version": version, "latest": latest_version()}))
+    findings.append(Finding(auth.has_coordinator(), "check.coordinator", {}))
+    return findings

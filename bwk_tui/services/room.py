@@ -1,0 +1,73 @@
+"""The room this desk belongs to, and opening the database ready for use."""
+from __future__ import annotations
+
+import dataclasses
+
+from peewee import Database, DatabaseError, OperationalError
+
+from db import DatabaseUrlError, describe, open_database, write
+from db.models import Room
+from db.schema import latest_version, schema_version, upgrade
+
+from bwk_tui.services import audit, auth, settings
+from bwk_tui.services.clock import now_utc
+from bwk_tui.services.errors import BwkError, InvalidInput
+
+
+@dataclasses.dataclass(frozen=True)
+class OpenedDatabase:
+    db: Database
+    where: str
+    applied: list[str]
+    version: int
+
+
+def open_ready(url: str | None = None) -> OpenedDatabase:
+    """Open the database at ``url`` (or the default), creating or upgrading it."""
+    try:
+        db = open_database(url)
+        db.connect(reuse_if_open=True)
+        applied = upgrade(db)
+        version = schema_version(db)
+    except DatabaseUrlError as exc:
+        raise BwkError(f"error.db_url.{exc.reason}", url=exc.url) from None
+    except (DatabaseError, OperationalError) as exc:
+        raise BwkError("error.db_open", where=url or "", reason=str(exc).splitlines()[0]) from None
+    if version > latest_version():
+        raise BwkError("error.db_newer", version=version, latest=latest_version())
+    return OpenedDatabase(db, describe(db), applied, version)
+
+
+def needs_setup() -> bool:
+    """True on a new database: no room name or no coordinator yet."""
+    return not current_room_name() or not auth.has_coordinator()
+
+
+def current_room() -> Room | None:
+    return Room.select().order_by(Room.id).first()
+
+
+def current_room_name() -> str:
+    return settings.get("room_name")
+
+
+def set_up(room_name: str, coordinator_name: str, pin: str, language: str = "nl") -> auth.AccountInfo:
+    """First start: name the room and create the first coordinator, in one transaction."""
+    room_name = " ".join((room_name or "").split())
+    if not room_name:
+        raise InvalidInput("error.room_empty", field="room")
+    with write():
+        ensure_room(room_name)
+        account = auth.create_first_coordinator(coordinator_name, pin, language)
+    return account
+
+
+def ensure_room(room_name: str) -> Room:
+    with write():
+        room = Room.get_or_none(Room.name == room_name)
+        if room is None:
+            room = Room.create(name=room_name, created_at=now_utc())
+            audit.record(None, "room.create", "room", room.id)
+        if not settings.get("room_name"):
+            settings.put("room_name", room_name)
+    return room

@@ -1,0 +1,180 @@
+"""The bwk application: setup, login, the F-key sections, and locking.
+
+Locked means: the login screen alone, over an empty base screen. Every screen
+that could show personal data is removed from the stack when the desk locks.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
+
+from bwk_tui.i18n import set_language, t
+from bwk_tui.services import auth, room, settings
+from bwk_tui.services.auth import Session
+from bwk_tui.ui.bindings import Key, install
+from bwk_tui.ui.screens.accounts import AccountsScreen
+from bwk_tui.ui.screens.desk import HomeScreen, NotYetScreen
+from bwk_tui.ui.screens.help import HelpModal
+from bwk_tui.ui.screens.login import LoginScreen
+from bwk_tui.ui.screens.setup import SetupScreen
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    key: str
+    title_key: str
+    coordinator_only: bool = False
+    screen: Callable[[], Screen] | None = None  # None: its issue has not landed yet
+    in_footer: bool = True
+
+    @property
+    def footer_key(self) -> str:
+        return f"footer.{self.id}"
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("visitors", "f2", "section.visitors"),
+    Section("roster", "f3", "section.roster"),
+    Section("matching", "f4", "section.matching"),
+    Section("cash", "f5", "section.cash"),
+    Section("reports", "f6", "section.reports"),
+    Section("accounts", "f8", "section.accounts", coordinator_only=True, screen=AccountsScreen,
+            in_footer=False),
+    Section("closing", "f9", "section.closing", coordinator_only=True),
+)
+SECTIONS_BY_ID = {section.id: section for section in SECTIONS}
+
+# Checked this often; the idle limit itself is the `idle_lock_minutes` setting.
+IDLE_CHECK_SECONDS = 0.5
+
+
+class BwkApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "bwk"
+
+    def __init__(self, where: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.where = where
+        self.session: Session | None = None
+        self.room_name = ""
+        self.idle_seconds = 180.0
+        self.last_input = time.monotonic()
+        self._install_keys()
+
+    # --- keys ---------------------------------------------------------------------------
+
+    def _install_keys(self) -> None:
+        """The app's keys in the current language; coordinator-only sections in the footer for coordinators."""
+        coordinator = self.session is not None and self.session.is_coordinator
+        keys = [Key("f1", "help", "footer.help", priority=True, key_display="F1")]
+        keys += [Key(s.key, f"section('{s.id}')", s.footer_key, priority=True, key_display=s.key.upper(),
+                     show=s.in_footer and (coordinator or not s.coordinator_only)) for s in SECTIONS]
+        keys += [Key("f12", "lock", "footer.lock", priority=True, key_display="F12"),
+                 Key("ctrl+q", "quit", "key.quit", priority=True, show=False),
+                 Key("ctrl+p", "command_palette", "key.palette", show=False, priority=True)]
+        install(self, keys, replace=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("section", "lock"):
+            return self.session is not None
+        return True
+
+    # --- start, setup, login ------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.room_name = room.current_room_name()
+        set_language(settings.get("language"))
+        self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
+        if room.needs_setup():
+            self.push_screen(SetupScreen())
+        else:
+            self.push_screen(LoginScreen())
+
+    def setup_done(self) -> None:
+        self.room_name = room.current_room_name()
+        self.switch_screen(LoginScreen(notice=t("setup.done")))
+
+    def logged_in(self, session: Session) -> None:
+        self.session = session
+        set_language(session.language)
+        self._install_keys()
+        self.idle_seconds = settings.get_float("idle_lock_minutes") * 60
+        self.last_input = time.monotonic()
+        self.switch_screen(HomeScreen())
+        self.refresh_bindings()
+
+    # --- locking ------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if self.session is not None and time.monotonic() - self.last_input >= self.idle_seconds:
+            self.lock(idle=True)
+
+    def action_lock(self) -> None:
+        self.lock()
+
+    def lock(self, idle: bool = False) -> None:
+        """Back to the login screen at once; nothing of the session stays on the stack."""
+        if self.session is None:
+            return
+        session, self.session = self.session, None
+        auth.logout(session, "idle" if idle else "lock")
+        set_language(settings.get("language"))
+        self._install_keys()
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(LoginScreen(notice=t("login.locked_idle" if idle else "login.locked")))
+        self.refresh_bindings()
+
+    # --- sections -----------------------------------------------------------------------
+
+    def action_section(self, section_id: str) -> None:
+        section = SECTIONS_BY_ID[section_id]
+        if self.session is None:
+            return
+        if section.coordinator_only and not self.session.is_coordinator:
+            self.notify(t("section.coordinator_only", section=t(section.title_key)), severity="error")
+            return
+        while isinstance(self.screen, ModalScreen):
+            self.pop_screen()
+        screen = section.screen() if section.screen else NotYetScreen(section.title_key)
+        self.switch_screen(screen)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, ModalScreen):
+            return
+        help_key = getattr(self.screen, "HELP_KEY", "")
+        self.push_screen(HelpModal(t(help_key) if help_key else ""))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if self.session is not None:
+            yield SystemCommand(t("palette.lock"), "F12", self.action_lock)
+            for section in SECTIONS:
+                if section.coordinator_only and not self.session.is_coordinator:
+                    continue
+                title = t("palette.open", section=t(section.title_key))
+                yield SystemCommand(title, section.key.upper(),
+                                    lambda section_id=section.id: self.action_section(section_id))
+        yield from super().get_system_commands(screen)
+
+    # --- errors -------------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed unexpectedly is shown as a message, not a crash."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(t("app.unexpected", reason=type(error).__name__), severity="error", timeout=10)
+            handler = getattr(self.screen, "worker_failed", None)
+            if handler is not None:
+                handler()

@@ -1,0 +1,57 @@
+"""The screens behind the F keys: start, and the sections of the desk.
+
+A section whose issue has not landed yet says so plainly.
+"""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from bwk_tui.i18n import t
+from bwk_tui.ui.bindings import Key, install
+from bwk_tui.ui.widgets.desk_header import DeskHeader
+
+
+class DeskScreen(Screen[None]):
+    """Base of every screen shown to a logged-in user."""
+
+    HELP_KEY = ""
+    TITLE_KEY = "home.title"
+    KEYS: tuple[Key, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        install(self, self.KEYS)
+
+    def compose_header(self) -> ComposeResult:
+        yield DeskHeader(t(self.TITLE_KEY))
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        with Vertical(classes="page"):
+            yield from self.compose_body()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+
+class HomeScreen(DeskScreen):
+    def compose_body(self) -> ComposeResult:
+        session = self.app.session
+        yield Static(t("home.welcome", name=session.name if session else ""), classes="dialog-title")
+        yield Static(t("home.keys"), classes="help-text")
+        yield Static(t("help.general"), classes="muted")
+
+
+class NotYetScreen(DeskScreen):
+    """A section that comes with a later issue."""
+
+    def __init__(self, title_key: str):
+        self.TITLE_KEY = title_key
+        super().__init__()
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(t("section.not_yet", section=t(self.TITLE_KEY)), id="not-yet", classes="notice")

@@ -1,0 +1,77 @@
+"""Login: type your name (first match), Tab, your PIN, Enter.
+
+Also what 'locked' looks like: this screen alone, over an empty base screen.
+"""
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from db import database
+
+from bwk_tui.i18n import t
+from bwk_tui.services import auth
+from bwk_tui.services.errors import BwkError
+
+
+class LoginScreen(Screen[None]):
+    HELP_KEY = "help.login"
+
+    def __init__(self, notice: str = ""):
+        super().__init__()
+        self.notice = notice
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="login-box", classes="dialog"):
+            yield Static(t("login.room", room=self.app.room_name) if self.app.room_name else "bwk",
+                         classes="dialog-title")
+            yield Static(t("login.help"), classes="help-text")
+            yield Label(t("login.name"))
+            yield Input(id="name", placeholder=t("login.name_placeholder"), max_length=60)
+            yield Label(t("login.pin"))
+            yield Input(id="pin", placeholder=t("login.pin_placeholder"), password=True, max_length=8)
+            yield Static(self.notice, id="login-message", classes="error")
+            yield Button(t("login.button"), id="login", variant="primary")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    @on(Input.Submitted, "#name")
+    def _to_pin(self) -> None:
+        self.query_one("#pin", Input).focus()
+
+    @on(Input.Submitted, "#pin")
+    @on(Button.Pressed, "#login")
+    def submit(self) -> None:
+        name = self.query_one("#name", Input).value
+        pin_input = self.query_one("#pin", Input)
+        pin = pin_input.value
+        pin_input.value = ""  # the PIN does not stay on screen or in the widget
+        if not name.strip() or not pin:
+            self.show_message(t("login.empty"))
+            return
+        self.query_one("#login", Button).disabled = True
+        self._check(name, pin)
+
+    # argon2 takes tens of milliseconds: keep the screen responsive.
+    @work(thread=True, exclusive=True, exit_on_error=False, group="login")
+    def _check(self, name: str, pin: str) -> None:
+        with database.connection_context():
+            try:
+                session = auth.login(name, pin)
+            except BwkError as exc:
+                self.app.call_from_thread(self._failed, exc.message())
+                return
+        self.app.call_from_thread(self.app.logged_in, session)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#login", Button).disabled = False
+        self.show_message(message)
+        self.query_one("#pin", Input).focus()
+
+    def show_message(self, message: str) -> None:
+        self.query_one("#login-message", Static).update(message)

@@ -1,0 +1,131 @@
+"""The peewee models of bwk, as they are after the newest migration.
+
+The schema itself is made by the numbered migrations in ``db/migrations``; these
+classes only describe it for queries. Times (``*_at``) are stored in UTC without
+a zone; days (``*_date``) are Amsterdam calendar days. Money, wherever it
+appears, is an INTEGER number of euro cents.
+"""
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    CompositeKey,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from db.connection import database
+
+ROLES = ("volunteer", "coordinator")
+LANGUAGES = ("nl", "en")
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Room(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=80, unique=True)
+    created_at = DateTimeField()
+
+
+class Setting(BaseModel):
+    key = CharField(max_length=64, primary_key=True)
+    value = TextField()
+
+
+class Account(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=60)
+    # Case- and accent-folded name: unique, and what login matches against.
+    name_key = CharField(max_length=60, unique=True)
+    role = CharField(max_length=12)
+    language = CharField(max_length=2, default="nl")
+    pin_hash = CharField(max_length=255)
+    failed_pins = IntegerField(default=0)
+    lockouts = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField()
+
+
+class AuditLog(BaseModel):
+    """Append-only: the database refuses UPDATE and DELETE (see migration 0001)."""
+
+    id = AutoField()
+    at = DateTimeField(index=True)
+    account = ForeignKeyField(Account, null=True, backref="audit_entries", on_delete="RESTRICT")
+    action = CharField(max_length=40)
+    entity = CharField(max_length=40, default="")
+    entity_id = IntegerField(null=True)
+    detail = TextField(default="")
+
+
+class Household(BaseModel):
+    id = AutoField()
+    code = CharField(max_length=8, unique=True)
+    pc4 = IntegerField(null=True)
+    size = IntegerField(null=True)
+    created_at = DateTimeField()
+
+
+class Person(BaseModel):
+    id = AutoField()
+    first_name = CharField(max_length=60)  # first name or nickname
+    last_name = CharField(max_length=80, null=True)
+    search_key = CharField(max_length=200, index=True)
+    household = ForeignKeyField(Household, null=True, backref="members", on_delete="RESTRICT")
+    pc4 = IntegerField(null=True)
+    languages = CharField(max_length=120, default="")
+    housing_corporation = CharField(max_length=80, null=True)
+    birth_year = IntegerField(null=True)
+    consent_date = DateField(null=True)
+    consent_scope = CharField(max_length=200, null=True)
+    consent_by = ForeignKeyField(Account, null=True, backref="+", on_delete="RESTRICT")
+    merged_into = ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
+    created_at = DateTimeField()
+
+
+class HelpDomain(BaseModel):
+    id = AutoField()
+    code = CharField(max_length=30, unique=True)
+    name_nl = CharField(max_length=60)
+    name_en = CharField(max_length=60)
+    sort = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+
+class Visit(BaseModel):
+    id = AutoField()
+    person = ForeignKeyField(Person, backref="visits", on_delete="RESTRICT")
+    room = ForeignKeyField(Room, backref="visits", on_delete="RESTRICT")
+    visit_date = DateField()
+    arrived_at = DateTimeField()
+    left_at = DateTimeField(null=True)
+    referral = CharField(max_length=80, null=True)
+    follow_up_date = DateField(null=True)
+    note = TextField(null=True)
+    recorded_by = ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("visit_date", "room"), False), (("person", "visit_date"), False))
+
+
+class VisitDomain(BaseModel):
+    visit = ForeignKeyField(Visit, backref="domains", on_delete="CASCADE")
+    domain = ForeignKeyField(HelpDomain, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        primary_key = CompositeKey("visit", "domain")
+
+
+ALL_MODELS = (Room, Setting, Account, AuditLog, Household, Person, HelpDomain, Visit, VisitDomain)

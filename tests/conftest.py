@@ -1,0 +1,124 @@
+"""Shared fixtures: a throwaway database per test, on SQLite and (where it runs) PostgreSQL.
+
+PostgreSQL: set BWK_TEST_POSTGRES to an admin URL (e.g. postgresql://postgres@127.0.0.1:5432/postgres),
+or run a server on 127.0.0.1:5432 that user postgres can reach. In CI (CI=true) a missing server
+is an error, not a skip: .ci/run starts one.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from bwk_tui.i18n import set_language
+
+
+def _postgres_admin_url() -> str | None:
+    url = os.environ.get("BWK_TEST_POSTGRES")
+    candidates = [url] if url else ["postgresql://postgres@127.0.0.1:5432/postgres"]
+    try:
+        import psycopg2
+    except ImportError:
+        return None
+    for candidate in candidates:
+        try:
+            psycopg2.connect(candidate, connect_timeout=2).close()
+            return candidate
+        except psycopg2.Error:
+            continue
+    return None
+
+
+PG_ADMIN_URL = _postgres_admin_url()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path_factory, monkeypatch):
+    """Never touch the developer's own data folder, database or language."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("BWK_DB", raising=False)
+    monkeypatch.delenv("BWK_LANG", raising=False)
+    set_language("nl")
+    yield
+    set_language("nl")
+
+
+def _pg_database():
+    import psycopg2
+    from urllib.parse import urlparse, urlunparse
+
+    name = f"bwk_test_{uuid.uuid4().hex[:12]}"
+    admin = psycopg2.connect(PG_ADMIN_URL)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    parsed = urlparse(PG_ADMIN_URL)
+    url = urlunparse(parsed._replace(path=f"/{name}"))
+    try:
+        yield url
+    finally:
+        from db import database
+
+        if database.obj is not None and not database.obj.is_closed():
+            database.obj.close()
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    """A URL of a new, empty database: once on SQLite, once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "bwk.sqlite3")
+        return
+    if PG_ADMIN_URL is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not reachable; .ci/run should have started it")
+        pytest.skip("no PostgreSQL server reachable (set BWK_TEST_POSTGRES)")
+    yield from _pg_database()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return str(tmp_path / "bwk.sqlite3")
+
+
+def _opened(url):
+    from bwk_tui.services.room import open_ready
+
+    opened = open_ready(url)
+    yield opened.db
+    opened.db.close()
+
+
+@pytest.fixture
+def db(db_url):
+    """An opened, migrated database on both backends (for db and services tests)."""
+    yield from _opened(db_url)
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url):
+    """An opened, migrated SQLite database (for UI and CLI tests)."""
+    yield from _opened(sqlite_url)
+
+
+@pytest.fixture
+def room(db):
+    """A set-up room with coordinator 'Coby' (PIN 2468) and volunteer 'Vera' (PIN 1357)."""
+    return _set_up_room()
+
+
+@pytest.fixture
+def sqlite_room(sqlite_db):
+    return _set_up_room()
+
+
+def _set_up_room():
+    from bwk_tui.services import auth, room
+
+    room.set_up("De Kameleon", "Coby", "2468")
+    auth.create_account_as_admin("Vera", "volunteer", "1357")
+    return {"coordinator": auth.login("Coby", "2468"), "volunteer": auth.login("Vera", "1357")}
