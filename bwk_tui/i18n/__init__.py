@@ -5,23 +5,23 @@ Texts are looked up by key; ``{name}`` placeholders are filled from keyword argu
 """
 from __future__ import annotations
 
-import contextvars
-
 from bwk_tui.i18n import en, nl
 
 CATALOGUES = {"nl": nl.TEXTS, "en": en.TEXTS}
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 DEFAULT_LANGUAGE = "nl"
 
-_language: contextvars.ContextVar[str] = contextvars.ContextVar("bwk_language", default=DEFAULT_LANGUAGE)
+# One desk, one user at a time: the language is process-wide (a ContextVar would not
+# reach across the tasks and threads of the Textual app).
+_state = {"language": DEFAULT_LANGUAGE}
 
 
 def set_language(language: str) -> None:
-    _language.set(language if language in CATALOGUES else DEFAULT_LANGUAGE)
+    _state["language"] = language if language in CATALOGUES else DEFAULT_LANGUAGE
 
 
 def current_language() -> str:
-    return _language.get()
+    return _state["language"]
 
 
 def current_locale() -> str:
