@@ -14,7 +14,7 @@ from pathlib import Path
 from peewee import DatabaseError, InterfaceError
 
 from bwk_tui.i18n import set_language, t
-from bwk_tui.services.errors import BwkError, InvalidInput
+from bwk_tui.services.errors import BwkError, InvalidInput, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,7 +55,7 @@ def cmd_init(args) -> int:
     from bwk_tui.services import auth, room
 
     if bool(args.coordinator) != bool(args.pin_stdin):
-        raise InvalidInput("error.init_flags")
+        raise UsageError("error.init_flags")
     opened = _open(args)
     print(t("cli.init_done", where=opened.where, version=opened.version))
     if opened.applied:

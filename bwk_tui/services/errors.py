@@ -43,3 +43,9 @@ class AuthFailed(BwkError):
 
 class BackupError(BwkError):
     """A backup or restore could not be made or verified."""
+
+
+class UsageError(BwkError):
+    """The command was called the wrong way (exit code 2, like argparse)."""
+
+    exit_code = 2

@@ -1,0 +1,189 @@
+"""The `bwk` command through its real entry point: exit codes, messages, no tracebacks."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bwk_tui.cli import main
+
+
+def bwk(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m bwk_tui` as a user would run `bwk`."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    result = subprocess.run([sys.executable, "-m", "bwk_tui", *args], input=stdin, capture_output=True,
+                            text=True, env=full_env, timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+@pytest.fixture
+def dbfile(tmp_path) -> str:
+    return str(tmp_path / "room.sqlite3")
+
+
+def init(dbfile: str, name: str = "Coby", pin: str = "2468") -> subprocess.CompletedProcess:
+    return bwk("--db", dbfile, "init", "--coordinator", name, "--pin-stdin", "--room", "De Kameleon",
+               stdin=pin + "\n")
+
+
+def test_init_creates_the_database_and_the_coordinator(dbfile):
+    result = init(dbfile)
+    assert result.returncode == 0
+    assert "Coördinator Coby aangemaakt" in result.stdout
+    con = sqlite3.connect(dbfile)
+    row = con.execute("SELECT name, role, pin_hash FROM account").fetchone()
+    assert row[:2] == ("Coby", "coordinator") and row[2].startswith("$argon2id$")
+    assert "2468" not in row[2]
+    assert con.execute("SELECT value FROM setting WHERE key='room_name'").fetchone() == ("De Kameleon",)
+
+
+def test_init_twice_changes_nothing(dbfile):
+    init(dbfile)
+    again = init(dbfile, name="Other")
+    assert again.returncode == 0
+    assert "al een coördinator" in again.stdout
+    assert sqlite3.connect(dbfile).execute("SELECT count(*) FROM account").fetchone() == (1,)
+
+
+def test_init_refuses_a_pin_with_letters_and_saves_nothing(dbfile):
+    result = init(dbfile, pin="12ab")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "Een PIN bestaat alleen uit cijfers."
+    assert "12ab" not in result.stdout + result.stderr
+    assert sqlite3.connect(dbfile).execute("SELECT count(*) FROM account").fetchone() == (0,)
+
+
+def test_init_with_half_the_flags_is_bad_usage(dbfile):
+    result = bwk("--db", dbfile, "init", "--coordinator", "Coby")
+    assert result.returncode == 2
+    assert "--pin-stdin" in result.stderr
+
+
+def test_user_add_and_its_refusals(dbfile):
+    init(dbfile)
+    ok = bwk("--db", dbfile, "user", "add", "Vera", "--role", "volunteer", "--pin-stdin", stdin="1357\n")
+    assert ok.returncode == 0 and "Vera (vrijwilliger)" in ok.stdout
+    again = bwk("--db", dbfile, "user", "add", "vera", "--role", "volunteer", "--pin-stdin", stdin="1357\n")
+    assert again.returncode == 1 and "al een account" in again.stderr
+    bad_role = bwk("--db", dbfile, "user", "add", "Bob", "--role", "boss", "--pin-stdin", stdin="1357\n")
+    assert bad_role.returncode == 2
+    no_pin = bwk("--db", dbfile, "user", "add", "Bob", "--role", "volunteer", "--pin-stdin", stdin="")
+    assert no_pin.returncode == 1 and "Geen PIN" in no_pin.stderr
+    long_pin = bwk("--db", dbfile, "user", "add", "Bob", "--role", "volunteer", "--pin-stdin", stdin="123456789\n")
+    assert long_pin.returncode == 1 and "4 tot 8" in long_pin.stderr
+    names = [r[0] for r in sqlite3.connect(dbfile).execute("SELECT name FROM account ORDER BY id")]
+    assert names == ["Coby", "Vera"]
+
+
+def test_user_unlock(dbfile):
+    init(dbfile)
+    con = sqlite3.connect(dbfile)
+    con.execute("UPDATE account SET failed_pins=5, lockouts=1, locked_until='2999-01-01 00:00:00'")
+    con.commit()
+    result = bwk("--db", dbfile, "user", "unlock", "coby")
+    assert result.returncode == 0 and "ontgrendeld" in result.stdout
+    assert con.execute("SELECT failed_pins, locked_until FROM account").fetchone() == (0, None)
+    unknown = bwk("--db", dbfile, "user", "unlock", "nobody")
+    assert unknown.returncode == 1 and "geen account" in unknown.stderr
+
+
+def test_bwk_db_environment_variable_is_used(dbfile):
+    result = bwk("init", "--coordinator", "Coby", "--pin-stdin", stdin="2468\n", env={"BWK_DB": dbfile})
+    assert result.returncode == 0
+    assert Path(dbfile).exists()
+
+
+def test_check_passes_then_finds_a_removed_guard(dbfile):
+    init(dbfile)
+    good = bwk("--db", dbfile, "check")
+    assert good.returncode == 0 and "Alles in orde." in good.stdout
+    con = sqlite3.connect(dbfile)
+    con.execute("DROP TRIGGER audit_log_no_delete")
+    con.commit()
+    bad = bwk("--db", dbfile, "check")
+    assert bad.returncode == 1
+    assert "[FOUT] Logboek kan niet worden gewijzigd of gewist" in bad.stdout
+
+
+def test_backup_then_restore_brings_the_data_back(dbfile, tmp_path):
+    init(dbfile)
+    backups = tmp_path / "kopie"
+    made = bwk("--db", dbfile, "backup", "--to", str(backups))
+    assert made.returncode == 0 and "gecontroleerd" in made.stdout
+    [copy] = list(backups.glob("bwk-2*.sqlite3"))
+    bwk("--db", dbfile, "user", "add", "Vera", "--role", "volunteer", "--pin-stdin", stdin="1357\n")
+    restored = bwk("--db", dbfile, "restore", str(copy))
+    assert restored.returncode == 0, restored.stderr
+    names = [r[0] for r in sqlite3.connect(dbfile).execute("SELECT name FROM account")]
+    assert names == ["Coby"]
+    safety = list((Path(dbfile).parent / "backups").glob("bwk-voor-herstel-*.sqlite3"))
+    assert len(safety) == 1
+    kept = [r[0] for r in sqlite3.connect(safety[0]).execute("SELECT name FROM account ORDER BY id")]
+    assert kept == ["Coby", "Vera"]
+
+
+def test_restore_refuses_a_damaged_file_and_keeps_the_live_data(dbfile, tmp_path):
+    init(dbfile)
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"this is not a database" * 100)
+    result = bwk("--db", dbfile, "restore", str(junk))
+    assert result.returncode == 1 and "geen bwk-database" in result.stderr
+    missing = bwk("--db", dbfile, "restore", str(tmp_path / "nothere.sqlite3"))
+    assert missing.returncode == 1 and "bestaat niet" in missing.stderr
+    assert sqlite3.connect(dbfile).execute("SELECT count(*) FROM account").fetchone() == (1,)
+
+
+@pytest.mark.parametrize("url, words", [
+    ("ftp://server/x", "geen bekende database"),
+    ("sqlite://", "geen bestandsnaam"),
+    ("postgresql://127.0.0.1:1/", "geen databasenaam"),
+])
+def test_bad_database_urls_get_plain_words(url, words):
+    result = bwk("--db", url, "check")
+    assert result.returncode == 1
+    assert words in result.stderr
+
+
+def test_a_folder_or_a_non_database_file(tmp_path):
+    folder = bwk("--db", str(tmp_path), "check")
+    assert folder.returncode == 1 and "is een map" in folder.stderr
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_text("hello" * 1000)
+    result = bwk("--db", str(junk), "check")
+    assert result.returncode == 1 and "kan niet worden geopend" in result.stderr
+
+
+def test_unreachable_postgres_server_is_a_plain_message():
+    result = bwk("--db", "postgresql://nobody@127.0.0.1:1/bwk", "check")
+    assert result.returncode == 1
+    assert "kan niet worden geopend" in result.stderr
+
+
+def test_commands_of_later_issues_say_so(dbfile):
+    init(dbfile)
+    result = bwk("--db", dbfile, "cash", "export")
+    assert result.returncode == 1 and "volgende versie" in result.stderr
+
+
+def test_bad_usage_exits_2():
+    assert bwk("--nonsense").returncode == 2
+    assert bwk("demo", "--scale", "huge").returncode == 2
+
+
+def test_messages_in_english_on_request(dbfile):
+    result = bwk("--db", dbfile, "init", "--coordinator", "Coby", "--pin-stdin", stdin="12\n", env={"BWK_LANG": "en"})
+    assert result.returncode == 1
+    assert result.stderr.strip() == "A PIN has 4 to 8 digits."
+
+
+def test_main_in_process_returns_exit_codes(dbfile, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("2468\n"))
+    assert main(["--db", dbfile, "init", "--coordinator", "Coby", "--pin-stdin"]) == 0
+    assert main(["--db", dbfile, "user", "unlock", "Nobody"]) == 1
+    assert "geen account" in capsys.readouterr().err
