@@ -9,8 +9,6 @@ import dataclasses
 import datetime as dt
 import functools
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import fn
 
 from db import write
@@ -24,10 +22,30 @@ from bwk_tui.services.text import fold
 COORDINATOR = "coordinator"
 VOLUNTEER = "volunteer"
 
-_hasher = PasswordHasher()  # argon2id with the RFC 9106 low-memory parameters
+
+@functools.cache
+def _hasher():
+    """argon2id with the RFC 9106 low-memory parameters (the library's default).
+
+    Made on first use: importing argon2 costs 30 ms that the login screen need not wait for.
+    """
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+def _verify(pin_hash: str, pin: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return _hasher().verify(pin_hash, pin)
+    except (VerificationError, InvalidHashError):
+        return False
+
 # Verified when the typed name matches no account, so that an unknown name
-# takes as long as a wrong PIN and the answer gives nothing away.
-_DUMMY_HASH = _hasher.hash("00000000")
+# takes as long as a wrong PIN and the answer gives nothing away. Made once with
+# the same parameters (hashing it at import cost 200 ms and 64 MiB at every start).
+_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$yogT1BXXCvWH0ierpS0nbA$iA9fLEUtPus0+CNncCPQgzLyoWFVTPnIzCIW1ZnpK1g"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,7 +121,7 @@ def _create(name: str, role: str, pin: str, language: str, actor_id: int | None)
     if language not in LANGUAGES:
         raise InvalidInput("error.language_unknown", field="language")
     key = fold(name)
-    pin_hash = _hasher.hash(pin)
+    pin_hash = _hasher().hash(pin)
     with write():
         if Account.select().where(Account.name_key == key).exists():
             raise InvalidInput("error.name_taken", field="name", name=name)
@@ -153,39 +171,36 @@ def login(typed_name: str, pin: str) -> Session:
     """Check name and PIN. Raises AuthFailed with a message that never says whether the name exists."""
     account = find_account(typed_name)
     if account is None:
-        try:
-            _hasher.verify(_DUMMY_HASH, pin or "x")
-        except VerificationError:
-            pass
+        _verify(_DUMMY_HASH, pin or "x")
         audit.record(None, "login.failed", "account", None, "unknown name")
         raise AuthFailed("error.login_failed")
     now = now_utc()
     if account.locked_until is not None and account.locked_until > now:
         raise AuthFailed("error.account_locked", minutes=_minutes_left(account.locked_until, now))
-    try:
-        ok = _hasher.verify(account.pin_hash, pin or "")
-    except (VerificationError, InvalidHashError):
-        ok = False
+    ok = _verify(account.pin_hash, pin or "")
+    locked_until = None
     with write():
         account = Account.get_by_id(account.id)  # fresh inside the write lock
         if not ok:
             failed = account.failed_pins + 1
             update = {Account.failed_pins: failed}
             limit = settings.get_int("pin_attempts")
-            locked = failed % limit == 0
-            if locked:
+            if failed % limit == 0:
                 lockouts = account.lockouts + 1
-                until = now + dt.timedelta(minutes=lock_minutes(lockouts))
-                update.update({Account.lockouts: lockouts, Account.locked_until: until})
+                locked_until = now + dt.timedelta(minutes=lock_minutes(lockouts))
+                update.update({Account.lockouts: lockouts, Account.locked_until: locked_until})
             Account.update(update).where(Account.id == account.id).execute()
-            audit.record(None, "login.locked" if locked else "login.failed", "account", account.id,
-                         f"failed={failed}")
-            if locked:
-                raise AuthFailed("error.account_locked", minutes=_minutes_left(until, now))
-            raise AuthFailed("error.login_failed")
-        Account.update({Account.failed_pins: 0, Account.lockouts: 0, Account.locked_until: None}).where(
-            Account.id == account.id).execute()
-        audit.record(account.id, "login", "account", account.id)
+            audit.record(None, "login.failed" if locked_until is None else "login.locked", "account",
+                         account.id, f"failed={failed}")
+        else:
+            Account.update({Account.failed_pins: 0, Account.lockouts: 0, Account.locked_until: None}).where(
+                Account.id == account.id).execute()
+            audit.record(account.id, "login", "account", account.id)
+    # Raised only after the transaction: raising inside it would roll back the count.
+    if not ok and locked_until is not None:
+        raise AuthFailed("error.account_locked", minutes=_minutes_left(locked_until, now))
+    if not ok:
+        raise AuthFailed("error.login_failed")
     return Session(account.id, account.name, account.role, account.language)
 
 

@@ -18,7 +18,6 @@ from bwk_tui.i18n import set_language, t
 from bwk_tui.services import auth, room, settings
 from bwk_tui.services.auth import Session
 from bwk_tui.ui.bindings import Key, install
-from bwk_tui.ui.screens.accounts import AccountsScreen
 from bwk_tui.ui.screens.desk import HomeScreen, NotYetScreen
 from bwk_tui.ui.screens.help import HelpModal
 from bwk_tui.ui.screens.login import LoginScreen
@@ -39,13 +38,19 @@ class Section:
         return f"footer.{self.id}"
 
 
+def _accounts_screen() -> Screen:
+    from bwk_tui.ui.screens.accounts import AccountsScreen  # imported when first opened: faster start
+
+    return AccountsScreen()
+
+
 SECTIONS: tuple[Section, ...] = (
     Section("visitors", "f2", "section.visitors"),
     Section("roster", "f3", "section.roster"),
     Section("matching", "f4", "section.matching"),
     Section("cash", "f5", "section.cash"),
     Section("reports", "f6", "section.reports"),
-    Section("accounts", "f8", "section.accounts", coordinator_only=True, screen=AccountsScreen,
+    Section("accounts", "f8", "section.accounts", coordinator_only=True, screen=_accounts_screen,
             in_footer=False),
     Section("closing", "f9", "section.closing", coordinator_only=True),
 )
