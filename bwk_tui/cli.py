@@ -47,8 +47,9 @@ def cmd_app(args) -> int:
     opened = _open(args)
     from bwk_tui.ui.app import BwkApp
 
-    BwkApp(where=opened.where).run()
-    return 0
+    app = BwkApp(where=opened.where)
+    app.run()
+    return 0 if app.return_code in (0, None) else 1
 
 
 def cmd_init(args) -> int:

@@ -133,5 +133,6 @@ TEXTS: dict[str, str] = {
     "palette.lock": "Lock the desk",
     "palette.open": "Open {section}",
     "palette.accounts": "Manage accounts (unlock)",
+    "app.crashed": "Something went wrong and bwk stopped. What was in progress is either saved completely or not at all. Start bwk again. The technical details are in {path}.",
     "app.unexpected": "Something went wrong: {reason}. Nothing was half saved.",
 }

@@ -139,5 +139,6 @@ TEXTS: dict[str, str] = {
     "palette.lock": "Vergrendel de balie",
     "palette.open": "Open {section}",
     "palette.accounts": "Accounts beheren (ontgrendelen)",
+    "app.crashed": "Er ging iets mis en bwk is gestopt. Wat er bezig was is óf helemaal opgeslagen óf helemaal niet. Start bwk opnieuw. De technische details staan in {path}.",
     "app.unexpected": "Er ging iets mis: {reason}. Er is niets half opgeslagen.",
 }

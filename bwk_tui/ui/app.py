@@ -175,6 +175,19 @@ class BwkApp(App[None]):
 
     # --- errors -------------------------------------------------------------------------
 
+    def _fatal_error(self) -> None:
+        """An unexpected error: plain words for the user, the details in the error log, then exit.
+
+        Every write is one transaction, so whatever was being saved is either saved or not at all.
+        """
+        from rich.text import Text
+
+        from bwk_tui.services import errorlog
+
+        path = errorlog.record(self._exception) if self._exception else errorlog.log_path()
+        self.bell()
+        self.panic(Text(t("app.crashed", path=str(path))))
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed unexpectedly is shown as a message, not a crash."""
         if event.state == WorkerState.ERROR:

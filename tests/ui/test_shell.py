@@ -243,3 +243,24 @@ async def test_a_coordinator_unlocks_an_account_on_f8(sqlite_room):
         await pilot.pause()
     assert Account.get(Account.name == "Vera").locked_until is None
     assert auth.login("vera", "1357").name == "Vera"
+
+
+async def test_an_unexpected_error_exits_in_plain_words_and_logs_the_details(sqlite_room, monkeypatch, capsys):
+    from bwk_tui.services import errorlog
+
+    def broken(self):
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(NotYetScreen, "compose_body", broken)
+    app = BwkApp()
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=SIZE) as pilot:
+            await log_in(app, pilot, "coby", "2468")
+            await pilot.press("f2")
+            await pilot.pause()
+    shown = " ".join(capsys.readouterr().err.split())
+    assert "Er ging iets mis en bwk is gestopt" in shown
+    assert "Traceback" not in shown
+    assert app.return_code == 1
+    log = errorlog.log_path().read_text(encoding="utf-8")
+    assert "RuntimeError: kapot" in log and "Traceback" in log

@@ -1,0 +1,28 @@
+"""Where an unexpected error's technical details go: a log file, never the user's screen."""
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import platformdirs
+
+from db.connection import APP_NAME
+
+from bwk_tui.services.clock import now_utc, to_local
+
+
+def log_path() -> Path:
+    return platformdirs.user_log_path(APP_NAME, appauthor=False) / "bwk-fouten.log"
+
+
+def record(error: BaseException) -> Path:
+    """Append the traceback (without local variables: they may hold personal data)."""
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write(f"--- {to_local(now_utc()).isoformat(timespec='seconds')}\n")
+            log.write("".join(traceback.format_exception(error)))
+    except OSError:
+        pass  # nowhere to write: the user still gets the plain message
+    return path
