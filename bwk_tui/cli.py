@@ -17,8 +17,25 @@ from bwk_tui.i18n import set_language, t
 from bwk_tui.services.errors import BwkError, InvalidInput, UsageError
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse exits 2 on bad usage; keep that, with its own message."""
+# argparse's own words go through gettext; these are the ones a user meets, in Dutch.
+_ARGPARSE_NL = {
+    "usage: ": "gebruik: ",
+    "positional arguments": "argumenten",
+    "options": "opties",
+    "show this help message and exit": "toon deze hulp en stop",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fout: %(message)s\n",
+    "unrecognized arguments: %s": "onbekende argumenten: %s",
+    "the following arguments are required: %s": "deze argumenten ontbreken: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ongeldige keuze: %(value)r (kies uit %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s: %(message)s",
+    "expected one argument": "hier hoort één waarde bij",
+    "invalid %(type)s value: %(value)r": "ongeldige waarde: %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "optie %(option)s is niet eenduidig: %(matches)s",
+}
+
+
+def _argparse_words(language: str) -> None:
+    argparse._ = (lambda text: _ARGPARSE_NL.get(text, text)) if language == "nl" else (lambda text: text)
 
 
 def _pin_from_stdin() -> str:
@@ -200,37 +217,37 @@ def _not_yet(name: str):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="bwk", description=t("cli.description"))
+    parser = argparse.ArgumentParser(prog="bwk", description=t("cli.description"))
     parser.add_argument("--db", default=os.environ.get("BWK_DB"),
-                        help="database: file path, sqlite:///path or postgresql://... (env BWK_DB)")
+                        help=t("cli.help.db"))
     parser.set_defaults(func=cmd_app)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("init", help="create or upgrade the database")
+    p = sub.add_parser("init", help=t("cli.help.init"))
     p.add_argument("--coordinator", metavar="NAME")
-    p.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
-    p.add_argument("--room", metavar="NAME", help="the room's name (first set-up only)")
+    p.add_argument("--pin-stdin", action="store_true", help=t("cli.help.pin_stdin"))
+    p.add_argument("--room", metavar="NAME", help=t("cli.help.room"))
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("demo", help="a new database with realistic synthetic data")
+    p = sub.add_parser("demo", help=t("cli.help.demo"))
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--scale", choices=("small", "large"), default="small")
-    p.add_argument("--force", action="store_true", help="replace an earlier demo database")
+    p.add_argument("--force", action="store_true", help=t("cli.help.force"))
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("user", help="accounts")
+    p = sub.add_parser("user", help=t("cli.help.user"))
     user = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    q = user.add_parser("add", help="add an account")
+    q = user.add_parser("add", help=t("cli.help.user_add"))
     q.add_argument("name")
     q.add_argument("--role", choices=("volunteer", "coordinator"), required=True)
     q.add_argument("--language", choices=("nl", "en"), default="nl")
-    q.add_argument("--pin-stdin", action="store_true")
+    q.add_argument("--pin-stdin", action="store_true", help=t("cli.help.pin_stdin"))
     q.set_defaults(func=cmd_user_add)
-    q = user.add_parser("unlock", help="unlock an account after too many wrong PINs")
+    q = user.add_parser("unlock", help=t("cli.help.user_unlock"))
     q.add_argument("name")
     q.set_defaults(func=cmd_user_unlock)
 
-    p = sub.add_parser("report", help="the funders' report")
+    p = sub.add_parser("report", help=t("cli.help.report"))
     p.add_argument("--from", dest="date_from")
     p.add_argument("--to", dest="date_to")
     p.add_argument("--period")
@@ -238,28 +255,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out")
     p.set_defaults(func=_not_yet("bwk report"))
 
-    p = sub.add_parser("cash", help="the cash book")
+    p = sub.add_parser("cash", help=t("cli.help.cash"))
     cash = p.add_subparsers(dest="cash_command", metavar="ACTION", required=True)
     q = cash.add_parser("export")
     q.add_argument("--format", choices=("csv", "journal"), default="csv")
     q.add_argument("--out")
     q.set_defaults(func=_not_yet("bwk cash export"))
 
-    p = sub.add_parser("backup", help="a verified backup")
+    p = sub.add_parser("backup", help=t("cli.help.backup"))
     p.add_argument("--to", metavar="DIR")
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("restore", help="restore a backup (the live data is kept as a copy)")
+    p = sub.add_parser("restore", help=t("cli.help.restore"))
     p.add_argument("file")
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("check", help="integrity check of the database")
+    p = sub.add_parser("check", help=t("cli.help.check"))
     p.set_defaults(func=cmd_check)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    set_language(os.environ.get("BWK_LANG", "nl"))
+    language = os.environ.get("BWK_LANG", "nl")
+    set_language(language)
+    _argparse_words(language)
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
