@@ -93,6 +93,7 @@ class Person(BaseModel):
     consent_by = ForeignKeyField(Account, null=True, backref="+", on_delete="RESTRICT")
     merged_into = ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
     created_at = DateTimeField()
+    last_visit_date = DateField(null=True, index=True)  # kept by the check-in service, ranks search
 
 
 class HelpDomain(BaseModel):
@@ -113,6 +114,7 @@ class Visit(BaseModel):
     left_at = DateTimeField(null=True)
     referral = CharField(max_length=80, null=True)
     follow_up_date = DateField(null=True)
+    follow_up_done = DateField(null=True)
     note = TextField(null=True)
     recorded_by = ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
 
@@ -128,4 +130,14 @@ class VisitDomain(BaseModel):
         primary_key = CompositeKey("visit", "domain")
 
 
-ALL_MODELS = (Room, Setting, Account, AuditLog, Household, Person, HelpDomain, Visit, VisitDomain)
+class WalkIn(BaseModel):
+    """An anonymous visitor ("+1 koffiebezoeker"): counted, not registered."""
+
+    id = AutoField()
+    room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT")
+    visit_date = DateField(index=True)
+    at = DateTimeField()
+    recorded_by = ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
+
+
+ALL_MODELS = (Room, Setting, Account, AuditLog, Household, Person, HelpDomain, Visit, VisitDomain, WalkIn)

@@ -44,7 +44,17 @@ def needs_setup() -> bool:
 
 
 def current_room() -> Room | None:
-    return Room.select().order_by(Room.id).first()
+    """The room this desk belongs to: the one named in the settings (else the first)."""
+    name = settings.get("room_name")
+    found = Room.get_or_none(Room.name == name) if name else None
+    return found or Room.select().order_by(Room.id).first()
+
+
+def current_room_id() -> int:
+    found = current_room()
+    if found is None:
+        raise BwkError("error.no_room")
+    return found.id
 
 
 def current_room_name() -> str:

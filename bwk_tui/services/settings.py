@@ -16,7 +16,16 @@ DEFAULTS: dict[str, str] = {
     "lock_max_minutes": "60",
     # "1" in a database made by `bwk demo`: only such a file may be replaced by `bwk demo --force`.
     "is_demo": "0",
+    # Lists kept by the coordinator, one item per line.
+    "housing_corporations": "Ymere\nEigen Haard\nRochdale\nStadgenoot\nDe Key\nparticuliere verhuurder\neigen woning",
+    "referral_organisations": "Wijkteam Zuidoost\nSchuldhulpverlening Amsterdam\nJuridisch Loket\nVoedselbank\n"
+                              "WPI / Werk en Inkomen\nHuisarts\nWoningcorporatie\nSociaal raadslieden",
+    "consent_scope": "registratie van bezoeken en anonieme rapportage aan financiers",
 }
+
+
+def get_list(key: str) -> list[str]:
+    return [line.strip() for line in get(key).splitlines() if line.strip()]
 
 
 def get(key: str) -> str:

@@ -1,0 +1,340 @@
+"""Visits: check-in in five keystrokes, who is in now, check-out, walk-ins, follow-ups."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from peewee import JOIN, IntegrityError, fn
+
+from db import write
+from db.models import Account, HelpDomain, Household, Person, Visit, VisitDomain, WalkIn
+
+from bwk_tui.i18n import current_language
+from bwk_tui.services import audit, room, settings
+from bwk_tui.services.auth import Session, coordinator_only, require_role
+from bwk_tui.services.clock import now_utc, today
+from bwk_tui.services.errors import BwkError, InvalidInput
+from bwk_tui.services.persons import display_name
+
+DEFAULT_DOMAIN = "koffie"  # a first visit starts with coffee ticked
+
+
+class AlreadyCheckedIn(BwkError):
+    """The person is in already; ``visit_id`` is their open visit (the desk offers to open it)."""
+
+    def __init__(self, name: str, since: str, visit_id: int):
+        super().__init__("error.already_in", name=name, since=since)
+        self.visit_id = visit_id
+
+
+@dataclasses.dataclass(frozen=True)
+class Domain:
+    id: int
+    code: str
+    name: str
+    active: bool
+
+
+def domains(active_only: bool = True) -> list[Domain]:
+    query = HelpDomain.select().order_by(HelpDomain.sort, HelpDomain.id)
+    if active_only:
+        query = query.where(HelpDomain.active == True)  # noqa: E712
+    english = current_language() == "en"
+    return [Domain(d.id, d.code, d.name_en if english else d.name_nl, d.active) for d in query]
+
+
+@coordinator_only
+def add_domain(session: Session, name_nl: str, name_en: str = "") -> Domain:
+    name_nl = " ".join((name_nl or "").split())
+    if not name_nl:
+        raise InvalidInput("error.domain_empty", field="name")
+    code = "".join(c for c in name_nl.lower() if c.isalnum())[:30] or "domein"
+    with write():
+        if HelpDomain.select().where(fn.LOWER(HelpDomain.name_nl) == name_nl.lower()).exists():
+            raise InvalidInput("error.domain_exists", field="name", name=name_nl)
+        base, n = code, 2
+        while HelpDomain.select().where(HelpDomain.code == code).exists():
+            code, n = f"{base[:27]}{n}", n + 1
+        sort = (HelpDomain.select(fn.MAX(HelpDomain.sort)).scalar() or 0) + 1
+        domain = HelpDomain.create(code=code, name_nl=name_nl, name_en=name_en or name_nl, sort=sort)
+        audit.record(session.account_id, "domain.create", "help_domain", domain.id)
+    return Domain(domain.id, domain.code, domain.name_nl, True)
+
+
+@coordinator_only
+def set_domain_active(session: Session, domain_id: int, active: bool) -> None:
+    """Domains are switched off, never deleted: old visits keep their meaning."""
+    with write():
+        HelpDomain.update(active=active).where(HelpDomain.id == domain_id).execute()
+        audit.record(session.account_id, "domain.active" if active else "domain.inactive", "help_domain", domain_id)
+
+
+@coordinator_only
+def rename_domain(session: Session, domain_id: int, name_nl: str, name_en: str = "") -> None:
+    name_nl = " ".join((name_nl or "").split())
+    if not name_nl:
+        raise InvalidInput("error.domain_empty", field="name")
+    with write():
+        HelpDomain.update(name_nl=name_nl, name_en=name_en or name_nl).where(HelpDomain.id == domain_id).execute()
+        audit.record(session.account_id, "domain.rename", "help_domain", domain_id)
+
+
+def last_domain_ids(person_id: int) -> list[int]:
+    """The help domains of the person's last visit (ticked at check-in); coffee for a first visit."""
+    last = Visit.select(Visit.id).where(Visit.person == person_id).order_by(Visit.id.desc()).first()
+    if last is not None:
+        ids = [vd.domain_id for vd in VisitDomain.select(VisitDomain.domain)
+               .join(HelpDomain).where(VisitDomain.visit == last.id, HelpDomain.active == True)]  # noqa: E712
+        if ids:
+            return ids
+    default = HelpDomain.get_or_none(HelpDomain.code == DEFAULT_DOMAIN, HelpDomain.active == True)  # noqa: E712
+    return [default.id] if default else []
+
+
+# --- check-in and the visit ----------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class VisitForm:
+    domain_ids: list[int] = dataclasses.field(default_factory=list)
+    referral: str = ""
+    follow_up: str = ""  # as typed: dd-mm-jjjj (or jjjj-mm-dd)
+    note: str = ""
+
+
+def parse_date(text: str, field: str) -> dt.date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidInput("error.date_format", field=field)
+
+
+@dataclasses.dataclass(frozen=True)
+class _ValidVisit:
+    domain_ids: list[int]
+    referral: str | None
+    follow_up: dt.date | None
+    note: str | None
+
+
+def _validate(form: VisitForm) -> _ValidVisit:
+    ids = list(dict.fromkeys(form.domain_ids))
+    if not ids:
+        raise InvalidInput("error.domains_empty", field="domains")
+    found = HelpDomain.select().where(HelpDomain.id.in_(ids), HelpDomain.active == True).count()  # noqa: E712
+    if found != len(ids):
+        raise InvalidInput("error.domain_unknown", field="domains")
+    referral = " ".join((form.referral or "").split()) or None
+    if referral and len(referral) > 80:
+        raise InvalidInput("error.referral_long", field="referral")
+    follow_up = parse_date(form.follow_up, "follow_up")
+    if follow_up is not None and follow_up < today():
+        raise InvalidInput("error.follow_up_past", field="follow_up")
+    note = (form.note or "").strip() or None
+    if note and len(note) > 500:
+        raise InvalidInput("error.note_long", field="note")
+    return _ValidVisit(ids, referral, follow_up, note)
+
+
+def _open_visit(person_id: int, day: dt.date) -> Visit | None:
+    return Visit.get_or_none(Visit.person == person_id, Visit.visit_date == day, Visit.left_at.is_null())
+
+
+def _already_in(person: Person, visit: Visit) -> AlreadyCheckedIn:
+    from bwk_tui.services.formatting import clock_time
+
+    return AlreadyCheckedIn(display_name(person.first_name, person.last_name), clock_time(visit.arrived_at),
+                            visit.id)
+
+
+def check_in(session: Session, person_id: int, form: VisitForm) -> int:
+    """Record a visit that starts now. Returns its id."""
+    require_role(session, "volunteer")
+    valid = _validate(form)
+    day, now = today(), now_utc()
+    room_id = room.current_room_id()
+    try:
+        with write():
+            person = Person.get_or_none(Person.id == person_id, Person.merged_into.is_null())
+            if person is None:
+                raise BwkError("error.person_unknown")
+            existing = _open_visit(person_id, day)
+            if existing is not None:
+                raise _already_in(person, existing)
+            visit = Visit.create(person=person_id, room=room_id, visit_date=day, arrived_at=now,
+                                 referral=valid.referral, follow_up_date=valid.follow_up, note=valid.note,
+                                 recorded_by=session.account_id)
+            VisitDomain.insert_many([{"visit": visit.id, "domain": d} for d in valid.domain_ids]).execute()
+            Person.update(last_visit_date=day).where(Person.id == person_id).execute()
+            audit.record(session.account_id, "visit.create", "visit", visit.id, f"person={person_id}")
+    except IntegrityError:
+        # Another desk checked the same person in at the same moment: the unique index caught it.
+        existing = _open_visit(person_id, day)
+        if existing is None:
+            raise
+        raise _already_in(Person.get_by_id(person_id), existing) from None
+    return visit.id
+
+
+def update_visit(session: Session, visit_id: int, form: VisitForm) -> None:
+    require_role(session, "volunteer")
+    valid = _validate(form)
+    with write():
+        visit = Visit.get_or_none(Visit.id == visit_id)
+        if visit is None:
+            raise BwkError("error.visit_unknown")
+        changes = {"referral": valid.referral, "follow_up_date": valid.follow_up}
+        if _may_see_note(session, visit.recorded_by_id):
+            changes["note"] = valid.note
+        Visit.update(**changes).where(Visit.id == visit_id).execute()
+        VisitDomain.delete().where(VisitDomain.visit == visit_id).execute()
+        VisitDomain.insert_many([{"visit": visit_id, "domain": d} for d in valid.domain_ids]).execute()
+        audit.record(session.account_id, "visit.edit", "visit", visit_id)
+
+
+def check_out(session: Session, visit_id: int) -> None:
+    require_role(session, "volunteer")
+    with write():
+        updated = (Visit.update(left_at=now_utc())
+                   .where(Visit.id == visit_id, Visit.left_at.is_null()).execute())
+        if updated:
+            audit.record(session.account_id, "visit.checkout", "visit", visit_id)
+
+
+def add_walk_in(session: Session) -> int:
+    """+1 koffiebezoeker: counted, not registered. Returns today's number of walk-ins."""
+    require_role(session, "volunteer")
+    day, room_id = today(), room.current_room_id()
+    with write():
+        walk_in = WalkIn.create(room=room_id, visit_date=day, at=now_utc(), recorded_by=session.account_id)
+        audit.record(session.account_id, "walk_in.create", "walk_in", walk_in.id)
+        return WalkIn.select().where(WalkIn.room == room_id, WalkIn.visit_date == day).count()
+
+
+# --- what the desk shows -------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class InNow:
+    visit_id: int
+    person_id: int
+    name: str
+    household_code: str | None
+    arrived_at: dt.datetime
+
+
+def who_is_in() -> list[InNow]:
+    """Everyone checked in today and not yet out, first arrived first."""
+    query = (Visit.select(Visit.id, Visit.person, Visit.arrived_at, Person.first_name, Person.last_name,
+                          Household.code)
+             .join(Person).join(Household, JOIN.LEFT_OUTER)
+             .where(Visit.visit_date == today(), Visit.room == room.current_room_id(), Visit.left_at.is_null())
+             .order_by(Visit.arrived_at))
+    return [InNow(r.id, r.person_id, display_name(r.first_name, r.last_name), r.code, r.arrived_at)
+            for r in query.objects()]
+
+
+@dataclasses.dataclass(frozen=True)
+class DayCounts:
+    visits: int
+    households: int
+    walk_ins: int
+
+
+def today_counts() -> DayCounts:
+    day, room_id = today(), room.current_room_id()
+    todays = Visit.select().join(Person).where(Visit.visit_date == day, Visit.room == room_id)
+    visits = todays.count()
+    # A person without a household counts as a household of one.
+    households = (Visit.select(fn.COUNT(fn.DISTINCT(fn.COALESCE(Person.household, Person.id * -1))))
+                  .join(Person).where(Visit.visit_date == day, Visit.room == room_id).scalar()) or 0
+    walk_ins = WalkIn.select().where(WalkIn.visit_date == day, WalkIn.room == room_id).count()
+    return DayCounts(visits, households, walk_ins)
+
+
+@dataclasses.dataclass(frozen=True)
+class VisitLine:
+    id: int
+    visit_date: dt.date
+    arrived_at: dt.datetime
+    left_at: dt.datetime | None
+    domain_ids: list[int]
+    domains: list[str]
+    referral: str | None
+    follow_up_date: dt.date | None
+    note: str | None  # None when this user may not read it
+    recorded_by: str
+
+
+def _may_see_note(session: Session, writer_id: int) -> bool:
+    return session.is_coordinator or session.account_id == writer_id
+
+
+def person_visits(session: Session, person_id: int, before_id: int | None = None, limit: int = 20) -> list[VisitLine]:
+    """A window of a person's visits, newest first (pass the last id seen for the next page)."""
+    require_role(session, "volunteer")
+    query = (Visit.select(Visit, Account.name.alias("writer"))
+             .join(Account, on=(Visit.recorded_by == Account.id))
+             .where(Visit.person == person_id).order_by(Visit.id.desc()).limit(limit))
+    if before_id is not None:
+        query = query.where(Visit.id < before_id)
+    rows = list(query.objects())
+    names = {d.id: d.name for d in domains(active_only=False)}
+    by_visit: dict[int, list[int]] = {}
+    if rows:
+        for vd in VisitDomain.select().where(VisitDomain.visit.in_([r.id for r in rows])):
+            by_visit.setdefault(vd.visit_id, []).append(vd.domain_id)
+    return [VisitLine(r.id, r.visit_date, r.arrived_at, r.left_at, by_visit.get(r.id, []),
+                      [names[d] for d in by_visit.get(r.id, []) if d in names], r.referral, r.follow_up_date,
+                      r.note if _may_see_note(session, r.recorded_by_id) else None, r.writer) for r in rows]
+
+
+def visit_line(session: Session, visit_id: int) -> VisitLine:
+    visit = Visit.get_or_none(Visit.id == visit_id)
+    if visit is None:
+        raise BwkError("error.visit_unknown")
+    return next(v for v in person_visits(session, visit.person_id, before_id=visit_id + 1, limit=1))
+
+
+@dataclasses.dataclass(frozen=True)
+class FollowUp:
+    visit_id: int
+    person_id: int
+    name: str
+    due: dt.date
+
+
+def follow_ups(person_id: int | None = None, until: dt.date | None = None, limit: int = 50) -> list[FollowUp]:
+    """Follow-ups due (up to ``until``, default today), oldest first; or all of one person."""
+    query = (Visit.select(Visit.id, Visit.person, Visit.follow_up_date, Person.first_name, Person.last_name)
+             .join(Person).where(Visit.follow_up_date.is_null(False), Visit.follow_up_done.is_null())
+             .order_by(Visit.follow_up_date).limit(limit))
+    if person_id is not None:
+        query = query.where(Visit.person == person_id)
+    else:
+        query = query.where(Visit.follow_up_date <= (until or today()), Visit.room == room.current_room_id())
+    return [FollowUp(r.id, r.person_id, display_name(r.first_name, r.last_name), r.follow_up_date)
+            for r in query.objects()]
+
+
+def follow_up_done(session: Session, visit_id: int) -> None:
+    require_role(session, "volunteer")
+    with write():
+        updated = (Visit.update(follow_up_done=today())
+                   .where(Visit.id == visit_id, Visit.follow_up_date.is_null(False), Visit.follow_up_done.is_null())
+                   .execute())
+        if updated:
+            audit.record(session.account_id, "visit.follow_up_done", "visit", visit_id)
+
+
+def referral_organisations() -> list[str]:
+    return settings.get_list("referral_organisations")
+
+
+def housing_corporations() -> list[str]:
+    return settings.get_list("housing_corporations")
