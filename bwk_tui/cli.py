@@ -184,7 +184,7 @@ def _remove_demo_file(path: Path) -> None:
 def cmd_demo(args) -> int:
     from db.connection import _sqlite_path
 
-    from bwk_tui.services import demo, room, settings
+    from bwk_tui.services import demo, persons, room, settings
     from bwk_tui.services.room import open_ready
 
     target = _demo_target(args)
@@ -200,6 +200,7 @@ def cmd_demo(args) -> int:
         raise BwkError("error.demo_not_empty", path=opened.where)
     summary = demo.build_demo(seed=args.seed, scale=args.scale,
                               progress=lambda line: print(line, file=sys.stderr))
+    persons.recompute_last_visit_dates()
     settings.put("is_demo", "1")
     print(t("cli.demo_done", path=opened.where))
     print(t("cli.demo_counts", persons=summary.persons, households=summary.households,

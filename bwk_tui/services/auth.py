@@ -158,7 +158,7 @@ def find_account(typed_name: str) -> Account | None:
         return exact
     return (Account.select()
             .where(fn.SUBSTR(Account.name_key, 1, len(key)) == key, Account.active == True)  # noqa: E712
-            .order_by(fn.LENGTH(Account.name_key), Account.name_key).first())
+            .order_by(Account.name_key).first())
 
 
 def lock_minutes(lockouts: int) -> int:

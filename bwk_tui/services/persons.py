@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import operator
 import random
 
 from peewee import JOIN, Case, fn
@@ -46,6 +48,14 @@ def _clean_query(text: str) -> str:
     return fold("".join(c for c in (text or "") if c not in "%_\\"))
 
 
+def _terms(query: str) -> list[str]:
+    """The folded query, and a household code typed with a dash or space ("k3p-9a") as it is in the key."""
+    code = codes.normalise_code(query)
+    if code != query.upper() and 0 < len(code) <= codes.CODE_LENGTH and all(c in codes.ALPHABET for c in code):
+        return [query, code.lower()]
+    return [query]
+
+
 def _hits(query) -> list[PersonHit]:
     return [PersonHit(row.id, display_name(row.first_name, row.last_name), row.code, row.pc4,
                       row.last_visit_date) for row in query.objects()]
@@ -69,12 +79,16 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[PersonHit]:
             .join(Household, JOIN.LEFT_OUTER)
             .where(Person.merged_into.is_null()))
     if not query:
+        if (text or "").strip():
+            return []  # only wildcards were typed: they match nobody, not everybody
         return _hits(base.order_by(_recent_first(), Person.id.desc()).limit(limit))
-    starts = Person.search_key.startswith(query) | Person.search_key.contains(" " + query)
+    terms = _terms(query)
+    starts = functools.reduce(operator.or_, (Person.search_key.startswith(term) | Person.search_key.contains(" " + term)
+                                             for term in terms))
     found = _hits(base.where(starts).order_by(_recent_first(), Person.id.desc()).limit(limit))
     if len(found) < limit:
         seen = [hit.id for hit in found]
-        inside = Person.search_key.contains(query)
+        inside = functools.reduce(operator.or_, (Person.search_key.contains(term) for term in terms))
         if seen:
             inside &= Person.id.not_in(seen)
         found += _hits(base.where(inside).order_by(_recent_first(), Person.id.desc()).limit(limit - len(found)))
@@ -310,6 +324,13 @@ def open_page(session: Session, person_id: int) -> PersonDetail:
     found = detail(person_id)
     audit.record(session.account_id, "person.view", "person", person_id)
     return found
+
+
+def recompute_last_visit_dates() -> int:
+    """Set every person's last visit day from the visits (after a bulk load or a repair)."""
+    with write():
+        last = Visit.select(fn.MAX(Visit.visit_date)).where(Visit.person == Person.id)
+        return Person.update(last_visit_date=last).execute()
 
 
 def household_exists(code: str) -> bool:

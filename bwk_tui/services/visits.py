@@ -152,6 +152,12 @@ def _already_in(person: Person, visit: Visit) -> AlreadyCheckedIn:
                             visit.id)
 
 
+def open_visit_id(person_id: int) -> int | None:
+    """The person's visit today that has not been checked out, if any."""
+    visit = _open_visit(person_id, today())
+    return visit.id if visit else None
+
+
 def check_in(session: Session, person_id: int, form: VisitForm) -> int:
     """Record a visit that starts now. Returns its id."""
     require_role(session, "volunteer")

@@ -38,6 +38,12 @@ class Section:
         return f"footer.{self.id}"
 
 
+def _visitors_screen() -> Screen:
+    from bwk_tui.ui.screens.visitors import VisitorsScreen
+
+    return VisitorsScreen()
+
+
 def _accounts_screen() -> Screen:
     from bwk_tui.ui.screens.accounts import AccountsScreen  # imported when first opened: faster start
 
@@ -45,7 +51,7 @@ def _accounts_screen() -> Screen:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("visitors", "f2", "section.visitors"),
+    Section("visitors", "f2", "section.visitors", screen=_visitors_screen),
     Section("roster", "f3", "section.roster"),
     Section("matching", "f4", "section.matching"),
     Section("cash", "f5", "section.cash"),
@@ -151,10 +157,10 @@ class BwkApp(App[None]):
         if section.coordinator_only and not self.session.is_coordinator:
             self.notify(t("section.coordinator_only", section=t(section.title_key)), severity="error")
             return
-        while isinstance(self.screen, ModalScreen):
+        # A section starts a fresh stack: no person page or form stays behind it.
+        while len(self.screen_stack) > 1:
             self.pop_screen()
-        screen = section.screen() if section.screen else NotYetScreen(section.title_key)
-        self.switch_screen(screen)
+        self.push_screen(section.screen() if section.screen else NotYetScreen(section.title_key))
 
     def action_help(self) -> None:
         if isinstance(self.screen, ModalScreen):

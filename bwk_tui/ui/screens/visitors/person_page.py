@@ -1,0 +1,144 @@
+"""A person's page: details, visits (newest first, a window at a time), follow-ups."""
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from bwk_tui.i18n import t
+from bwk_tui.services import formatting, persons, visits
+from bwk_tui.services.errors import BwkError
+from bwk_tui.ui.bindings import Key
+from bwk_tui.ui.screens.desk import DeskScreen
+from bwk_tui.ui.screens.visitors.checkin import CheckInModal
+from bwk_tui.ui.screens.visitors.person_form import PersonModal
+
+PAGE = 20
+
+
+class PersonScreen(DeskScreen):
+    TITLE_KEY = "person.title"
+    HELP_KEY = "person.help"
+    KEYS = (
+        Key("escape", "back", "key.back", key_display="Esc"),
+        Key("ctrl+e", "edit", "person.key_edit", key_display="^E"),
+        Key("ctrl+k", "check_in", "person.key_check_in", key_display="^K"),
+        Key("ctrl+d", "follow_up_done", "person.key_follow_up_done", key_display="^D"),
+        Key("ctrl+g", "merge", "person.key_merge", key_display="^G"),
+    )
+
+    def __init__(self, person_id: int):
+        super().__init__()
+        self.person_id = person_id
+        self.last_seen_id: int | None = None
+        self.complete = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="person-details")
+        yield Static("", id="person-follow-ups", classes="muted")
+        yield DataTable(id="person-visits", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#person-visits", DataTable)
+        table.add_columns(t("person.col_date"), t("person.col_time"), t("person.col_domains"),
+                          t("person.col_referral"), t("person.col_follow_up"), t("person.col_note"))
+        self.person = persons.open_page(self.app.session, self.person_id)  # audited
+        self.show_details()
+        self.reload_visits()
+        table.focus()
+
+    def show_details(self) -> None:
+        p = self.person
+        lines = [
+            f"[b]{p.name}[/b]  ·  {t('person.household_code')}: {p.household_code or '-'}"
+            f" ({t('person.members', count=p.household_members)})  ·  PC4: {p.pc4 or '-'}",
+            f"{t('person.languages')}: {p.languages or '-'}  ·  {t('person.corporation')}: "
+            f"{p.housing_corporation or '-'}  ·  {t('person.birth_year')}: {p.birth_year or '-'}",
+            t("person.consent_line", day=formatting.day(p.consent_date, "medium"), by=p.consent_by or "-")
+            if p.consent_date else t("person.no_consent"),
+        ]
+        self.query_one("#person-details", Static).update("\n".join(lines))
+        due = visits.follow_ups(person_id=self.person_id)
+        text = ", ".join(formatting.day(f.due, "medium") for f in due)
+        self.query_one("#person-follow-ups", Static).update(t("person.follow_ups", list=text or "-"))
+
+    def reload_visits(self) -> None:
+        table = self.query_one("#person-visits", DataTable)
+        table.clear()
+        self.last_seen_id = None
+        self.complete = False
+        self.load_more()
+
+    def load_more(self) -> None:
+        if self.complete:
+            return
+        lines = visits.person_visits(self.app.session, self.person_id, before_id=self.last_seen_id, limit=PAGE)
+        table = self.query_one("#person-visits", DataTable)
+        for line in lines:
+            follow_up = ""
+            if line.follow_up_date:
+                follow_up = formatting.day(line.follow_up_date, "short")
+            table.add_row(formatting.day(line.visit_date, "medium"), formatting.clock_time(line.arrived_at),
+                          ", ".join(line.domains), line.referral or "", follow_up,
+                          (line.note or "")[:40] if line.note is not None else "…", key=str(line.id))
+            self.last_seen_id = line.id
+        self.complete = len(lines) < PAGE
+
+    @on(DataTable.RowHighlighted, "#person-visits")
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= event.data_table.row_count - 2:
+            self.load_more()
+
+    @on(DataTable.RowSelected, "#person-visits")
+    def _open_visit(self, event: DataTable.RowSelected) -> None:
+        line = visits.visit_line(self.app.session, int(event.row_key.value))
+        self.app.push_screen(CheckInModal(self.person_id, self.person.name, visit=line), self._changed)
+
+    def _changed(self, result) -> None:
+        if result is not None:
+            self.person = persons.detail(self.person_id)
+            self.show_details()
+            self.reload_visits()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_edit(self) -> None:
+        self.app.push_screen(PersonModal(person=self.person), self._changed)
+
+    def action_check_in(self) -> None:
+        open_id = visits.open_visit_id(self.person_id)
+        if open_id is not None:
+            line = visits.visit_line(self.app.session, open_id)
+            self.notify(t("error.already_in", name=self.person.name, since=formatting.clock_time(line.arrived_at)),
+                        severity="warning")
+            return
+        self.app.push_screen(CheckInModal(self.person_id, self.person.name), self._changed)
+
+    def action_follow_up_done(self) -> None:
+        table = self.query_one("#person-visits", DataTable)
+        if not table.row_count:
+            return
+        visit_id = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        visits.follow_up_done(self.app.session, visit_id)
+        self._changed(True)
+        self.notify(t("person.follow_up_marked"))
+
+    def action_merge(self) -> None:
+        if not self.app.session.is_coordinator:
+            self.notify(t("error.coordinator_only"), severity="error")
+            return
+        from bwk_tui.ui.screens.visitors.merge import MergeModal
+
+        def merged(other_id: int | None) -> None:
+            if other_id is None:
+                return
+            try:
+                persons.merge(self.app.session, self.person_id, other_id)
+            except BwkError as exc:
+                self.notify(exc.message(), severity="error")
+                return
+            self.notify(t("person.merged"))
+            self._changed(True)
+
+        self.app.push_screen(MergeModal(self.person_id, self.person.name), merged)
