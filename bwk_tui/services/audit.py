@@ -34,10 +34,12 @@ class AuditLine:
 
 
 def recent(limit: int = 50, before_id: int | None = None) -> list[AuditLine]:
-    query = (AuditLog.select(AuditLog, Account.name)
+    # .objects(): the joined name lands on the row itself (with a model join peewee
+    # would replace row.account_id by a partial Account without an id).
+    query = (AuditLog.select(AuditLog, Account.name.alias("account_name"))
              .join(Account, join_type=JOIN.LEFT_OUTER)
              .order_by(AuditLog.id.desc()).limit(limit))
     if before_id is not None:
         query = query.where(AuditLog.id < before_id)
-    return [AuditLine(row.at, row.account.name if row.account_id else None, row.action, row.entity,
-                      row.entity_id, row.detail) for row in query]
+    return [AuditLine(row.at, row.account_name, row.action, row.entity, row.entity_id, row.detail)
+            for row in query.objects()]

@@ -91,9 +91,19 @@ def _unique_path(folder: Path, prefix: str) -> Path:
     return path
 
 
+def _age_key(path: Path) -> tuple[str, int]:
+    """``bwk-20260315-103000-2.sqlite3`` -> ("20260315-103000", 2): the -n of a second
+    backup within the same second sorts after the first, not before it."""
+    stamp = path.name[len(PREFIX):-len(SUFFIX)]
+    base, _, n = stamp.rpartition("-")
+    if base.count("-") == 1 and n.isdigit():
+        return base, int(n)
+    return stamp, 1
+
+
 def backups_in(folder: Path) -> list[Path]:
     """The regular backups in ``folder``, oldest first (safety copies excluded)."""
-    return sorted(p for p in Path(folder).glob(f"{PREFIX}2*{SUFFIX}") if p.is_file())
+    return sorted((p for p in Path(folder).glob(f"{PREFIX}2*{SUFFIX}") if p.is_file()), key=_age_key)
 
 
 def take_backup(to_dir: str | os.PathLike | None = None, actor_id: int | None = None,

@@ -30,9 +30,11 @@ def _sqlite_checks(db) -> list[Finding]:
 
 
 def _postgres_checks(db) -> list[Finding]:
+    # Only enabled triggers count: ALTER TABLE ... DISABLE TRIGGER would leave the log open.
     triggers = {row[0] for row in db.execute_sql(
-        "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal").fetchall()}
-    return [Finding("audit_log_append_only" in triggers, "check.audit_guard", {})]
+        "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal "
+        "AND tgenabled <> 'D'").fetchall()}
+    return [Finding({"audit_log_append_only", "audit_log_no_truncate"} <= triggers, "check.audit_guard", {})]
 
 
 def run_check() -> list[Finding]:
