@@ -1,0 +1,193 @@
+"""The demo database (`bwk demo`): realistic, deterministic, and consistent with the rules."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import unicodedata
+
+import pytest
+from peewee import fn
+
+from bwk_tui.services import auth, codes, demo
+from bwk_tui.services.clock import AMSTERDAM, to_local
+from bwk_tui.services.room import open_ready
+from db.models import Account, Household, Person, Room, Visit, VisitDomain
+
+# A Wednesday afternoon, in UTC: 14:00 in Amsterdam.
+NOW = dt.datetime(2026, 11, 25, 13, 0, 0)
+
+
+@pytest.fixture
+def small(sqlite_db):
+    return demo.build_demo(seed=7, scale="small", now=NOW)
+
+
+def _fingerprint():
+    return (
+        Room.select().count(),
+        Account.select().count(),
+        Household.select().count(),
+        Person.select().count(),
+        Visit.select().count(),
+        VisitDomain.select().count(),
+        [(p.first_name, p.last_name, p.search_key, p.pc4, p.languages) for p in
+         Person.select().order_by(Person.id).limit(50)],
+        [(v.person_id, v.arrived_at, v.left_at, v.referral) for v in
+         Visit.select().order_by(Visit.id.desc()).limit(50)],
+        [h.code for h in Household.select().order_by(Household.id)],
+    )
+
+
+def test_codes_alphabet_has_no_ambiguous_characters():
+    for bad in "0O1IL2Z5S8BUVQ6G":
+        assert bad not in codes.ALPHABET
+    assert len(set(codes.ALPHABET)) == len(codes.ALPHABET)
+    rng = random.Random(3)
+    for _ in range(200):
+        code = codes.random_code(rng)
+        assert len(code) == codes.CODE_LENGTH and codes.is_valid_code(code)
+    assert codes.is_valid_code("k3p-9a") and codes.normalise_code(" k3p 9a ") == "K3P9A"
+    assert not codes.is_valid_code("K3P9O")  # O is not in the alphabet
+    assert not codes.is_valid_code("K3P9")  # too short
+    assert not codes.is_valid_code("")
+    assert not codes.is_valid_code(None)
+    assert codes.random_code(random.Random(1)) == codes.random_code(random.Random(1))
+
+
+def test_same_seed_gives_the_same_data(tmp_path):
+    fingerprints, summaries = [], []
+    for name in ("a", "b"):
+        opened = open_ready(str(tmp_path / f"{name}.sqlite3"))
+        summaries.append(demo.build_demo(seed=3, scale="small", now=NOW))
+        fingerprints.append(_fingerprint())
+        opened.db.close()
+    assert summaries[0] == summaries[1]
+    assert fingerprints[0] == fingerprints[1]
+    opened = open_ready(str(tmp_path / "c.sqlite3"))
+    other = demo.build_demo(seed=4, scale="small", now=NOW)
+    assert (other.coordinator_name, other.coordinator_pin, other.visits) != (
+        summaries[0].coordinator_name, summaries[0].coordinator_pin, summaries[0].visits)
+    opened.db.close()
+
+
+def test_small_scale_counts_and_summary(small):
+    assert small.rooms == Room.select().count() == 1
+    assert small.persons == Person.select().count()
+    assert small.households == Household.select().count()
+    assert small.visits == Visit.select().count()
+    assert small.accounts == Account.select().count()
+    assert 250 <= small.persons <= 380
+    assert 120 <= small.households <= 140
+    assert 3_000 <= small.visits <= 5_000
+    assert 10 <= small.accounts <= 20
+    assert Account.select().where(Account.role == "coordinator").count() in (1, 2)
+    assert all(a.pin_hash.startswith("$argon2id$") for a in Account.select())
+
+
+def test_the_printed_coordinator_and_volunteer_can_log_in(small):
+    assert 4 <= len(small.coordinator_pin) <= 6 and small.coordinator_pin.isdigit()
+    session = auth.login(small.coordinator_name, small.coordinator_pin)
+    assert session.is_coordinator and session.name == small.coordinator_name
+    volunteer = auth.login(small.volunteer_name, small.volunteer_pin)
+    assert not volunteer.is_coordinator
+
+
+def test_persons_and_households_are_plausible(small):
+    assert {p.pc4 for p in Person.select()} <= set(range(1101, 1109))
+    assert {h.pc4 for h in Household.select()} <= set(range(1101, 1109))
+    for household in Household.select():
+        assert codes.is_valid_code(household.code)
+        assert 1 <= household.members.count() <= 6
+    persons = list(Person.select())
+    for person in persons:
+        assert person.first_name
+        key = person.search_key
+        assert key == key.lower() == unicodedata.normalize("NFKD", key), key
+        assert not any(unicodedata.combining(c) for c in key)
+        assert person.pc4 == person.household.pc4
+        assert person.household.code.lower() in key
+        assert person.housing_corporation in (*demo.HOUSING_CORPORATIONS, None)
+        assert person.languages and all(part.isalpha() for part in person.languages.split(","))
+    assert sum(p.consent_date is not None for p in persons) > 0.8 * len(persons)
+    assert any(p.last_name is None for p in persons)
+    names = " ".join(f"{p.first_name} {p.last_name or ''}" for p in persons)
+    assert any(c in names for c in "éëïçöüó")  # something for accent-insensitive search
+
+
+def test_every_visit_has_one_to_three_domains(small):
+    counts = (VisitDomain.select(VisitDomain.visit, fn.COUNT(VisitDomain.domain).alias("n"))
+              .group_by(VisitDomain.visit))
+    per_visit = {row.visit_id: row.n for row in counts}
+    assert len(per_visit) == Visit.select().count()
+    assert set(per_visit.values()) <= {1, 2, 3}
+
+
+def test_visits_follow_the_opening_hours(small):
+    today = to_local(NOW).date()
+    first_day = today - dt.timedelta(days=366)
+    for visit in Visit.select():
+        local = to_local(visit.arrived_at)
+        assert local.date() == visit.visit_date
+        assert first_day <= visit.visit_date <= today
+        assert visit.visit_date.weekday() != 6, "open on a Sunday"
+        assert (visit.visit_date.month, visit.visit_date.day) not in ((12, 25), (12, 26), (1, 1), (4, 27))
+        assert dt.time(9, 30) <= local.time() <= dt.time(16, 30)
+        assert visit.arrived_at <= NOW
+        if visit.visit_date == today:
+            assert visit.left_at is None
+        else:
+            assert visit.left_at is not None
+            minutes = (visit.left_at - visit.arrived_at).total_seconds() / 60
+            assert 20 <= minutes <= 151
+        if visit.follow_up_date is not None:
+            assert visit.follow_up_date > visit.visit_date
+        if visit.referral is not None:
+            assert visit.referral in demo.REFERRAL_ORGANISATIONS
+    # Tuesdays and Thursdays are busier than Fridays; some Saturdays are open.
+    by_weekday = [0] * 7
+    for visit in Visit.select(Visit.visit_date):
+        by_weekday[visit.visit_date.weekday()] += 1
+    assert by_weekday[1] > by_weekday[4] and by_weekday[3] > by_weekday[4]
+    assert 0 < by_weekday[5] < by_weekday[4]
+
+
+def test_times_are_stored_as_naive_utc(small):
+    visit = Visit.select().order_by(Visit.id).first()
+    local = visit.arrived_at.replace(tzinfo=dt.timezone.utc).astimezone(AMSTERDAM)
+    assert visit.arrived_at.tzinfo is None and local.date() == visit.visit_date
+
+
+def test_returning_visitors_are_common(small):
+    per_person = {row.person_id: row.n for row in
+                  Visit.select(Visit.person, fn.COUNT(Visit.id).alias("n")).group_by(Visit.person)}
+    persons = Person.select().count()
+    assert len(per_person) >= 0.7 * persons
+    returning = [n for n in per_person.values() if n > 1]
+    assert len(returning) >= 0.5 * len(per_person)
+    assert max(per_person.values()) >= 40  # a core of regulars
+    # no one is checked in twice on the same day
+    assert len({(v.person_id, v.visit_date) for v in Visit.select(Visit.person, Visit.visit_date)}) == \
+        Visit.select().count()
+
+
+def test_visits_are_recorded_by_accounts_and_registered_before(small):
+    accounts = {a.id for a in Account.select()}
+    created = {p.id: p.created_at for p in Person.select(Person.id, Person.created_at)}
+    for visit in Visit.select(Visit.person, Visit.recorded_by, Visit.arrived_at):
+        assert visit.recorded_by_id in accounts
+        assert created[visit.person_id] <= visit.arrived_at
+
+
+def test_demo_refuses_a_database_with_data(small):
+    from bwk_tui.services.errors import BwkError
+
+    with pytest.raises(BwkError):
+        demo.build_demo(seed=1, scale="small", now=NOW)
+
+
+def test_progress_lines_and_unknown_scale(sqlite_db):
+    with pytest.raises(ValueError):
+        demo.build_demo(scale="huge")
+    lines = []
+    demo.build_demo(seed=2, scale="small", progress=lines.append, now=NOW)
+    assert lines and all(isinstance(line, str) for line in lines)
