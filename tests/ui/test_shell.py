@@ -118,7 +118,7 @@ async def test_f12_locks_at_once_and_leaves_only_the_login_screen(sqlite_room):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
         await log_in(app, pilot, "coby", "2468")
-        await pilot.press("f2")
+        await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.screen, NotYetScreen)
         await pilot.press("f12")
@@ -191,7 +191,7 @@ async def test_sections_that_have_not_landed_say_so(sqlite_room):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
         await log_in(app, pilot, "coby", "2468")
-        for key, word in [("f2", "Bezoekers"), ("f3", "Rooster"), ("f4", "Koppelingen"), ("f5", "Kas"),
+        for key, word in [("f3", "Rooster"), ("f4", "Koppelingen"), ("f5", "Kas"),
                           ("f6", "Rapportage"), ("f9", "Dagafsluiting")]:
             await pilot.press(key)
             await pilot.pause()
@@ -216,9 +216,9 @@ async def test_an_english_account_sees_english(sqlite_room):
     async with app.run_test(size=SIZE) as pilot:
         await log_in(app, pilot, "emma", "8642")
         assert "Welcome, Emma." in text_of(app.screen, ".dialog-title")
-        await pilot.press("f2")
+        await pilot.press("f3")
         await pilot.pause()
-        assert text_of(app.screen, "#not-yet").startswith("Visitors is not available yet")
+        assert text_of(app.screen, "#not-yet").startswith("Roster is not available yet")
         await pilot.press("f12")
         await pilot.pause()
         assert "Naam" in str(app.screen.query_one("Label").render())  # the desk is Dutch again
@@ -256,7 +256,7 @@ async def test_an_unexpected_error_exits_in_plain_words_and_logs_the_details(sql
     with pytest.raises(RuntimeError):
         async with app.run_test(size=SIZE) as pilot:
             await log_in(app, pilot, "coby", "2468")
-            await pilot.press("f2")
+            await pilot.press("f3")
             await pilot.pause()
     shown = " ".join(capsys.readouterr().err.split())
     assert "Er ging iets mis en bwk is gestopt" in shown

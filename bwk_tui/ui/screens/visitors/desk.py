@@ -34,7 +34,7 @@ class VisitorsScreen(DeskScreen):
         Key("ctrl+n", "new_person", "visitors.key_new", key_display="^N", show=False),
         Key("ctrl+o", "open_person", "visitors.key_open", key_display="^O", show=False),
         Key("f7", "walk_in", "visitors.key_walk_in", key_display="F7", show=False),
-        Key("ctrl+u", "check_out", "visitors.key_out", key_display="^U", show=False),
+        Key("ctrl+u", "check_out", "visitors.key_out", key_display="^U", show=False, priority=True),
         Key("escape", "clear", show=False),
     )
 
