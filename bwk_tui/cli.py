@@ -154,6 +154,24 @@ def cmd_check(args) -> int:
     return 1 if problems else 0
 
 
+def cmd_settings(args) -> int:
+    from bwk_tui.services import settings
+
+    _open(args)
+    if args.key is None:
+        for key, value in settings.all_editable().items():
+            print(f"{key} = {value.replace(chr(10), '; ')}")
+        return 0
+    if args.value is None:
+        if args.key not in settings.EDITABLE:
+            raise InvalidInput("error.setting_unknown", key=args.key, keys=", ".join(settings.EDITABLE))
+        print(settings.get(args.key).replace("\n", "; "))
+        return 0
+    stored = settings.change(args.key, args.value)
+    print(t("cli.setting_changed", key=args.key, value=stored.replace("\n", "; ")))
+    return 0
+
+
 def _demo_target(args) -> str:
     from db.connection import default_database_path
 
@@ -184,7 +202,7 @@ def _remove_demo_file(path: Path) -> None:
 def cmd_demo(args) -> int:
     from db.connection import _sqlite_path
 
-    from bwk_tui.services import demo, persons, room, settings
+    from bwk_tui.services import demo, room, settings
     from bwk_tui.services.room import open_ready
 
     target = _demo_target(args)
@@ -200,7 +218,6 @@ def cmd_demo(args) -> int:
         raise BwkError("error.demo_not_empty", path=opened.where)
     summary = demo.build_demo(seed=args.seed, scale=args.scale,
                               progress=lambda line: print(line, file=sys.stderr))
-    persons.recompute_last_visit_dates()
     settings.put("is_demo", "1")
     print(t("cli.demo_done", path=opened.where))
     print(t("cli.demo_counts", persons=summary.persons, households=summary.households,
@@ -271,6 +288,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.set_defaults(func=cmd_restore)
 
+    p = sub.add_parser("settings", help=t("cli.help.settings"))
+    p.add_argument("key", nargs="?")
+    p.add_argument("value", nargs="?", help=t("cli.help.setting_value"))
+    p.set_defaults(func=cmd_settings)
+
     p = sub.add_parser("check", help=t("cli.help.check"))
     p.set_defaults(func=cmd_check)
     return parser
@@ -295,4 +317,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except OSError as exc:
         print(t("error.out_write", path=exc.filename or "", reason=exc.strerror or str(exc)), file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug of ours: plain words for the user, the details in the log
+        from bwk_tui.services import errorlog
+
+        path = errorlog.record(exc)
+        print(t("error.unexpected", reason=type(exc).__name__) + " " + t("error.see_log", path=path),
+              file=sys.stderr)
         return 1

@@ -28,8 +28,8 @@ def current_locale() -> str:
     return LOCALES[current_language()]
 
 
-def t(key: str, language: str | None = None, **params) -> str:
-    """The text for ``key`` in the current (or given) language."""
+def t(text_key: str, /, language: str | None = None, **params) -> str:
+    """The text for ``text_key`` in the current (or given) language."""
     catalogue = CATALOGUES.get(language or current_language(), CATALOGUES[DEFAULT_LANGUAGE])
-    text = catalogue.get(key) or CATALOGUES[DEFAULT_LANGUAGE].get(key) or key
+    text = catalogue.get(text_key) or CATALOGUES[DEFAULT_LANGUAGE].get(text_key) or text_key
     return text.format(**params) if params else text

@@ -251,4 +251,11 @@ TEXTS: dict[str, str] = {
     "merge.help": "Find the double registration. Enter chooses, another Enter merges. Esc cancels.",
     "merge.confirm": "Merge {other} into {keep}? All visits go to {keep}. Press Enter once more.",
     "visitors.keys": "Enter check in · ^N new · ^O person · F7 +1 coffee · ^U check out",
+    "error.setting_number": "Choose a number from {low} to {high}.",
+    "error.setting_empty": "Fill in a value.",
+    "error.setting_unknown": "Unknown setting {key}. Choose from: {keys}.",
+    "cli.setting_changed": "{key} is now: {value}",
+    "cli.help.settings": "show or change settings (bwk settings KEY VALUE)",
+    "cli.help.setting_value": "the new value; lists separated by ;",
+    "error.see_log": "The details are in {path}.",
 }

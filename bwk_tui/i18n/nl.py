@@ -257,4 +257,11 @@ TEXTS: dict[str, str] = {
     "merge.help": "Zoek de dubbele inschrijving. Enter kiest, nog een Enter voegt samen. Esc annuleert.",
     "merge.confirm": "{other} samenvoegen met {keep}? Alle bezoeken gaan naar {keep}. Druk nog een keer op Enter.",
     "visitors.keys": "Enter inchecken · ^N nieuw · ^O persoon · F7 +1 koffie · ^U uitchecken",
+    "error.setting_number": "Kies een getal van {low} tot {high}.",
+    "error.setting_empty": "Vul een waarde in.",
+    "error.setting_unknown": "Onbekende instelling {key}. Kies uit: {keys}.",
+    "cli.setting_changed": "{key} is nu: {value}",
+    "cli.help.settings": "toon of wijzig instellingen (bwk settings SLEUTEL WAARDE)",
+    "cli.help.setting_value": "nieuwe waarde; lijsten gescheiden door ;",
+    "error.see_log": "De details staan in {path}.",
 }

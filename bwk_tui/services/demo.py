@@ -34,7 +34,7 @@ from db import describe, is_sqlite, write
 from db.connection import database
 from db.models import Account, Household, HelpDomain, Person, Room, Visit, VisitDomain
 
-from bwk_tui.services import audit, codes, room as room_service
+from bwk_tui.services import audit, codes, persons as persons_service, room as room_service
 from bwk_tui.services.clock import AMSTERDAM, now_utc, to_local
 from bwk_tui.services.errors import BwkError
 from bwk_tui.services.text import fold
@@ -169,7 +169,7 @@ ORIGINS: dict[str, Origin] = {
         _t("Pinas, Sedney, Wijdenbosch, Doelwijt, Emanuelson, Linger, Esajas, Kruisland, Gemerts, "
            "Tjin-A-Lim, Vroom, Renfrum, Grootfaam, Karsters, Macnack, Fraenk, Nelom, Amania, Slijngard, "
            "Zeefuik, Toppenberg, Bergraaf, Panka, Landveld, Held, Vanenburg"),
-        ("nl",), (("sr", 0.7), ("en", 0.3))),
+        ("nl",), (("srn", 0.7), ("en", 0.3))),
     "sur_hindustani": Origin(
         8,
         _t("Rakesh, Sunil, Dinesh, Ravi, Anand, Sanjay, Ramesh, Vikash, Ashwin, Prakash, Kiran, Rajesh, "
@@ -178,13 +178,13 @@ ORIGINS: dict[str, Origin] = {
            "Indra, Sarita, Asha"),
         _t("Ramdin, Jagesar, Mahabier, Ramsaran, Sewdien, Bhagwandin, Ramlal, Kalloe, Soekhoe, Ramkisoen, "
            "Chotkan, Badloe, Sitaldin, Kanhai, Jhinkoe, Autar"),
-        ("nl",), (("sr", 0.5), ("hi", 0.4), ("en", 0.2))),
+        ("nl",), (("srn", 0.5), ("hi", 0.4), ("en", 0.2))),
     "sur_javanese": Origin(
         2,
         _t("Wagino, Soekirman, Paidi, Djoko, Sarmo, Karso"),
         _t("Sriwati, Soekarti, Wartini, Painem, Tuminah, Sumiati"),
         _t("Kartosen, Sastro, Soemodihardjo, Atmopawiro, Karijo, Tjokrodikromo, Moestadja"),
-        ("nl",), (("jv", 0.5), ("sr", 0.4))),
+        ("nl",), (("jv", 0.5), ("srn", 0.4))),
     "antillean": Origin(
         9,
         _t("Jurgen, Eduardo, Shurandy, Giovanni, Rignald, Jeandrick, Mervin, Sharlon, Juan, José, Dayron, "
@@ -904,6 +904,8 @@ class _Builder:
 
     def finish(self) -> None:
         db = database.obj
+        self.progress("demo: last visit per person")
+        persons_service.recompute_last_visit_dates()
         if not is_sqlite(db):
             # Ids were given explicitly: move the sequences past them.
             for model in (Account, Household, Person, Visit):

@@ -13,7 +13,7 @@ class BwkError(Exception):
 
     exit_code = 1
 
-    def __init__(self, key: str, **params):
+    def __init__(self, key: str, /, **params):
         super().__init__(key)
         self.key = key
         self.params = params
@@ -28,7 +28,7 @@ class BwkError(Exception):
 class InvalidInput(BwkError):
     """The input is not acceptable; nothing was saved. ``field`` names the field."""
 
-    def __init__(self, key: str, field: str | None = None, **params):
+    def __init__(self, key: str, /, field: str | None = None, **params):
         super().__init__(key, **params)
         self.field = field
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from db import write
 from db.models import Setting
 
+from bwk_tui.services.errors import InvalidInput
+
 DEFAULTS: dict[str, str] = {
     "room_name": "",
     "idle_lock_minutes": "3",
@@ -55,3 +57,69 @@ def put(key: str, value: object) -> None:
         Setting.insert(key=key, value=str(value)).on_conflict(
             conflict_target=[Setting.key], update={Setting.value: str(value)}
         ).execute()
+
+
+# What a person may change, and what each accepts. is_demo is the demo's own mark.
+def _number(low: float, high: float, whole: bool = True):
+    def check(value: str) -> str:
+        text = value.strip().replace(",", ".")
+        try:
+            number = int(text) if whole else float(text)
+        except ValueError:
+            raise InvalidInput("error.setting_number", field="value", low=low, high=high) from None
+        if not low <= number <= high:
+            raise InvalidInput("error.setting_number", field="value", low=low, high=high)
+        return str(int(number)) if float(number).is_integer() else str(number)
+    return check
+
+
+def _text(value: str) -> str:
+    text = " ".join(value.split())
+    if not text:
+        raise InvalidInput("error.setting_empty", field="value")
+    return text
+
+
+def _lines(value: str) -> str:
+    items = [item.strip() for item in value.replace(";", "\n").splitlines() if item.strip()]
+    if not items:
+        raise InvalidInput("error.setting_empty", field="value")
+    return "\n".join(dict.fromkeys(items))
+
+
+def _language(value: str) -> str:
+    if value.strip() not in ("nl", "en"):
+        raise InvalidInput("error.language_unknown", field="value")
+    return value.strip()
+
+
+EDITABLE = {
+    "room_name": _text,
+    "idle_lock_minutes": _number(0.5, 60, whole=False),
+    "backup_keep": _number(1, 1000),
+    "language": _language,
+    "pin_attempts": _number(3, 10),
+    "lock_base_minutes": _number(1, 60),
+    "lock_max_minutes": _number(1, 1440),
+    "housing_corporations": _lines,
+    "referral_organisations": _lines,
+    "consent_scope": _text,
+}
+
+
+def change(key: str, value: str, actor_id: int | None = None) -> str:
+    """Set an editable setting after checking its value; returns the value as stored."""
+    from bwk_tui.services import audit  # audit imports nothing from here, but keep the import light
+
+    check = EDITABLE.get(key)
+    if check is None:
+        raise InvalidInput("error.setting_unknown", field="key", key=key, keys=", ".join(EDITABLE))
+    stored = check(value)
+    with write():
+        put(key, stored)
+        audit.record(actor_id, "setting.change", "setting", None, key)
+    return stored
+
+
+def all_editable() -> dict[str, str]:
+    return {key: get(key) for key in EDITABLE}

@@ -8,10 +8,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from bwk_tui.i18n import t
+from bwk_tui.ui.widgets.form import FORM_CSS
 
 
 class ConfirmModal(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "no", show=False)]
+    CSS_PATH = FORM_CSS
 
     def __init__(self, question: str, yes_key: str = "confirm.yes", no_key: str = "confirm.no"):
         super().__init__()

@@ -5,6 +5,8 @@ marked and focused, and what was typed stays where it was.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
@@ -15,11 +17,15 @@ from textual.widgets import Button, Label, Static
 from bwk_tui.i18n import t
 from bwk_tui.services.errors import BwkError, InvalidInput
 
+FORM_CSS = Path(__file__).with_name("form.tcss")
+
 
 class FormModal(ModalScreen):
     """Subclasses yield ``(field name, label text, widget)`` from ``fields()`` and implement ``save()``."""
 
     BINDINGS = [Binding("escape", "cancel", show=False)]
+    # Absolute: subclasses live in other folders. Read when the first form opens, not at start-up.
+    CSS_PATH = FORM_CSS
     SAVE_KEY = "form.save"
     DEFAULT_FOCUS = "#save"
 

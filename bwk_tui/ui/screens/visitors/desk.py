@@ -25,6 +25,7 @@ NEW_ROW = "new"
 
 class VisitorsScreen(DeskScreen):
     TITLE_KEY = "section.visitors"
+    CSS_PATH = "visitors.tcss"
     HELP_KEY = "visitors.help"
     KEYS = (
         Key("down", "cursor(1)", show=False),
@@ -59,10 +60,10 @@ class VisitorsScreen(DeskScreen):
                             t("visitors.col_last"))
         results.can_focus = False  # the arrow keys move it from the search box
         self.query_one("#in-now", DataTable).add_columns(t("visitors.col_name"), t("visitors.col_since"))
-        self.refresh_all()
         self.query_one("#search", Input).focus()
 
     def on_screen_resume(self) -> None:
+        # Also sent when the screen is first shown: the lists are filled here, once.
         self.refresh_all()
 
     def refresh_all(self) -> None:

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Input, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services import persons
+from bwk_tui.ui.widgets.form import FORM_CSS
 
 
 class MergeModal(ModalScreen[int | None]):
@@ -17,6 +18,7 @@ class MergeModal(ModalScreen[int | None]):
 
     BINDINGS = [Binding("escape", "cancel", show=False), Binding("down", "cursor(1)", show=False),
                 Binding("up", "cursor(-1)", show=False)]
+    CSS_PATH = FORM_CSS
 
     def __init__(self, keep_id: int, keep_name: str):
         super().__init__()

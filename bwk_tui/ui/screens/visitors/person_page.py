@@ -18,6 +18,7 @@ PAGE = 20
 
 class PersonScreen(DeskScreen):
     TITLE_KEY = "person.title"
+    CSS_PATH = "visitors.tcss"
     HELP_KEY = "person.help"
     KEYS = (
         Key("escape", "back", "key.back", key_display="Esc"),
