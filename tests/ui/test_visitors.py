@@ -19,9 +19,7 @@ SIZE = (100, 32)
 
 @pytest.fixture
 def demo_desk(sqlite_db):
-    summary = demo.build_demo(seed=3, scale="small")
-    persons.recompute_last_visit_dates()
-    return summary
+    return demo.build_demo(seed=3, scale="small")
 
 
 async def open_f2(app, pilot, name: str, pin: str):
