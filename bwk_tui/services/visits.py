@@ -79,6 +79,14 @@ def rename_domain(session: Session, domain_id: int, name_nl: str, name_en: str =
         audit.record(session.account_id, "domain.rename", "help_domain", domain_id)
 
 
+def domain_names(domain_id: int) -> tuple[str, str]:
+    """The Dutch and English name of a help domain (for editing them)."""
+    domain = HelpDomain.get_or_none(HelpDomain.id == domain_id)
+    if domain is None:
+        raise BwkError("error.domain_unknown")
+    return domain.name_nl, domain.name_en
+
+
 def last_domain_ids(person_id: int) -> list[int]:
     """The help domains of the person's last visit (ticked at check-in); coffee for a first visit."""
     last = Visit.select(Visit.id).where(Visit.person == person_id).order_by(Visit.id.desc()).first()

@@ -19,6 +19,9 @@ class DeskScreen(Screen[None]):
 
     HELP_KEY = ""
     TITLE_KEY = "home.title"
+    # The screen's own keys, as one line above its content: the footer keeps the keys that
+    # work everywhere, and at 80 columns it has no room for more.
+    HINT_KEY = ""
     KEYS: tuple[Key, ...] = ()
 
     def __init__(self, *args, **kwargs):
@@ -31,6 +34,8 @@ class DeskScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         with Vertical(classes="page"):
+            if self.HINT_KEY:
+                yield Static(t(self.HINT_KEY), classes="key-hint")
             yield from self.compose_body()
         yield Footer(compact=True, show_command_palette=False)
 

@@ -27,6 +27,7 @@ class VisitorsScreen(DeskScreen):
     TITLE_KEY = "section.visitors"
     CSS_PATH = "visitors.tcss"
     HELP_KEY = "visitors.help"
+    HINT_KEY = "visitors.keys"
     KEYS = (
         Key("down", "cursor(1)", show=False),
         Key("up", "cursor(-1)", show=False),
@@ -45,7 +46,6 @@ class VisitorsScreen(DeskScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="today")
-        yield Static(t("visitors.keys"), classes="key-hint")
         with Horizontal(id="visitors-columns"):
             with Vertical(id="search-column"):
                 yield Input(placeholder=t("visitors.search_placeholder"), id="search")

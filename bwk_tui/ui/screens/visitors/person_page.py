@@ -20,12 +20,13 @@ class PersonScreen(DeskScreen):
     TITLE_KEY = "person.title"
     CSS_PATH = "visitors.tcss"
     HELP_KEY = "person.help"
+    HINT_KEY = "person.keys"
     KEYS = (
-        Key("escape", "back", "key.back", key_display="Esc"),
-        Key("ctrl+e", "edit", "person.key_edit", key_display="^E"),
-        Key("ctrl+k", "check_in", "person.key_check_in", key_display="^K"),
-        Key("ctrl+d", "follow_up_done", "person.key_follow_up_done", key_display="^D"),
-        Key("ctrl+g", "merge", "person.key_merge", key_display="^G"),
+        Key("escape", "back", show=False),
+        Key("ctrl+e", "edit", show=False),
+        Key("ctrl+k", "check_in", show=False),
+        Key("ctrl+d", "follow_up_done", show=False),
+        Key("ctrl+g", "merge", show=False),
     )
 
     def __init__(self, person_id: int):
