@@ -187,3 +187,62 @@ def test_main_in_process_returns_exit_codes(dbfile, capsys, monkeypatch):
     assert main(["--db", dbfile, "init", "--coordinator", "Coby", "--pin-stdin"]) == 0
     assert main(["--db", dbfile, "user", "unlock", "Nobody"]) == 1
     assert "geen account" in capsys.readouterr().err
+
+
+def test_demo_prints_a_coordinator_who_can_log_in(tmp_path):
+    target = str(tmp_path / "demo.sqlite3")
+    result = bwk("--db", target, "demo", "--seed", "5")
+    assert result.returncode == 0, result.stderr
+    line = next(l for l in result.stdout.splitlines() if l.startswith("Log in als coördinator"))
+    name, pin = line.split("coördinator ")[1].split(" met PIN ")
+    pin = pin.rstrip(":")
+    from bwk_tui.services import auth
+    from bwk_tui.services.room import open_ready
+
+    opened = open_ready(target)
+    try:
+        assert auth.login(name, pin).is_coordinator
+    finally:
+        opened.db.close()
+    again = bwk("--db", target, "demo")
+    assert again.returncode == 1 and "bestaat al" in again.stderr
+    replaced = bwk("--db", target, "demo", "--force", "--seed", "6")
+    assert replaced.returncode == 0, replaced.stderr
+
+
+def test_demo_force_never_replaces_a_real_database(dbfile):
+    init(dbfile)
+    result = bwk("--db", dbfile, "demo", "--force")
+    assert result.returncode == 1 and "bevat al gegevens" in result.stderr
+    assert sqlite3.connect(dbfile).execute("SELECT name FROM account").fetchall() == [("Coby",)]
+
+
+def test_settings_are_listed_checked_and_changed(dbfile):
+    init(dbfile)
+    listed = bwk("--db", dbfile, "settings")
+    assert listed.returncode == 0 and "idle_lock_minutes = 3" in listed.stdout
+    changed = bwk("--db", dbfile, "settings", "idle_lock_minutes", "5")
+    assert changed.returncode == 0 and "idle_lock_minutes is nu: 5" in changed.stdout
+    refused = bwk("--db", dbfile, "settings", "idle_lock_minutes", "0")
+    assert refused.returncode == 1 and "0.5 tot 60" in refused.stderr
+    unknown = bwk("--db", dbfile, "settings", "is_demo", "1")
+    assert unknown.returncode == 1 and "Onbekende instelling" in unknown.stderr
+    lists = bwk("--db", dbfile, "settings", "housing_corporations", "Ymere; Eigen Haard ;Ymere")
+    assert lists.returncode == 0
+    con = sqlite3.connect(dbfile)
+    values = dict(con.execute("SELECT key, value FROM setting").fetchall())
+    assert values["idle_lock_minutes"] == "5"
+    assert values["housing_corporations"] == "Ymere\nEigen Haard"
+    assert "is_demo" not in values
+
+
+def test_a_bug_of_ours_is_plain_words_and_a_log_not_a_traceback(dbfile, monkeypatch, capsys):
+    init(dbfile)
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr("bwk_tui.services.check.run_check", broken)
+    assert main(["--db", dbfile, "check"]) == 1
+    err = capsys.readouterr().err
+    assert "Er ging iets mis" in err and "ZeroDivisionError" in err and "Traceback" not in err
