@@ -140,4 +140,54 @@ class WalkIn(BaseModel):
     recorded_by = ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
 
 
-ALL_MODELS = (Room, Setting, Account, AuditLog, Household, Person, HelpDomain, Visit, VisitDomain, WalkIn)
+class CashCategory(BaseModel):
+    id = AutoField()
+    code = CharField(max_length=30, unique=True)
+    name_nl = CharField(max_length=60)
+    name_en = CharField(max_length=60)
+    direction = CharField(max_length=4)  # in, out or both
+    budget_cents = IntegerField(null=True)  # per year
+    sort = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+
+class CashEntry(BaseModel):
+    """Append-only (see migration 0004). ``amount_cents`` is always positive; ``direction`` says which way."""
+
+    id = AutoField()
+    room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT")
+    entry_date = DateField()
+    direction = CharField(max_length=3)
+    amount_cents = IntegerField()
+    category = ForeignKeyField(CashCategory, backref="+", on_delete="RESTRICT")
+    description = CharField(max_length=200, default="")
+    receipt_year = IntegerField()
+    receipt_no = IntegerField()
+    entered_by = ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
+    entered_at = DateTimeField()
+    reverses = ForeignKeyField("self", null=True, unique=True, backref="+", on_delete="RESTRICT")
+
+
+class CashClosing(BaseModel):
+    """One closed day of one room's cash box; append-only, chained by hash."""
+
+    id = AutoField()
+    room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT")
+    day = DateField()
+    opening_cents = IntegerField()
+    in_cents = IntegerField()
+    out_cents = IntegerField()
+    expected_cents = IntegerField()
+    counted_cents = IntegerField()
+    difference_cents = IntegerField()
+    reason = TextField(default="")
+    counts = TextField(default="")
+    summary = TextField(default="")
+    signed_by = ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
+    signed_at = DateTimeField()
+    prev_hash = CharField(max_length=64, default="")
+    hash = CharField(max_length=64)
+
+
+ALL_MODELS = (Room, Setting, Account, AuditLog, Household, Person, HelpDomain, Visit, VisitDomain, WalkIn,
+              CashCategory, CashEntry, CashClosing)

@@ -208,6 +208,12 @@ def _minutes_left(until: dt.datetime, now: dt.datetime) -> int:
     return max(1, -(-int((until - now).total_seconds()) // 60))
 
 
+def verify_own_pin(session: Session, pin: str) -> bool:
+    """Does ``pin`` belong to the logged-in account? (For signing, e.g. the day's closing.)"""
+    account = Account.get_or_none(Account.id == session.account_id, Account.active == True)  # noqa: E712
+    return account is not None and _verify(account.pin_hash, pin or "")
+
+
 def logout(session: Session | None, reason: str = "lock") -> None:
     if session is not None:
         audit.record(session.account_id, f"logout.{reason}", "account", session.account_id)

@@ -44,4 +44,11 @@ def run_check() -> list[Finding]:
     findings.append(Finding(version == latest_version(), "check.schema",
                             {"version": version, "latest": latest_version()}))
     findings.append(Finding(auth.has_coordinator(), "check.coordinator", {}))
+    if version >= 4:  # the cash book exists from migration 4 on
+        from bwk_tui.services import closing
+
+        problems = closing.verify_chain()
+        findings.append(Finding(not problems, "check.cash_chain", {"count": len(problems)}))
+        findings += [Finding(False, f"check.cash_day_{p.what if p.what == 'link' else 'changed'}",
+                             {"day": p.day.strftime("%d-%m-%Y"), "room": p.room_id}) for p in problems]
     return findings

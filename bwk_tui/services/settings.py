@@ -23,6 +23,8 @@ DEFAULTS: dict[str, str] = {
     "referral_organisations": "Wijkteam Zuidoost\nSchuldhulpverlening Amsterdam\nJuridisch Loket\nVoedselbank\n"
                               "WPI / Werk en Inkomen\nHuisarts\nWoningcorporatie\nSociaal raadslieden",
     "consent_scope": "registratie van bezoeken en anonieme rapportage aan financiers",
+    # A cash difference larger than this (in cents) at the closing needs a written reason.
+    "closing_threshold_cents": "0",
 }
 
 
@@ -104,6 +106,7 @@ EDITABLE = {
     "housing_corporations": _lines,
     "referral_organisations": _lines,
     "consent_scope": _text,
+    "closing_threshold_cents": _number(0, 100000),
 }
 
 

@@ -1,0 +1,308 @@
+"""The end-of-day closing: count the cash, explain any difference, sign, and the day is fixed.
+
+A closing stores a hash over the day's entries, its own figures and the previous
+closing's hash, so `bwk check` can tell whether any closed day was altered later.
+Before anything is written, a verified backup of the current state is taken and the
+report is written to a temporary file: when either fails, nothing of the closing
+is kept. After the closing is committed the report is put in place and a verified
+backup of the closed state is taken.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from peewee import JOIN, fn
+
+from db import write
+from db.models import (Account, CashCategory, CashClosing, CashEntry, HelpDomain, Person, Visit,
+                       VisitDomain, WalkIn)
+
+from bwk_tui.i18n import t
+from bwk_tui.services import audit, backup, cash, room, settings, visits
+from bwk_tui.services.auth import Session, coordinator_only, verify_own_pin
+from bwk_tui.services.clock import now_utc, today
+from bwk_tui.services.errors import BwkError, InvalidInput
+
+DENOMINATIONS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000)  # cents: 5c up to EUR 200
+MAX_PIECES = 100_000
+
+
+class AlreadyClosed(BwkError):
+    pass
+
+
+def counted_total(counts: dict[int, int]) -> int:
+    """The counted cash in cents, from the number of coins and notes of each kind."""
+    total = 0
+    for value, pieces in counts.items():
+        if value not in DENOMINATIONS:
+            raise InvalidInput("error.denomination", field="counts")
+        if not isinstance(pieces, int) or pieces < 0 or pieces > MAX_PIECES:
+            raise InvalidInput("error.pieces", field=f"count-{value}")
+        total += value * pieces
+    return total
+
+
+def parse_pieces(text: str, value: int) -> int:
+    text = (text or "").strip()
+    if not text:
+        return 0
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_PIECES:
+        raise InvalidInput("error.pieces", field=f"count-{value}")
+    return int(text)
+
+
+# --- what the day looked like ---------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class DaySummary:
+    visits: int
+    households: int
+    walk_ins: int
+    new_persons: int
+    domains: dict[str, int]
+    matches_started: int
+    follow_ups_due: int
+    cash_in_cents: int
+    cash_out_cents: int
+
+
+def summary(day: dt.date, room_id: int) -> DaySummary:
+    on_day = (Visit.visit_date == day) & (Visit.room == room_id)
+    visits_count = Visit.select().where(on_day).count()
+    households = (Visit.select(fn.COUNT(fn.DISTINCT(fn.COALESCE(Person.household, Person.id * -1))))
+                  .join(Person).where(on_day).scalar()) or 0
+    walk_ins = WalkIn.select().where(WalkIn.visit_date == day, WalkIn.room == room_id).count()
+    # A person is new on the day of their first visit ever.
+    first = (Visit.select(Visit.person, fn.MIN(Visit.visit_date).alias("first_day")).group_by(Visit.person))
+    new_persons = (Visit.select(fn.COUNT(fn.DISTINCT(Visit.person))).where(on_day)
+                   .join(first, on=(Visit.person == first.c.person_id))
+                   .where(first.c.first_day == day).scalar()) or 0
+    domains = {name: count for name, count in (
+        VisitDomain.select(HelpDomain.name_nl, fn.COUNT(VisitDomain.visit))
+        .join(HelpDomain).switch(VisitDomain).join(Visit).where(on_day)
+        .group_by(HelpDomain.name_nl).order_by(fn.COUNT(VisitDomain.visit).desc()).tuples())}
+    follow_ups_due = (Visit.select().where(Visit.room == room_id, Visit.follow_up_date <= day,
+                                           Visit.follow_up_done.is_null()).count())
+    totals = cash.day_totals(day, room_id)
+    return DaySummary(visits_count, households, walk_ins, new_persons, domains, 0, follow_ups_due,
+                      totals.in_cents, totals.out_cents)
+
+
+@dataclasses.dataclass(frozen=True)
+class Draft:
+    day: dt.date
+    totals: cash.DayTotals
+    in_now: list[visits.InNow]
+    summary: DaySummary
+    threshold_cents: int
+    earlier_open_day: dt.date | None
+
+
+def earlier_open_day(day: dt.date, room_id: int) -> dt.date | None:
+    """An earlier day with cash entries that was never closed (closings go in order)."""
+    last = cash.last_closing(room_id)
+    query = CashEntry.select(fn.MIN(CashEntry.entry_date)).where(CashEntry.room == room_id,
+                                                                 CashEntry.entry_date < day)
+    if last is not None:
+        query = query.where(CashEntry.entry_date > last.day)
+    return query.scalar()
+
+
+@coordinator_only
+def draft(session: Session, day: dt.date | None = None) -> Draft:
+    day = day or today()
+    room_id = room.current_room_id()
+    return Draft(day, cash.day_totals(day, room_id), visits.who_is_in() if day == today() else [],
+                 summary(day, room_id), settings.get_int("closing_threshold_cents"), earlier_open_day(day, room_id))
+
+
+# --- the chain -----------------------------------------------------------------------------
+
+
+def _entry_lines(room_id: int, day: dt.date) -> list[str]:
+    rows = (CashEntry.select(CashEntry, CashCategory.code).join(CashCategory)
+            .where(CashEntry.room == room_id, CashEntry.entry_date == day).order_by(CashEntry.id).objects())
+    return [f"{r.id}|{r.entry_date.isoformat()}|{r.direction}|{r.amount_cents}|{r.code}|{r.description}|"
+            f"{r.receipt_year}-{r.receipt_no}|{r.reverses_id or ''}|{r.entered_by_id}" for r in rows]
+
+
+def compute_hash(room_id: int, day: dt.date, fields: dict, prev_hash: str) -> str:
+    head = "|".join(f"{k}={fields[k]}" for k in sorted(fields))
+    text = "\n".join([f"room={room_id}|day={day.isoformat()}|{head}|prev={prev_hash}", *_entry_lines(room_id, day)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _hash_fields(c: CashClosing | dict) -> dict:
+    get = (lambda k: c[k]) if isinstance(c, dict) else (lambda k: getattr(c, k))
+    return {k: get(k) for k in ("opening_cents", "in_cents", "out_cents", "expected_cents", "counted_cents",
+                                "difference_cents", "reason", "counts", "signed_by_id")}
+
+
+@dataclasses.dataclass(frozen=True)
+class ChainProblem:
+    room_id: int
+    day: dt.date
+    what: str  # "hash" (the day's contents changed) or "link" (a closing was removed or replaced)
+
+
+def verify_chain(room_id: int | None = None) -> list[ChainProblem]:
+    """Recompute every closing's hash in order; report each day that no longer matches."""
+    query = CashClosing.select().order_by(CashClosing.room, CashClosing.day)
+    if room_id is not None:
+        query = query.where(CashClosing.room == room_id)
+    problems, prev = [], {}
+    for c in query:
+        expected_prev = prev.get(c.room_id, "")
+        if c.prev_hash != expected_prev:
+            problems.append(ChainProblem(c.room_id, c.day, "link"))
+        if compute_hash(c.room_id, c.day, _hash_fields(c), c.prev_hash) != c.hash:
+            problems.append(ChainProblem(c.room_id, c.day, "hash"))
+        prev[c.room_id] = c.hash
+    return problems
+
+
+# --- closing -------------------------------------------------------------------------------
+
+
+def closings_dir() -> Path:
+    return backup.default_backup_dir().parent / "afsluitingen"
+
+
+@dataclasses.dataclass(frozen=True)
+class Closed:
+    closing_id: int
+    day: dt.date
+    counted_cents: int
+    difference_cents: int
+    report_path: Path
+    backup_path: Path | None
+    backup_error: str = ""
+
+
+@coordinator_only
+def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: dt.date | None = None,
+          check_out_visit_ids: list[int] | tuple = ()) -> Closed:
+    """Close the day. Refused (and nothing kept) on a wrong PIN, a missing reason, a second closing."""
+    day = day or today()
+    room_id = room.current_room_id()
+    reason = (reason or "").strip()
+    counted = counted_total(counts)
+    if not verify_own_pin(session, pin):
+        audit.record(session.account_id, "closing.pin_failed", "cash_closing", None, day.isoformat())
+        raise InvalidInput("error.closing_pin", field="pin")
+    if cash.is_closed(day, room_id):
+        raise AlreadyClosed("error.already_closed", day=day.strftime("%d-%m-%Y"))
+    if day > today():
+        raise InvalidInput("error.day_future", field="day")
+    earlier = earlier_open_day(day, room_id)
+    if earlier is not None:
+        raise BwkError("error.close_earlier_first", day=earlier.strftime("%d-%m-%Y"))
+    totals = cash.day_totals(day, room_id)
+    difference = counted - totals.expected_cents
+    if abs(difference) > settings.get_int("closing_threshold_cents") and not reason:
+        raise InvalidInput("error.difference_reason", field="reason")
+
+    # Prove that both the backup and the report can be written before anything is saved.
+    backup.take_backup(actor_id=session.account_id)
+    folder = closings_dir()
+    report_path = folder / f"afsluiting-{room_id}-{day.isoformat()}.txt"
+    partial = report_path.with_name(report_path.name + ".partial")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial.write_text("", encoding="utf-8")
+    except OSError as exc:
+        raise BwkError("error.out_write", path=str(partial), reason=exc.strerror or str(exc)) from None
+
+    try:
+        with write():
+            for visit_id in check_out_visit_ids:
+                visits.check_out(session, visit_id)
+            if difference:
+                category = CashCategory.get(CashCategory.code == cash.DIFFERENCE_CATEGORY)
+                cash._insert(session, room_id, day, cash.IN if difference > 0 else cash.OUT, abs(difference),
+                             category.id, reason[:200] or t("closing.difference_entry"))
+            totals = cash.day_totals(day, room_id)
+            day_summary = summary(day, room_id)
+            fields = {
+                "opening_cents": totals.opening_cents, "in_cents": totals.in_cents, "out_cents": totals.out_cents,
+                "expected_cents": totals.expected_cents - (difference if difference else 0),
+                "counted_cents": counted, "difference_cents": difference, "reason": reason,
+                "counts": ",".join(f"{v}:{counts.get(v, 0)}" for v in DENOMINATIONS),
+                "signed_by_id": session.account_id,
+            }
+            previous = cash.last_closing(room_id)
+            prev_hash = previous.hash if previous else ""
+            closing = CashClosing.create(
+                room=room_id, day=day, **{k: v for k, v in fields.items() if k != "signed_by_id"},
+                summary=json.dumps(dataclasses.asdict(day_summary), ensure_ascii=False),
+                signed_by=session.account_id, signed_at=now_utc(), prev_hash=prev_hash,
+                hash=compute_hash(room_id, day, fields, prev_hash))
+            audit.record(session.account_id, "closing", "cash_closing", closing.id, day.isoformat())
+            partial.write_text(report_text(closing.id), encoding="utf-8")
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, report_path)
+    try:
+        after = backup.take_backup(actor_id=session.account_id)
+        return Closed(closing.id, day, counted, difference, report_path, after.path)
+    except BwkError as exc:  # the day is closed; the backup of the state before it is kept
+        return Closed(closing.id, day, counted, difference, report_path, None, exc.message())
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def report_text(closing_id: int) -> str:
+    """The closing report as plain text (tabulate), to read on screen or print."""
+    from tabulate import tabulate
+
+    from bwk_tui.services.formatting import day as fmt_day, money, moment
+
+    c = (CashClosing.select(CashClosing, Account.name.alias("signer"))
+         .join(Account, on=(CashClosing.signed_by == Account.id))
+         .where(CashClosing.id == closing_id).objects().first())
+    s = json.loads(c.summary) if c.summary else {}
+    room_name = room.current_room_name()
+    lines = [t("report.title", room=room_name, day=fmt_day(c.day)), ""]
+    lines.append(tabulate([
+        [t("report.opening"), money(c.opening_cents)],
+        [t("report.in"), money(c.in_cents)],
+        [t("report.out"), money(c.out_cents)],
+        [t("report.expected"), money(c.expected_cents)],
+        [t("report.counted"), money(c.counted_cents)],
+        [t("report.difference"), money(c.difference_cents)],
+    ], tablefmt="simple", colalign=("left", "right")))
+    if c.reason:
+        lines += ["", t("report.reason", reason=c.reason)]
+    pieces = [p.split(":") for p in c.counts.split(",") if p]
+    rows = [[money(int(v)), n, money(int(v) * int(n))] for v, n in pieces if int(n)]
+    if rows:
+        lines += ["", tabulate(rows, headers=[t("report.denomination"), t("report.pieces"), t("report.value")],
+                               tablefmt="simple", colalign=("right", "right", "right"))]
+    entries = cash.entries(day=c.day, limit=1000, room_id=c.room_id)
+    if entries:
+        lines += ["", tabulate([[e.receipt, e.category, e.description[:40],
+                                 money(e.amount_cents if e.direction == cash.IN else -e.amount_cents)]
+                                for e in reversed(entries)],
+                               headers=[t("report.receipt"), t("report.category"), t("report.description"),
+                                        t("report.amount")], tablefmt="simple",
+                               colalign=("left", "left", "left", "right"))]
+    if s:
+        lines += ["", tabulate([
+            [t("report.visits"), s["visits"]], [t("report.households"), s["households"]],
+            [t("report.walk_ins"), s["walk_ins"]], [t("report.new_persons"), s["new_persons"]],
+            [t("report.matches"), s["matches_started"]], [t("report.follow_ups"), s["follow_ups_due"]],
+        ], tablefmt="simple")]
+        if s["domains"]:
+            lines += ["", tabulate(sorted(s["domains"].items(), key=lambda kv: -kv[1]),
+                                   headers=[t("report.domain"), t("report.visits")], tablefmt="simple")]
+    lines += ["", t("report.signed", name=c.signer, at=moment(c.signed_at)), f"sha256 {c.hash}", ""]
+    return "\n".join(lines)
