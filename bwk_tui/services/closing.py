@@ -175,6 +175,23 @@ def closings_dir() -> Path:
     return backup.default_backup_dir().parent / "afsluitingen"
 
 
+def _report_path(room_id: int, day: dt.date) -> Path:
+    return closings_dir() / f"afsluiting-{room_id}-{day.isoformat()}.txt"
+
+
+def report_path(closing_id: int) -> Path:
+    """Where the closing's report is kept (written again from the database when missing)."""
+    c = CashClosing.get_by_id(closing_id)
+    path = _report_path(c.room_id, c.day)
+    if not path.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(report_text(closing_id), encoding="utf-8")
+        except OSError:
+            pass
+    return path
+
+
 @dataclasses.dataclass(frozen=True)
 class Closed:
     closing_id: int
@@ -212,7 +229,7 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
     # Prove that both the backup and the report can be written before anything is saved.
     backup.take_backup(actor_id=session.account_id)
     folder = closings_dir()
-    report_path = folder / f"afsluiting-{room_id}-{day.isoformat()}.txt"
+    report_path = _report_path(room_id, day)
     partial = report_path.with_name(report_path.name + ".partial")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -306,3 +323,10 @@ def report_text(closing_id: int) -> str:
                                    headers=[t("report.domain"), t("report.visits")], tablefmt="simple")]
     lines += ["", t("report.signed", name=c.signer, at=moment(c.signed_at)), f"sha256 {c.hash}", ""]
     return "\n".join(lines)
+
+
+def closed_on(day: dt.date, room_id: int | None = None) -> int | None:
+    """The id of the closing of ``day``, if it has been closed."""
+    room_id = room_id or room.current_room_id()
+    found = CashClosing.get_or_none(CashClosing.room == room_id, CashClosing.day == day)
+    return found.id if found else None

@@ -44,6 +44,18 @@ def _visitors_screen() -> Screen:
     return VisitorsScreen()
 
 
+def _cash_screen() -> Screen:
+    from bwk_tui.ui.screens.cash import CashScreen
+
+    return CashScreen()
+
+
+def _closing_screen() -> Screen:
+    from bwk_tui.ui.screens.closing import ClosingScreen
+
+    return ClosingScreen()
+
+
 def _accounts_screen() -> Screen:
     from bwk_tui.ui.screens.accounts import AccountsScreen  # imported when first opened: faster start
 
@@ -54,11 +66,11 @@ SECTIONS: tuple[Section, ...] = (
     Section("visitors", "f2", "section.visitors", screen=_visitors_screen),
     Section("roster", "f3", "section.roster"),
     Section("matching", "f4", "section.matching"),
-    Section("cash", "f5", "section.cash"),
+    Section("cash", "f5", "section.cash", screen=_cash_screen),
     Section("reports", "f6", "section.reports"),
     Section("accounts", "f8", "section.accounts", coordinator_only=True, screen=_accounts_screen,
             in_footer=False),
-    Section("closing", "f9", "section.closing", coordinator_only=True),
+    Section("closing", "f9", "section.closing", coordinator_only=True, screen=_closing_screen),
 )
 SECTIONS_BY_ID = {section.id: section for section in SECTIONS}
 
@@ -195,8 +207,14 @@ class BwkApp(App[None]):
         self.panic(Text(t("app.crashed", path=str(path))))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A worker that failed unexpectedly is shown as a message, not a crash."""
+        self.show_worker_error(event)
+
+    def show_worker_error(self, event: Worker.StateChanged) -> None:
+        """A worker that failed unexpectedly is shown as a message (details in the log), not a crash."""
         if event.state == WorkerState.ERROR:
+            from bwk_tui.services import errorlog
+
+            errorlog.record(event.worker.error)
             error = event.worker.error
             self.notify(t("app.unexpected", reason=type(error).__name__), severity="error", timeout=10)
             handler = getattr(self.screen, "worker_failed", None)

@@ -42,6 +42,10 @@ class DeskScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
+    def on_worker_state_changed(self, event) -> None:
+        # Worker.StateChanged does not bubble: each screen hands failures to the app.
+        self.app.show_worker_error(event)
+
 
 class HomeScreen(DeskScreen):
     def compose_body(self) -> ComposeResult:

@@ -68,6 +68,12 @@ class LoginScreen(Screen[None]):
                 return
         self.app.call_from_thread(self.app.logged_in, session)
 
+    def on_worker_state_changed(self, event) -> None:
+        self.app.show_worker_error(event)
+
+    def worker_failed(self) -> None:
+        self.query_one("#login", Button).disabled = False
+
     def _failed(self, message: str) -> None:
         self.query_one("#login", Button).disabled = False
         self.show_message(message)

@@ -1,0 +1,255 @@
+"""F9: five steps a tired coordinator finishes in two minutes.
+
+1 who is still in (check out all or some) · 2 today's shifts · 3 count the cash ·
+4 the day's summary · 5 sign with the PIN. Nothing is saved until the last step;
+if signing fails, nothing of the closing is kept and the day stays open.
+"""
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, ContentSwitcher, Input, Label, Static
+
+from db import database
+
+from bwk_tui.i18n import t
+from bwk_tui.services import closing, formatting
+from bwk_tui.services.errors import BwkError, InvalidInput
+from bwk_tui.ui.bindings import Key
+from bwk_tui.ui.screens.desk import DeskScreen
+from bwk_tui.ui.widgets.tick_list import TickList
+
+STEPS = 5
+
+
+def _denomination(cents: int) -> str:
+    return f"{cents} ct" if cents < 100 else f"€ {cents // 100}"
+
+
+class ClosingScreen(DeskScreen):
+    TITLE_KEY = "section.closing"
+    HELP_KEY = "closing.help"
+    HINT_KEY = "closing.keys"
+    CSS_PATH = "closing.tcss"
+    KEYS = (
+        Key("pagedown", "step(1)", show=False, priority=True),
+        Key("pageup", "step(-1)", show=False, priority=True),
+        Key("ctrl+r", "show_report", show=False),
+    )
+
+    def __init__(self):
+        super().__init__()
+        self.step = 1
+        self.done: closing.Closed | None = None
+        self.closed_id: int | None = None  # today was closed before this screen opened
+
+    def compose_body(self) -> ComposeResult:
+        self.draft = closing.draft(self.app.session)
+        closed_id = closing.closed_on(self.draft.day)
+        if closed_id is not None:
+            self.closed_id = closed_id
+            yield Static(t("closing.already_closed_today", day=formatting.day(self.draft.day)), id="closed-today")
+            return
+        day = self.draft.earlier_open_day or self.draft.day
+        if self.draft.earlier_open_day:
+            self.draft = closing.draft(self.app.session, day)
+        yield Static("", id="step-title", classes="dialog-title")
+        with ContentSwitcher(initial="step-1", id="steps"):
+            with Vertical(id="step-1"):
+                if self.draft.in_now:
+                    yield Static(t("closing.in_now_help"), classes="muted")
+                    yield TickList(*[(f"{p.name}  ({formatting.clock_time(p.arrived_at)})", p.visit_id, True)
+                                     for p in self.draft.in_now], id="in-now")
+                else:
+                    yield Static(t("closing.nobody_in"))
+            with Vertical(id="step-2"):
+                yield Static(t("closing.shifts_not_yet"))
+            with Vertical(id="step-3"):
+                # Coins in one column, notes in the other: Tab goes through all coins first.
+                with Horizontal(id="count-grid"):
+                    for column in ([d for d in closing.DENOMINATIONS if d < 500],
+                                   [d for d in closing.DENOMINATIONS if d >= 500]):
+                        with Grid(classes="count-column"):
+                            for value in column:
+                                yield Label(_denomination(value), classes="count-label")
+                                yield Input(id=f"count-{value}", placeholder="0", compact=True, max_length=6,
+                                            restrict=r"[0-9]*", classes="count")
+                yield Static("", id="count-totals")
+                yield Label(t("closing.reason"))
+                yield Input(id="reason", compact=True, max_length=200, placeholder=t("closing.reason_placeholder"))
+            with VerticalScroll(id="step-4"):
+                yield Static("", id="summary")
+            with Vertical(id="step-5"):
+                yield Static("", id="sign-text")
+                yield Label(t("closing.pin"))
+                yield Input(id="pin", password=True, max_length=8, compact=True, restrict=r"[0-9]*")
+                yield Button(t("closing.sign"), id="sign", variant="primary")
+        yield Static("", id="closing-error", classes="error")
+        with Horizontal(id="closing-buttons"):
+            yield Button(t("closing.previous"), id="previous")
+            yield Button(t("closing.next"), id="next", variant="primary")
+
+    def on_mount(self) -> None:
+        if self.closed_id is not None:
+            return
+        self.refresh_totals()
+        self.show_step(1)
+
+    # --- moving between steps -----------------------------------------------------------
+
+    def show_step(self, step: int) -> None:
+        self.step = max(1, min(STEPS, step))
+        self.query_one(ContentSwitcher).current = f"step-{self.step}"
+        title = t(f"closing.step{self.step}")
+        self.query_one("#step-title", Static).update(
+            t("closing.step_title", n=self.step, total=STEPS, title=title,
+              day=formatting.day(self.draft.day, "medium")))
+        self.query_one("#previous", Button).disabled = self.step == 1
+        self.query_one("#next", Button).display = self.step < STEPS
+        if self.step == 4:
+            self.query_one("#summary", Static).update(self.summary_text())
+        if self.step == 5:
+            self.query_one("#sign-text", Static).update(self.sign_text())
+        focus = {1: "#in-now", 3: "#count-5", 5: "#pin"}.get(self.step)
+        widgets = self.query(focus) if focus else []
+        if widgets:
+            widgets.first().focus()
+        else:
+            self.query_one("#next", Button).focus()
+
+    def action_step(self, delta: int) -> None:
+        if self.done is None and self.closed_id is None:
+            self.show_step(self.step + delta)
+
+    @on(Button.Pressed, "#next")
+    def _next(self) -> None:
+        self.action_step(1)
+
+    @on(Button.Pressed, "#previous")
+    def _previous(self) -> None:
+        self.action_step(-1)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "pin":
+            self.sign()
+        elif event.input.id == "reason":
+            self.action_step(1)
+        else:
+            self.focus_next()
+
+    # --- counting -----------------------------------------------------------------------
+
+    def counts(self) -> dict[int, int]:
+        return {value: closing.parse_pieces(self.query_one(f"#count-{value}", Input).value, value)
+                for value in closing.DENOMINATIONS}
+
+    @on(Input.Changed, ".count")
+    def refresh_totals(self) -> None:
+        counted = closing.counted_total(self.counts())
+        expected = self.draft.totals.expected_cents
+        difference = counted - expected
+        needs_reason = abs(difference) > self.draft.threshold_cents
+        lines = [
+            t("closing.counted", amount=formatting.money(counted)),
+            t("closing.expected", amount=formatting.money(expected), opening=formatting.money(
+                self.draft.totals.opening_cents), cash_in=formatting.money(self.draft.totals.in_cents),
+              cash_out=formatting.money(self.draft.totals.out_cents)),
+            t("closing.difference", amount=formatting.money(difference))
+            + ("  " + t("closing.reason_needed") if needs_reason else ""),
+        ]
+        self.query_one("#count-totals", Static).update("\n".join(lines))
+
+    # --- summary and signing ------------------------------------------------------------
+
+    def summary_text(self) -> str:
+        s = self.draft.summary
+        counted = closing.counted_total(self.counts())
+        domains = ", ".join(f"{name} {n}" for name, n in list(s.domains.items())[:6]) or "-"
+        return "\n".join([
+            t("closing.sum_visits", visits=s.visits, households=s.households, walk_ins=s.walk_ins,
+              new=s.new_persons),
+            t("closing.sum_domains", domains=domains),
+            t("closing.sum_matches", matches=s.matches_started, follow_ups=s.follow_ups_due),
+            t("closing.sum_cash", cash_in=formatting.money(s.cash_in_cents), cash_out=formatting.money(
+                s.cash_out_cents), counted=formatting.money(counted)),
+            t("closing.sum_checkout", count=len(self.checked_out())) if self.draft.in_now else "",
+        ])
+
+    def sign_text(self) -> str:
+        counted = closing.counted_total(self.counts())
+        return t("closing.sign_text", day=formatting.day(self.draft.day), counted=formatting.money(counted))
+
+    def checked_out(self) -> list[int]:
+        lists = self.query("#in-now")
+        return list(lists.first().selected) if lists else []
+
+    @on(Button.Pressed, "#sign")
+    def sign(self) -> None:
+        if self.done is not None:
+            return
+        error = self.query_one("#closing-error", Static)
+        error.update("")
+        try:
+            counts = self.counts()
+        except InvalidInput as exc:
+            error.update(exc.message())
+            self.show_step(3)
+            return
+        pin_input = self.query_one("#pin", Input)
+        pin, pin_input.value = pin_input.value, ""
+        reason = self.query_one("#reason", Input).value
+        self.query_one("#sign", Button).disabled = True
+        error.update(t("closing.busy"))
+        self._run_closing(counts, reason, pin, self.checked_out())
+
+    # argon2, the closing transaction and two verified backups: seconds on a big database.
+    @work(thread=True, exclusive=True, exit_on_error=False, group="closing")
+    def _run_closing(self, counts: dict[int, int], reason: str, pin: str, check_out: list[int]) -> None:
+        with database.connection_context():
+            try:
+                done = closing.close(self.app.session, counts, reason, pin, day=self.draft.day,
+                                     check_out_visit_ids=check_out)
+            except BwkError as exc:
+                self.app.call_from_thread(self._show_refusal, exc)
+                return
+        self.app.call_from_thread(self._show_closed, done)
+
+    def _show_refusal(self, exc: BwkError) -> None:
+        self.query_one("#sign", Button).disabled = False
+        self.query_one("#closing-error", Static).update(exc.message())
+        field = getattr(exc, "field", None)
+        if field == "reason" or (field or "").startswith("count-"):
+            self.show_step(3)
+            self.query(f"#{field}").first().focus()
+        else:
+            self.query_one("#pin", Input).focus()
+
+    def worker_failed(self) -> None:
+        self.query_one("#sign", Button).disabled = False
+        self.query_one("#closing-error", Static).update("")
+
+    def _show_closed(self, done: closing.Closed) -> None:
+        self.done = done
+        lines = [t("closing.done", day=formatting.day(done.day), counted=formatting.money(done.counted_cents)),
+                 t("closing.report_saved", path=str(done.report_path))]
+        if done.backup_path:
+            lines.append(t("closing.backup_saved", path=str(done.backup_path)))
+        else:
+            lines.append(t("closing.backup_failed", reason=done.backup_error))
+        lines.append(t("closing.show_report"))
+        self.query_one("#sign-text", Static).update("\n".join(lines))
+        self.query_one("#closing-error", Static).update("")
+        for widget_id in ("#pin", "#sign", "#previous"):
+            self.query_one(widget_id).display = False
+        self.query_one("#closing-buttons").display = False
+        self.app.bell()
+
+    def action_show_report(self) -> None:
+        from bwk_tui.ui.screens.closing.report import ReportModal
+
+        if self.done is not None:
+            self.app.push_screen(ReportModal(self.done.closing_id, self.done.report_path))
+        elif self.closed_id is not None:
+            self.app.push_screen(ReportModal(self.closed_id, closing.report_path(self.closed_id)))
