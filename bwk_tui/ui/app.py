@@ -141,7 +141,10 @@ class BwkApp(App[None]):
         await super().on_event(event)
 
     def _check_idle(self) -> None:
-        if self.session is not None and time.monotonic() - self.last_input >= self.idle_seconds:
+        if self.session is None:
+            return
+        limit = max(self.idle_seconds, getattr(self.screen, "IDLE_LOCK_AT_LEAST_MINUTES", 0) * 60)
+        if time.monotonic() - self.last_input >= limit:
             self.lock(idle=True)
 
     def action_lock(self) -> None:

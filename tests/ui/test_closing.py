@@ -119,3 +119,19 @@ async def test_an_unexpected_failure_while_signing_is_a_message_and_the_day_stay
         assert app.screen.done is None
     assert CashClosing.select().count() == 0
     assert "disk on fire" in errorlog.log_path().read_text(encoding="utf-8")
+
+
+async def test_counting_the_cash_may_take_longer_than_the_idle_limit(sqlite_room):
+    import time
+
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_closing(app, pilot)
+        app.idle_seconds = 60
+        app.last_input = time.monotonic() - 5 * 60  # five quiet minutes while counting
+        app._check_idle()
+        assert app.session is not None and isinstance(app.screen, ClosingScreen)
+        app.last_input = time.monotonic() - 16 * 60  # but not for ever
+        app._check_idle()
+        await pilot.pause()
+        assert app.session is None

@@ -23,6 +23,9 @@ class DeskScreen(Screen[None]):
     # work everywhere, and at 80 columns it has no room for more.
     HINT_KEY = ""
     KEYS: tuple[Key, ...] = ()
+    # A screen where someone works without touching the keys for a while (counting coins)
+    # can ask for a longer quiet time before the desk locks itself.
+    IDLE_LOCK_AT_LEAST_MINUTES: float = 0
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -32,6 +32,7 @@ class ClosingScreen(DeskScreen):
     HELP_KEY = "closing.help"
     HINT_KEY = "closing.keys"
     CSS_PATH = "closing.tcss"
+    IDLE_LOCK_AT_LEAST_MINUTES = 15  # counting a full cash box takes longer than the usual idle limit
     KEYS = (
         Key("pagedown", "step(1)", show=False, priority=True),
         Key("pageup", "step(-1)", show=False, priority=True),
