@@ -62,9 +62,11 @@ class OverviewScreen(DeskScreen):
             table.add_column(Text(label, justify="left" if key == "category" else "right"), key=key)
         for line in lines:
             actual = abs(line.net_cents)  # a reversal in the same category takes its amount back off
-            pct = f"{actual * 100 // line.budget_cents} %" if line.budget_cents else ""
+            share = actual * 100 // line.budget_cents if line.budget_cents else None
+            pct = Text(f"{share} %" if share is not None else "", justify="right",
+                       style="bold red" if share is not None and share > 100 else "")
             table.add_row(line.category, _money(line.in_cents), _money(line.out_cents),
-                          _money(line.budget_cents), Text(pct, justify="right"))
+                          _money(line.budget_cents), pct)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
         money_in = sum(line.in_cents for line in lines)
