@@ -227,6 +227,16 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_cash_export(args) -> int:
+    from bwk_tui.services import cash_export
+
+    _open(args)
+    result = cash_export.export(args.format, out=args.out, stream=None if args.out else sys.stdout)
+    if result.path is not None:
+        print(t("cli.cash_exported", count=result.entries, path=result.path), file=sys.stderr)
+    return 0
+
+
 def _not_yet(name: str):
     def command(args) -> int:
         raise BwkError("error.not_yet", command=name)
@@ -278,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     q = cash.add_parser("export")
     q.add_argument("--format", choices=("csv", "journal"), default="csv")
     q.add_argument("--out")
-    q.set_defaults(func=_not_yet("bwk cash export"))
+    q.set_defaults(func=cmd_cash_export)
 
     p = sub.add_parser("backup", help=t("cli.help.backup"))
     p.add_argument("--to", metavar="DIR")

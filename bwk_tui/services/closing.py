@@ -18,7 +18,7 @@ from pathlib import Path
 
 from peewee import JOIN, fn
 
-from db import write
+from db import is_sqlite, write
 from db.models import (Account, CashCategory, CashClosing, CashEntry, HelpDomain, Person, Visit,
                        VisitDomain, WalkIn)
 
@@ -218,6 +218,9 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
         raise AlreadyClosed("error.already_closed", day=day.strftime("%d-%m-%Y"))
     if day > today():
         raise InvalidInput("error.day_future", field="day")
+    last = cash.last_closing(room_id)
+    if last is not None and day < last.day:  # closings go in order: the chain would break
+        raise cash.DayClosed("error.day_before_closing", day=last.day.strftime("%d-%m-%Y"))
     earlier = earlier_open_day(day, room_id)
     if earlier is not None:
         raise BwkError("error.close_earlier_first", day=earlier.strftime("%d-%m-%Y"))
@@ -227,7 +230,9 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
         raise InvalidInput("error.difference_reason", field="reason")
 
     # Prove that both the backup and the report can be written before anything is saved.
-    backup.take_backup(actor_id=session.account_id)
+    # (bwk backs up a SQLite file; a PostgreSQL server is backed up by its own administrator.)
+    if is_sqlite():
+        backup.take_backup(actor_id=session.account_id)
     folder = closings_dir()
     report_path = _report_path(room_id, day)
     partial = report_path.with_name(report_path.name + ".partial")

@@ -1,0 +1,363 @@
+"""The end-of-day closing (issue 4): the count, the difference and its reason, the PIN,
+the order of days, the chain of hashes, and a closed day that nothing can change.
+
+Every test runs on SQLite and on PostgreSQL (the ``room`` fixture), including the raw SQL
+that the database itself must refuse.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from peewee import DatabaseError
+
+from db import database, is_sqlite
+from db.models import AuditLog, CashCategory, CashClosing, CashEntry
+
+from bwk_tui.cli import main
+from bwk_tui.services import backup, cash, closing, settings
+from bwk_tui.services.cash import DayClosed
+from bwk_tui.services.errors import BackupError, BwkError, InvalidInput, NotAllowed
+from bwk_tui.services.formatting import money
+
+TODAY = dt.date(2026, 6, 10)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    class Clock:
+        day = TODAY
+
+    for module in ("cash", "closing"):
+        monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: Clock.day)
+    return Clock
+
+
+@pytest.fixture
+def boss(room, clock):
+    return room["coordinator"]
+
+
+@pytest.fixture
+def desk(room, clock):
+    return room["volunteer"]
+
+
+def cat(code: str) -> int:
+    return CashCategory.get(CashCategory.code == code).id
+
+
+def days_ago(n: int) -> dt.date:
+    return TODAY - dt.timedelta(days=n)
+
+
+def cash_rows() -> tuple[int, int]:
+    return CashEntry.select().count(), CashClosing.select().count()
+
+
+def a_day(boss, day: dt.date = TODAY) -> None:
+    """EUR 20 in and EUR 7.50 out: EUR 12.50 expected on an empty box."""
+    cash.add_entry(boss, "in", "20", cat("koffie"), "koffiepot", day=day)
+    cash.add_entry(boss, "out", "7,50", cat("boodschappen"), "melk", day=day)
+
+
+TWELVE_FIFTY = {1000: 1, 200: 1, 50: 1}
+
+
+def refused_by_database(sql: str, *params) -> None:
+    """``sql`` must fail inside the database (a trigger or constraint), changing nothing."""
+    with pytest.raises(DatabaseError):
+        with database.obj.atomic():
+            database.obj.execute_sql(sql, params)
+
+
+# --- counting and the difference ------------------------------------------------------------
+
+
+def test_counted_as_expected_closes_the_day(boss):
+    a_day(boss)
+    draft = closing.draft(boss)
+    assert draft.totals.expected_cents == 1250 and draft.threshold_cents == 0 and draft.earlier_open_day is None
+    closed = closing.close(boss, TWELVE_FIFTY, "", "2468")
+    assert closed.difference_cents == 0 and closed.counted_cents == 1250
+    assert cash.is_closed(TODAY)
+    c = CashClosing.get_by_id(closed.closing_id)
+    assert (c.opening_cents, c.in_cents, c.out_cents, c.expected_cents, c.counted_cents, c.difference_cents) == (
+        0, 2000, 750, 1250, 1250, 0)
+    assert c.signed_by_id == boss.account_id and len(c.hash) == 64 and c.prev_hash == ""
+    assert c.counts.startswith("5:0,10:0,20:0,50:1,100:0,200:1,500:0,1000:1")
+    assert CashEntry.select().where(CashEntry.category == cat("kasverschil")).count() == 0
+    assert closed.report_path.exists()
+
+
+def test_a_difference_needs_a_reason_and_nothing_is_kept_without_one(boss):
+    a_day(boss)
+    before, audit_before = cash_rows(), AuditLog.select().count()
+    with pytest.raises(InvalidInput) as caught:
+        closing.close(boss, {1000: 1, 200: 1}, "  ", "2468")  # EUR 0.50 short
+    assert caught.value.key == "error.difference_reason" and caught.value.field == "reason"
+    assert cash_rows() == before and AuditLog.select().count() == audit_before
+    assert not cash.is_closed(TODAY)
+
+
+def test_a_difference_within_the_threshold_needs_no_reason(boss):
+    settings.put("closing_threshold_cents", "100")
+    a_day(boss)
+    with pytest.raises(InvalidInput):
+        closing.close(boss, {1000: 1}, "", "2468")  # EUR 2.50 short: above the threshold
+    closed = closing.close(boss, {1000: 1, 200: 1}, "", "2468")  # EUR 0.50 short
+    assert closed.difference_cents == -50
+
+
+@pytest.mark.parametrize("counts, difference, direction", [
+    ({1000: 1, 200: 1}, -50, "out"),  # short
+    ({1000: 1, 200: 1, 50: 1, 20: 1}, 20, "in"),  # over
+])
+def test_the_difference_is_booked_as_kasverschil(boss, counts, difference, direction):
+    a_day(boss)
+    closed = closing.close(boss, counts, "wisselgeld verkeerd teruggegeven", "2468")
+    assert closed.difference_cents == difference
+    booked = CashEntry.get(CashEntry.category == cat("kasverschil"))
+    assert (booked.direction, booked.amount_cents, booked.entry_date) == (direction, abs(difference), TODAY)
+    assert booked.description == "wisselgeld verkeerd teruggegeven"
+    c = CashClosing.get_by_id(closed.closing_id)
+    assert c.expected_cents == 1250 and c.counted_cents == 1250 + difference
+    assert c.reason == "wisselgeld verkeerd teruggegeven"
+    # After the booking the box holds exactly what was counted.
+    assert cash.balance() == c.counted_cents == c.opening_cents + c.in_cents - c.out_cents
+    assert closing.verify_chain() == []
+
+
+def test_counted_amount_is_the_next_days_opening_balance(boss, clock):
+    a_day(boss, days_ago(1))
+    closing.close(boss, {1000: 1, 200: 1}, "bonnetje kwijt", "2468", day=days_ago(1))
+    assert cash.day_totals(TODAY).opening_cents == 1200
+    cash.add_entry(boss, "in", "3", cat("donatie"))
+    closed = closing.close(boss, {1000: 1, 500: 1}, "", "2468")
+    c = CashClosing.get_by_id(closed.closing_id)
+    assert (c.opening_cents, c.in_cents, c.counted_cents) == (1200, 300, 1500)
+    clock.day = TODAY + dt.timedelta(days=1)
+    assert closing.draft(boss).totals.opening_cents == 1500
+
+
+# --- refusals -------------------------------------------------------------------------------
+
+
+def test_a_wrong_pin_is_refused_and_nothing_is_kept(boss):
+    a_day(boss)
+    before = cash_rows()
+    with pytest.raises(InvalidInput) as caught:
+        closing.close(boss, {1000: 1}, "tekort", "1111")  # a difference too: no kasverschil may stay
+    assert caught.value.key == "error.closing_pin"
+    assert cash_rows() == before and not cash.is_closed(TODAY)
+    assert AuditLog.select().where(AuditLog.action == "closing.pin_failed").count() == 1
+    # The volunteer's PIN is not the coordinator's signature either.
+    with pytest.raises(InvalidInput):
+        closing.close(boss, TWELVE_FIFTY, "", "1357")
+    assert cash_rows() == before
+
+
+def test_a_volunteer_cannot_close(desk):
+    cash.add_entry(desk, "in", "5", cat("koffie"))
+    before = cash_rows()
+    with pytest.raises(NotAllowed):
+        closing.close(desk, {500: 1}, "", "1357")
+    with pytest.raises(NotAllowed):
+        closing.draft(desk)
+    assert cash_rows() == before and not cash.is_closed(TODAY)
+
+
+def test_a_second_closing_of_the_same_day_is_refused(boss):
+    a_day(boss)
+    closing.close(boss, TWELVE_FIFTY, "", "2468")
+    before = cash_rows()
+    with pytest.raises(closing.AlreadyClosed) as caught:
+        closing.close(boss, {1000: 2}, "nog eens", "2468")
+    assert caught.value.key == "error.already_closed"
+    assert cash_rows() == before
+
+
+def test_an_earlier_open_day_must_be_closed_first(boss):
+    a_day(boss, days_ago(2))
+    cash.add_entry(boss, "in", "1", cat("koffie"))
+    before = cash_rows()
+    with pytest.raises(BwkError) as caught:
+        closing.close(boss, {1000: 1, 200: 1, 50: 1, 100: 1}, "", "2468")
+    assert caught.value.key == "error.close_earlier_first"
+    assert days_ago(2).strftime("%d-%m-%Y") in caught.value.message()
+    assert closing.draft(boss).earlier_open_day == days_ago(2)
+    assert cash_rows() == before
+    closing.close(boss, TWELVE_FIFTY, "", "2468", day=days_ago(2))
+    closing.close(boss, {1000: 1, 200: 1, 50: 1, 100: 1}, "", "2468")
+    assert closing.verify_chain() == []
+
+
+def test_a_day_before_the_last_closing_cannot_be_closed_later(boss):
+    a_day(boss, days_ago(1))
+    closing.close(boss, TWELVE_FIFTY, "", "2468", day=days_ago(1))
+    before = cash_rows()
+    # A day without entries, behind the last closing (counted as expected: nothing): closing it
+    # now would put a link in the middle of the chain.
+    with pytest.raises(DayClosed) as caught:
+        closing.close(boss, {}, "", "2468", day=days_ago(3))
+    assert caught.value.key == "error.day_before_closing"
+    assert cash_rows() == before and closing.verify_chain() == []
+
+
+def test_no_closing_in_the_future_and_no_bad_counts(boss):
+    before = cash_rows()
+    with pytest.raises(InvalidInput):
+        closing.close(boss, {}, "", "2468", day=TODAY + dt.timedelta(days=1))
+    with pytest.raises(InvalidInput):
+        closing.close(boss, {300: 1}, "", "2468")  # no such coin
+    with pytest.raises(InvalidInput):
+        closing.close(boss, {100: -1}, "", "2468")
+    assert cash_rows() == before
+    with pytest.raises(InvalidInput):
+        closing.parse_pieces("drie", 100)
+    assert closing.parse_pieces(" 12 ", 100) == 12 and closing.parse_pieces("", 100) == 0
+    assert closing.counted_total({5: 3, 20000: 1}) == 20015
+
+
+def test_a_failing_backup_leaves_the_day_open_with_nothing_kept(boss, monkeypatch):
+    a_day(boss)
+
+    def broken(*args, **kwargs):
+        raise BackupError("error.backup_write", path="/nergens", reason="schijf vol")
+
+    monkeypatch.setattr(backup, "take_backup", broken)
+    monkeypatch.setattr(closing, "is_sqlite", lambda: True)  # the backup is attempted on both backends
+    before = cash_rows()
+    with pytest.raises(BackupError):
+        closing.close(boss, {1000: 1}, "tekort", "2468")
+    assert cash_rows() == before and not cash.is_closed(TODAY)
+    assert not list(closing.closings_dir().glob("*.txt")) if closing.closings_dir().exists() else True
+
+
+def test_a_failure_inside_the_closing_keeps_nothing(boss, monkeypatch):
+    a_day(boss)
+
+    def broken(closing_id):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(closing, "report_text", broken)
+    before = cash_rows()
+    with pytest.raises(OSError):
+        closing.close(boss, {1000: 1}, "tekort", "2468")  # with a kasverschil entry to roll back
+    assert cash_rows() == before and not cash.is_closed(TODAY)
+    folder = closing.closings_dir()
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+# --- a closed day cannot change --------------------------------------------------------------
+
+
+def test_the_database_refuses_to_change_a_closed_day(boss, db):
+    a_day(boss, days_ago(1))
+    closed = closing.close(boss, TWELVE_FIFTY, "", "2468", day=days_ago(1))
+    entry = CashEntry.select().order_by(CashEntry.id).first()
+    snapshot = [tuple(row) for row in db.execute_sql("SELECT * FROM cash_entry ORDER BY id").fetchall()]
+    closing_row = db.execute_sql("SELECT * FROM cash_closing").fetchall()
+    refused_by_database("UPDATE cash_entry SET amount_cents = 1 WHERE id = %s" if not is_sqlite(db)
+                        else "UPDATE cash_entry SET amount_cents = 1 WHERE id = ?", entry.id)
+    refused_by_database("UPDATE cash_entry SET description = 'weg'")
+    refused_by_database("DELETE FROM cash_entry")
+    refused_by_database("UPDATE cash_closing SET counted_cents = 0")
+    refused_by_database("UPDATE cash_closing SET hash = 'x'")
+    refused_by_database("DELETE FROM cash_closing")
+    if not is_sqlite(db):
+        refused_by_database("TRUNCATE cash_entry, cash_closing")
+    # A new entry on the closed day, past the services, straight into the table.
+    p = "?" if is_sqlite(db) else "%s"
+    refused_by_database(
+        "INSERT INTO cash_entry (room_id, entry_date, direction, amount_cents, category_id, description, "
+        f"receipt_year, receipt_no, entered_by_id, entered_at) VALUES ({p}, {p}, 'in', 100, {p}, 'later', "
+        f"2026, 99, {p}, {p})",
+        entry.room_id, days_ago(1), cat("koffie"), boss.account_id, dt.datetime(2026, 6, 9, 18))
+    assert [tuple(row) for row in db.execute_sql("SELECT * FROM cash_entry ORDER BY id").fetchall()] == snapshot
+    assert db.execute_sql("SELECT * FROM cash_closing").fetchall() == closing_row
+    assert closing.verify_chain() == [] and CashClosing.get_by_id(closed.closing_id).counted_cents == 1250
+    # The services refuse it as well.
+    with pytest.raises(DayClosed):
+        cash.add_entry(boss, "in", "1", cat("koffie"), day=days_ago(1))
+
+
+def _unguard(db) -> None:
+    """What a tamperer with access to the database could do: switch the guards off."""
+    if is_sqlite(db):
+        for name in ("cash_entry_no_update", "cash_entry_no_delete", "cash_closing_no_update",
+                     "cash_closing_no_delete"):
+            db.execute_sql(f"DROP TRIGGER {name}")
+    else:
+        db.execute_sql("ALTER TABLE cash_entry DISABLE TRIGGER cash_entry_append_only")
+        db.execute_sql("ALTER TABLE cash_closing DISABLE TRIGGER cash_closing_append_only")
+
+
+def _three_closed_days(boss) -> list[int]:
+    ids = []
+    for k, n in enumerate((3, 2, 1), 1):
+        a_day(boss, days_ago(n))  # EUR 12.50 more each day
+        ids.append(closing.close(boss, {1000: k, 200: k, 50: k}, "", "2468", day=days_ago(n)).closing_id)
+    return ids
+
+
+def test_a_changed_amount_is_found_by_the_chain_and_by_bwk_check(boss, db, db_url, capsys):
+    _three_closed_days(boss)
+    assert closing.verify_chain() == []
+    assert main(["--db", db_url, "check"]) == 0
+    _unguard(db)
+    target = CashEntry.select().where(CashEntry.entry_date == days_ago(2)).order_by(CashEntry.id).first()
+    db.execute_sql(f"UPDATE cash_entry SET amount_cents = 500 WHERE id = {target.id}")
+    problems = closing.verify_chain()
+    assert [(p.day, p.what) for p in problems] == [(days_ago(2), "hash")]
+    capsys.readouterr()
+    assert main(["--db", db_url, "check"]) == 1
+    out = capsys.readouterr().out
+    assert days_ago(2).strftime("%d-%m-%Y") in out and "veranderd" in out
+
+
+def test_a_changed_closing_or_a_removed_one_is_found(boss, db):
+    ids = _three_closed_days(boss)
+    _unguard(db)
+    db.execute_sql(f"UPDATE cash_closing SET counted_cents = 99999 WHERE id = {ids[0]}")
+    assert [(p.day, p.what) for p in closing.verify_chain()] == [(days_ago(3), "hash")]
+    db.execute_sql(f"DELETE FROM cash_closing WHERE id = {ids[1]}")
+    found = {(p.day, p.what) for p in closing.verify_chain()}
+    assert (days_ago(1), "link") in found
+
+
+def test_an_entry_slipped_into_a_closed_day_is_found(boss, db):
+    """Even with the insert guard gone, the day's hash no longer matches."""
+    _three_closed_days(boss)
+    if is_sqlite(db):
+        db.execute_sql("DROP TRIGGER cash_entry_closed_day")
+    else:
+        db.execute_sql("ALTER TABLE cash_entry DISABLE TRIGGER cash_entry_closed_day")
+    p = "?" if is_sqlite(db) else "%s"
+    db.execute_sql(
+        "INSERT INTO cash_entry (room_id, entry_date, direction, amount_cents, category_id, description, "
+        f"receipt_year, receipt_no, entered_by_id, entered_at) VALUES ({p}, {p}, 'in', 100, {p}, 'later', "
+        f"2026, 99, {p}, {p})",
+        (CashClosing.get().room_id, days_ago(3), cat("koffie"), boss.account_id, dt.datetime(2026, 6, 8, 18)))
+    assert [(p.day, p.what) for p in closing.verify_chain()] == [(days_ago(3), "hash")]
+
+
+# --- the report -----------------------------------------------------------------------------
+
+
+def test_the_report_has_the_figures(boss):
+    cash.add_entry(boss, "in", "20", cat("koffie"), "koffiepot ochtend", day=days_ago(1))
+    closing.close(boss, {1000: 2}, "", "2468", day=days_ago(1))
+    cash.add_entry(boss, "in", "14,35", cat("verkoop"), "lunch")
+    cash.add_entry(boss, "out", "7,50", cat("boodschappen"), "melk en koekjes")
+    closed = closing.close(boss, {1000: 2, 500: 1, 100: 1, 50: 1, 20: 2, 5: 1}, "munt onder de kast gevonden",
+                           "2468")
+    text = closing.report_text(closed.closing_id)
+    c = CashClosing.get_by_id(closed.closing_id)
+    for figure in (money(2000), money(1435 + 10), money(750), money(2685), money(2695), money(10)):
+        assert figure in text, figure
+    assert c.in_cents == 1445  # the EUR 0.10 over is booked as income (kasverschil)
+    assert "munt onder de kast gevonden" in text
+    assert "2026-0003" in text and "melk en koekjes" in text
+    assert "Coby" in text and c.hash in text
+    assert closed.report_path.read_text(encoding="utf-8") == text
