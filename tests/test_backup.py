@@ -280,3 +280,14 @@ def test_restore_of_an_older_schema_is_upgraded(sqlite_room, tmp_path, clock):
     assert HelpDomain.select().count() > 0
     assert Account.select().count() == 0  # the old file had no accounts
     assert database.obj.execute_sql("SELECT name FROM room").fetchall() == [("Oud",)]
+
+
+def test_many_backups_within_one_second_never_prune_the_new_one(sqlite_room, tmp_path):
+    from bwk_tui.services import backup, settings
+
+    settings.put("backup_keep", "2")
+    folder = tmp_path / "many"
+    for _ in range(6):  # all in the same second: names reuse the numbers of pruned ones
+        result = backup.take_backup(folder)
+        assert result.path.exists()
+        assert len(backup.backups_in(folder)) <= 2

@@ -167,7 +167,7 @@ def test_unreachable_postgres_server_is_a_plain_message():
 
 def test_commands_of_later_issues_say_so(dbfile):
     init(dbfile)
-    result = bwk("--db", dbfile, "cash", "export")
+    result = bwk("--db", dbfile, "report")
     assert result.returncode == 1 and "volgende versie" in result.stderr
 
 

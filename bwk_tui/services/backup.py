@@ -126,8 +126,10 @@ def take_backup(to_dir: str | os.PathLike | None = None, actor_id: int | None = 
     pruned: list[Path] = []
     if prune:
         keep = max(1, settings.get_int("backup_keep"))
-        existing = backups_in(folder)
-        pruned = existing[: max(0, len(existing) - keep)]
+        # The backup just made is never among the pruned, even when its name (reused within
+        # one second after an older one was pruned) sorts before the others.
+        existing = [p for p in backups_in(folder) if p != final]
+        pruned = existing[: max(0, len(existing) - (keep - 1))]
         for old in pruned:
             old.unlink(missing_ok=True)
     audit.record(actor_id, "backup", "database", None, final.name)
