@@ -16,7 +16,7 @@ from db import write
 from db.models import Account, CashCategory, CashClosing, CashEntry
 
 from bwk_tui.i18n import current_language
-from bwk_tui.services import audit, room
+from bwk_tui.services import audit, coded_lists, room
 from bwk_tui.services.auth import Session, coordinator_only, require_role
 from bwk_tui.services.clock import now_utc, today
 from bwk_tui.services.errors import BwkError, InvalidInput
@@ -98,21 +98,13 @@ def categories(direction: str | None = None, active_only: bool = True) -> list[C
 @coordinator_only
 def add_category(session: Session, name_nl: str, direction: str, name_en: str = "",
                  budget_cents: int | None = None) -> Category:
-    name_nl = " ".join((name_nl or "").split())
-    if not name_nl:
-        raise InvalidInput("error.category_empty", field="name")
     if direction not in (IN, OUT, "both"):
         raise InvalidInput("error.direction", field="direction")
-    code = "".join(c for c in name_nl.lower() if c.isalnum())[:30] or "categorie"
     with write():
-        if CashCategory.select().where(fn.LOWER(CashCategory.name_nl) == name_nl.lower()).exists():
-            raise InvalidInput("error.category_exists", field="name", name=name_nl)
-        base, n = code, 2
-        while CashCategory.select().where(CashCategory.code == code).exists():
-            code, n = f"{base[:27]}{n}", n + 1
-        sort = (CashCategory.select(fn.MAX(CashCategory.sort)).scalar() or 0) + 1
-        category = CashCategory.create(code=code, name_nl=name_nl, name_en=name_en or name_nl, direction=direction,
-                                       budget_cents=budget_cents, sort=sort)
+        new = coded_lists.prepare_new(CashCategory, name_nl, "error.category_empty", "error.category_exists",
+                                      "categorie")
+        category = CashCategory.create(**new, name_en=name_en or new["name_nl"], direction=direction,
+                                       budget_cents=budget_cents)
         audit.record(session.account_id, "cash_category.create", "cash_category", category.id)
     return _category(category)
 

@@ -10,7 +10,7 @@ from db import write
 from db.models import Account, HelpDomain, Household, Person, Visit, VisitDomain, WalkIn
 
 from bwk_tui.i18n import current_language
-from bwk_tui.services import audit, room, settings
+from bwk_tui.services import audit, coded_lists, room, settings
 from bwk_tui.services.auth import Session, coordinator_only, require_role
 from bwk_tui.services.clock import now_utc, today
 from bwk_tui.services.errors import BwkError, InvalidInput
@@ -45,18 +45,9 @@ def domains(active_only: bool = True) -> list[Domain]:
 
 @coordinator_only
 def add_domain(session: Session, name_nl: str, name_en: str = "") -> Domain:
-    name_nl = " ".join((name_nl or "").split())
-    if not name_nl:
-        raise InvalidInput("error.domain_empty", field="name")
-    code = "".join(c for c in name_nl.lower() if c.isalnum())[:30] or "domein"
     with write():
-        if HelpDomain.select().where(fn.LOWER(HelpDomain.name_nl) == name_nl.lower()).exists():
-            raise InvalidInput("error.domain_exists", field="name", name=name_nl)
-        base, n = code, 2
-        while HelpDomain.select().where(HelpDomain.code == code).exists():
-            code, n = f"{base[:27]}{n}", n + 1
-        sort = (HelpDomain.select(fn.MAX(HelpDomain.sort)).scalar() or 0) + 1
-        domain = HelpDomain.create(code=code, name_nl=name_nl, name_en=name_en or name_nl, sort=sort)
+        new = coded_lists.prepare_new(HelpDomain, name_nl, "error.domain_empty", "error.domain_exists", "domein")
+        domain = HelpDomain.create(**new, name_en=name_en or new["name_nl"])
         audit.record(session.account_id, "domain.create", "help_domain", domain.id)
     return Domain(domain.id, domain.code, domain.name_nl, True)
 
