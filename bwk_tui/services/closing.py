@@ -79,11 +79,12 @@ def summary(day: dt.date, room_id: int) -> DaySummary:
     households = (Visit.select(fn.COUNT(fn.DISTINCT(fn.COALESCE(Person.household, Person.id * -1))))
                   .join(Person).where(on_day).scalar()) or 0
     walk_ins = WalkIn.select().where(WalkIn.visit_date == day, WalkIn.room == room_id).count()
-    # A person is new on the day of their first visit ever.
-    first = (Visit.select(Visit.person, fn.MIN(Visit.visit_date).alias("first_day")).group_by(Visit.person))
-    new_persons = (Visit.select(fn.COUNT(fn.DISTINCT(Visit.person))).where(on_day)
-                   .join(first, on=(Visit.person == first.c.person_id))
-                   .where(first.c.first_day == day).scalar()) or 0
+    # A person is new on the day of their first visit ever: no visit before it (the
+    # (person, visit_date) index answers that per person, without grouping every visit).
+    earlier = Visit.alias()
+    before = earlier.select(earlier.id).where(earlier.person == Visit.person, earlier.visit_date < day)
+    new_persons = (Visit.select(fn.COUNT(fn.DISTINCT(Visit.person)))
+                   .where(on_day, ~fn.EXISTS(before)).scalar()) or 0
     domains = {name: count for name, count in (
         VisitDomain.select(HelpDomain.name_nl, fn.COUNT(VisitDomain.visit))
         .join(HelpDomain).switch(VisitDomain).join(Visit).where(on_day)
