@@ -418,4 +418,8 @@ TEXTS: dict[str, str] = {
     "cash.col_budget_month": "Budget/mo",
     "cash.col_pct": "% budget",
     "cli.cash_exported": "{count} entries written to {path}.",
+    "error.report_date": "{option} {value} is not a date; write yyyy-mm-dd, for example 2026-07-01.",
+    "error.report_period_and_dates": "Use --period or --from/--to, not both.",
+    "error.report_period": "{period} is not a period. Use for example 2026-Q3, 2026-07 or 2026.",
+    "error.report_from_after_to": "--from ({start}) is after --to ({end}).",
 }

@@ -424,4 +424,8 @@ TEXTS: dict[str, str] = {
     "cash.col_budget_month": "Budget/mnd",
     "cash.col_pct": "% budget",
     "cli.cash_exported": "{count} boekingen geschreven naar {path}.",
+    "error.report_date": "{option} {value} is geen datum; schrijf jjjj-mm-dd, bijvoorbeeld 2026-07-01.",
+    "error.report_period_and_dates": "Gebruik --period of --from/--to, niet allebei.",
+    "error.report_period": "{period} is geen periode. Gebruik bijvoorbeeld 2026-Q3, 2026-07 of 2026.",
+    "error.report_from_after_to": "--from ({start}) ligt na --to ({end}).",
 }

@@ -25,6 +25,8 @@ DEFAULTS: dict[str, str] = {
     "consent_scope": "registratie van bezoeken en anonieme rapportage aan financiers",
     # A cash difference larger than this (in cents) at the closing needs a written reason.
     "closing_threshold_cents": "0",
+    # "1": exports show counts of 1 to 4 as "<5" so no resident can be recognised.
+    "report_suppress_small": "1",
 }
 
 
@@ -107,6 +109,7 @@ EDITABLE = {
     "referral_organisations": _lines,
     "consent_scope": _text,
     "closing_threshold_cents": _number(0, 100000),
+    "report_suppress_small": _number(0, 1),
 }
 
 
