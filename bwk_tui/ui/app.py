@@ -56,6 +56,12 @@ def _closing_screen() -> Screen:
     return ClosingScreen()
 
 
+def _reports_screen() -> Screen:
+    from bwk_tui.ui.screens.reports import ReportsScreen
+
+    return ReportsScreen()
+
+
 def _accounts_screen() -> Screen:
     from bwk_tui.ui.screens.accounts import AccountsScreen  # imported when first opened: faster start
 
@@ -67,7 +73,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("roster", "f3", "section.roster"),
     Section("matching", "f4", "section.matching"),
     Section("cash", "f5", "section.cash", screen=_cash_screen),
-    Section("reports", "f6", "section.reports"),
+    Section("reports", "f6", "section.reports", coordinator_only=True, screen=_reports_screen),
     Section("accounts", "f8", "section.accounts", coordinator_only=True, screen=_accounts_screen,
             in_footer=False),
     Section("closing", "f9", "section.closing", coordinator_only=True, screen=_closing_screen),

@@ -174,10 +174,14 @@ async def test_a_key_press_keeps_the_desk_open(sqlite_room):
         assert app.session is None
 
 
-async def test_a_volunteer_is_refused_the_closing_and_accounts(sqlite_room):
+async def test_a_volunteer_is_refused_the_closing_the_reports_and_accounts(sqlite_room):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
         await log_in(app, pilot, "vera", "1357")
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("Rapportage is alleen voor coördinatoren" in str(n.message) for n in app._notifications)
         await pilot.press("f9")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -191,7 +195,7 @@ async def test_sections_that_have_not_landed_say_so(sqlite_room):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
         await log_in(app, pilot, "coby", "2468")
-        for key, word in [("f3", "Rooster"), ("f4", "Koppelingen"), ("f6", "Rapportage")]:
+        for key, word in [("f3", "Rooster"), ("f4", "Koppelingen")]:
             await pilot.press(key)
             await pilot.pause()
             assert isinstance(app.screen, NotYetScreen)

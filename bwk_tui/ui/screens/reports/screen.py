@@ -1,0 +1,144 @@
+"""F6: the report for a period beside a year earlier, and the year's rhythm in two charts.
+
+Figures are exact here (the coordinator's view); exports hide counts of 1 to 4.
+The report is built in a worker: a year on a big database takes up to a second.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import work
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+from textual_plotext import PlotextPlot
+
+from db import database
+
+from bwk_tui.i18n import t
+from bwk_tui.services import formatting, reports
+from bwk_tui.services.clock import today
+from bwk_tui.ui.bindings import Key
+from bwk_tui.ui.screens.desk import DeskScreen
+
+KINDS = ("month", "quarter", "year")
+
+
+def period_for(kind: str, anchor: dt.date) -> reports.Period:
+    if kind == "month":
+        return reports.parse_period(f"{anchor.year}-{anchor.month:02d}")
+    if kind == "quarter":
+        return reports.parse_period(f"{anchor.year}-Q{(anchor.month - 1) // 3 + 1}")
+    return reports.parse_period(str(anchor.year))
+
+
+def shift(kind: str, anchor: dt.date, step: int) -> dt.date:
+    months = {"month": 1, "quarter": 3, "year": 12}[kind] * step
+    index = anchor.year * 12 + anchor.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+class ReportsScreen(DeskScreen):
+    TITLE_KEY = "section.reports"
+    HELP_KEY = "reports.help"
+    HINT_KEY = "reports.keys"
+    CSS_PATH = "reports.tcss"
+    KEYS = (
+        Key("left", "period(-1)", show=False, priority=True),
+        Key("right", "period(1)", show=False, priority=True),
+        Key("m", "kind('month')", show=False),
+        Key("k", "kind('quarter')", show=False),
+        Key("j", "kind('year')", show=False),
+    )
+
+    def __init__(self):
+        super().__init__()
+        self.kind = "quarter"
+        self.anchor = today()
+        self.report: reports.Report | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="report-period", classes="column-title")
+        with TabbedContent(id="report-tabs"):
+            with TabPane(t("reports.tab_figures"), id="tab-figures"):
+                yield DataTable(id="report-table", cursor_type="row", zebra_stripes=True)
+            with TabPane(t("reports.tab_charts"), id="tab-charts"):
+                yield PlotextPlot(id="chart-weeks")
+                yield PlotextPlot(id="chart-months")
+
+    def on_mount(self) -> None:
+        self.query_one("#report-table", DataTable).add_columns(
+            t("reports.col_figure"), t("reports.col_period"), t("reports.col_previous"), t("reports.col_change"))
+        self.load()
+        self.load_charts()
+
+    # --- choosing the period ------------------------------------------------------------
+
+    def action_period(self, step: int) -> None:
+        self.anchor = shift(self.kind, self.anchor, step)
+        self.load()
+
+    def action_kind(self, kind: str) -> None:
+        self.kind = kind
+        self.load()
+
+    # --- the figures --------------------------------------------------------------------
+
+    def load(self) -> None:
+        period = period_for(self.kind, self.anchor)
+        self.query_one("#report-period", Static).update(t("reports.loading", period=period.label))
+        self._build(period)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report")
+    def _build(self, period: reports.Period) -> reports.Report:
+        with database.connection_context():
+            return reports.build_report(period)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="charts")
+    def _series(self) -> tuple[list, list]:
+        with database.connection_context():
+            return reports.weekly_visits(52), reports.monthly_households(12)
+
+    def load_charts(self) -> None:
+        self._series()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.SUCCESS:
+            if event.worker.group == "report":
+                self.show_report(event.worker.result)
+            elif event.worker.group == "charts":
+                self.show_charts(*event.worker.result)
+        super().on_worker_state_changed(event)
+
+    def show_report(self, report: reports.Report) -> None:
+        self.report = report
+        self.query_one("#report-period", Static).update(
+            t("reports.period", room=report.room, period=report.period.label, previous=report.previous.label,
+              start=formatting.day(report.period.start, "medium"), end=formatting.day(report.period.end, "medium")))
+        table = self.query_one("#report-table", DataTable)
+        table.clear()
+        for n, section in enumerate(report.sections):
+            table.add_row(f"[b]{section.title}[/b]", "", "", "", key=f"s{n}")
+            if section.note:
+                table.add_row(f"  [dim]{section.note}[/dim]", "", "", "", key=f"n{n}")
+            for i, row in enumerate(section.rows):
+                show = formatting.money if row.money else str
+                change = ""
+                if row.previous:
+                    change = f"{(row.value - row.previous) * 100 / abs(row.previous):+.0f}%"
+                table.add_row(f"  {row.label}", show(row.value), show(row.previous), change, key=f"r{n}-{i}")
+
+    # --- the charts ---------------------------------------------------------------------
+
+    def show_charts(self, weeks: list[tuple[dt.date, int]], months: list[tuple[dt.date, int]]) -> None:
+        plot = self.query_one("#chart-weeks", PlotextPlot).plt
+        plot.clear_data()
+        plot.bar([d.strftime("%d-%m") for d, _ in weeks], [n for _, n in weeks])
+        plot.title(t("reports.chart_weeks"))
+        plot.xticks(list(range(0, len(weeks), 8)), [weeks[i][0].strftime("%d-%m") for i in range(0, len(weeks), 8)])
+        plot = self.query_one("#chart-months", PlotextPlot).plt
+        plot.clear_data()
+        plot.bar([d.strftime("%m-%y") for d, _ in months], [n for _, n in months])
+        plot.title(t("reports.chart_households"))
+        for widget in self.query(PlotextPlot):
+            widget.refresh()
