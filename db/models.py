@@ -189,5 +189,70 @@ class CashClosing(BaseModel):
     hash = CharField(max_length=64)
 
 
+class HelpRequest(BaseModel):
+    """A resident's help request (hulpvraag)."""
+
+    id = AutoField()
+    person = ForeignKeyField(Person, backref="help_requests", on_delete="RESTRICT")
+    room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT")
+    description = CharField(max_length=300, default="")
+    languages = CharField(max_length=120, default="")
+    availability = CharField(max_length=60, default="")  # "ma-o,di-m": weekday-dagdeel (o/m/a)
+    urgency = IntegerField(default=1)  # 1 normal, 2 soon, 3 urgent
+    preferred_offer = IntegerField(null=True)
+    status = CharField(max_length=10, default="open")  # open, matched, closed
+    created_at = DateTimeField()
+    created_by = ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
+
+
+class HelpRequestDomain(BaseModel):
+    request = ForeignKeyField(HelpRequest, backref="domains", on_delete="CASCADE")
+    domain = ForeignKeyField(HelpDomain, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        primary_key = CompositeKey("request", "domain")
+
+
+class HelpOffer(BaseModel):
+    """A peer's or volunteer's help offer (hulpaanbod): exactly one of person and account."""
+
+    id = AutoField()
+    person = ForeignKeyField(Person, null=True, backref="help_offers", on_delete="RESTRICT")
+    account = ForeignKeyField(Account, null=True, backref="+", on_delete="RESTRICT")
+    room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT")
+    languages = CharField(max_length=120, default="")
+    availability = CharField(max_length=60, default="")
+    capacity = IntegerField()  # active matches at most
+    active = BooleanField(default=True)
+    created_at = DateTimeField()
+
+
+class HelpOfferDomain(BaseModel):
+    offer = ForeignKeyField(HelpOffer, backref="domains", on_delete="CASCADE")
+    domain = ForeignKeyField(HelpDomain, backref="+", on_delete="RESTRICT")
+    lived_experience = BooleanField(default=False)  # ervaringsdeskundig in this domain
+
+    class Meta:
+        primary_key = CompositeKey("offer", "domain")
+
+
+class Match(BaseModel):
+    """voorgesteld -> actief -> afgerond or gestopt; a person confirms every match."""
+
+    id = AutoField()
+    request = ForeignKeyField(HelpRequest, backref="matches", on_delete="RESTRICT")
+    offer = ForeignKeyField(HelpOffer, backref="matches", on_delete="RESTRICT")
+    status = CharField(max_length=12)
+    score = IntegerField()
+    reasons = TextField(default="")
+    proposed_at = DateTimeField()
+    started_at = DateTimeField(null=True)
+    ended_at = DateTimeField(null=True)
+    outcome = CharField(max_length=300, default="")
+    confirmed_by = ForeignKeyField(Account, null=True, backref="+", on_delete="RESTRICT")
+    next_follow_up = DateField(null=True)
+
+
 ALL_MODELS = (Room, Setting, Account, AuditLog, Household, Person, HelpDomain, Visit, VisitDomain, WalkIn,
-              CashCategory, CashEntry, CashClosing)
+              CashCategory, CashEntry, CashClosing,
+              HelpRequest, HelpRequestDomain, HelpOffer, HelpOfferDomain, Match)

@@ -27,6 +27,15 @@ DEFAULTS: dict[str, str] = {
     "closing_threshold_cents": "0",
     # "1": exports show counts of 1 to 4 as "<5" so no resident can be recognised.
     "report_suppress_small": "1",
+    # Peer-support scores: points per criterion, and follow-up rhythm in days.
+    "match_weight_domain": "40",
+    "match_weight_experience": "20",
+    "match_weight_language": "20",
+    "match_weight_availability": "10",
+    "match_weight_continuity": "10",
+    "match_weight_urgency": "5",
+    "match_follow_up_days": "14",
+    "match_follow_up_every_days": "30",
 }
 
 
@@ -110,6 +119,10 @@ EDITABLE = {
     "consent_scope": _text,
     "closing_threshold_cents": _number(0, 100000),
     "report_suppress_small": _number(0, 1),
+    **{f"match_weight_{k}": _number(0, 100) for k in
+       ("domain", "experience", "language", "availability", "continuity", "urgency")},
+    "match_follow_up_days": _number(1, 365),
+    "match_follow_up_every_days": _number(1, 365),
 }
 
 
