@@ -165,12 +165,6 @@ def test_unreachable_postgres_server_is_a_plain_message():
     assert "kan niet worden geopend" in result.stderr
 
 
-def test_commands_of_later_issues_say_so(dbfile):
-    init(dbfile)
-    result = bwk("--db", dbfile, "report")
-    assert result.returncode == 1 and "volgende versie" in result.stderr
-
-
 def test_bad_usage_exits_2():
     assert bwk("--nonsense").returncode == 2
     assert bwk("demo", "--scale", "huge").returncode == 2

@@ -10,9 +10,11 @@ import dataclasses
 import datetime as dt
 import re
 
-from peewee import fn
+from peewee import JOIN, fn
 
-from db.models import Person, Visit
+from db.models import CashCategory, CashEntry, HelpDomain, Household, Person, Room, Visit, VisitDomain, WalkIn
+
+from bwk_tui.i18n import current_language, t
 
 from bwk_tui.services import room, settings
 from bwk_tui.services.clock import today
@@ -157,6 +159,176 @@ def monthly_households(months: int = 12, until: dt.date | None = None, room_id: 
     return series
 
 
+# --- the figures ---------------------------------------------------------------------------
+#
+# One grouped query per kind of figure and period (a dozen in all), each a range scan of the
+# (visit_date, room_id) index. A person without a household counts as a household of their own:
+# ``COALESCE(household_id, -person_id)`` is the household key.
+
+
+def _household_key():
+    return fn.COALESCE(Person.household, Person.id * -1)
+
+
+def _visits_in(period: Period, room_id: int):
+    return (Visit.room == room_id) & (Visit.visit_date >= period.start) & (Visit.visit_date <= period.end)
+
+
+def _int(value) -> int:
+    return int(value or 0)
+
+
+@dataclasses.dataclass
+class _Figures:
+    """The raw figures of one period for one room (keys are ids, codes or names, not yet labels)."""
+
+    persons: int = 0
+    households: int = 0
+    visits: int = 0
+    volunteers: int = 0
+    walk_ins: int = 0
+    new_persons: int = 0
+    domains: dict = dataclasses.field(default_factory=dict)  # domain id -> (households, visits)
+    pc4: dict = dataclasses.field(default_factory=dict)  # pc4 or None -> households
+    corporations: dict = dataclasses.field(default_factory=dict)  # name or None -> households
+    referrals: dict = dataclasses.field(default_factory=dict)  # organisation -> visits
+    follow_ups_done: int = 0
+    follow_ups_overdue: int = 0
+    cash: dict = dataclasses.field(default_factory=dict)  # (category id, direction) -> cents
+
+
+def _figures(period: Period, room_id: int) -> _Figures:
+    f = _Figures()
+    in_period = _visits_in(period, room_id)
+    f.visits, f.persons, f.volunteers = (
+        _int(x) for x in Visit.select(fn.COUNT(Visit.id), fn.COUNT(fn.DISTINCT(Visit.person)),
+                                      fn.COUNT(fn.DISTINCT(Visit.recorded_by))).where(in_period).tuples().get())
+    f.walk_ins = WalkIn.select().where(WalkIn.room == room_id, WalkIn.visit_date >= period.start,
+                                       WalkIn.visit_date <= period.end).count()
+    # Every visitor of the period once, with what the figures per person need. New: the person's
+    # first visit ever (in any room) falls in the period, i.e. there is no visit before its start.
+    earlier = Visit.alias()
+    visitors = Visit.select(Visit.person).where(in_period)
+    household_of: dict[int, int] = {}
+    pc4: dict[int | None, set[int]] = {}
+    corporations: dict[str | None, set[int]] = {}
+    for person_id, household_id, code, corporation, returning in (
+            Person.select(Person.id, Person.household, fn.COALESCE(Household.pc4, Person.pc4),
+                          fn.NULLIF(Person.housing_corporation, ""),
+                          fn.EXISTS(earlier.select(earlier.id).where(earlier.person == Person.id,
+                                                                     earlier.visit_date < period.start)))
+            .join(Household, JOIN.LEFT_OUTER, on=(Person.household == Household.id))
+            .where(Person.id.in_(visitors)).tuples()):
+        key = household_id if household_id is not None else -person_id
+        household_of[person_id] = key
+        pc4.setdefault(int(code) if code is not None else None, set()).add(key)
+        corporations.setdefault(corporation, set()).add(key)
+        f.new_persons += not returning
+    f.households = len(set(household_of.values()))
+    f.pc4 = {code: len(keys) for code, keys in pc4.items()}
+    f.corporations = {name: len(keys) for name, keys in corporations.items()}
+    per_domain: dict[int, tuple[set[int], int]] = {}
+    for domain_id, person_id, visits in (
+            Visit.select(VisitDomain.domain, Visit.person, fn.COUNT(Visit.id))
+            .join(VisitDomain, on=(VisitDomain.visit == Visit.id))
+            .where(in_period).group_by(VisitDomain.domain, Visit.person).tuples()):
+        households, total = per_domain.get(domain_id, (set(), 0))
+        households.add(household_of[person_id])
+        per_domain[domain_id] = (households, total + visits)
+    f.domains = {domain: (len(h), v) for domain, (h, v) in per_domain.items()}
+    referral = fn.NULLIF(Visit.referral, "")
+    f.referrals = {name: _int(v) for name, v in (
+        Visit.select(referral, fn.COUNT(Visit.id)).where(in_period, referral.is_null(False))
+        .group_by(referral).tuples())}
+    f.follow_ups_done = Visit.select().where(Visit.room == room_id, Visit.follow_up_done >= period.start,
+                                             Visit.follow_up_done <= period.end).count()
+    overdue_until = min(period.end, today() - dt.timedelta(days=1))  # due today is not late yet
+    f.follow_ups_overdue = Visit.select().where(
+        Visit.room == room_id, Visit.follow_up_date.is_null(False), Visit.follow_up_done.is_null(),
+        Visit.follow_up_date >= period.start, Visit.follow_up_date <= overdue_until).count()
+    f.cash = {(category, direction): _int(total) for category, direction, total in (
+        CashEntry.select(CashEntry.category, CashEntry.direction, fn.SUM(CashEntry.amount_cents))
+        .where(CashEntry.room == room_id, CashEntry.entry_date >= period.start, CashEntry.entry_date <= period.end)
+        .group_by(CashEntry.category, CashEntry.direction).tuples())}
+    return f
+
+
+def _keyed_rows(now: dict, before: dict, label, order=None) -> list[Row]:
+    """One row per key found in either period; by ``order`` (a key function) or largest first."""
+    keys = set(now) | set(before)
+    if order is None:
+        ordered = sorted(keys, key=lambda k: (-now.get(k, 0), -before.get(k, 0), str(k)))
+    else:
+        ordered = sorted(keys, key=order)
+    return [Row(label(k), now.get(k, 0), before.get(k, 0)) for k in ordered]
+
+
+def _unknown_last(key) -> tuple:
+    return (key is None, str(key or "").casefold())
+
+
 def build_report(period: Period, room_id: int | None = None) -> Report:
     """Every figure of the period beside the same period a year earlier."""
-    raise NotImplementedError  # filled in with its issue's figures
+    room_id = room_id or room.current_room_id()
+    previous = period.year_earlier()
+    now, before = _figures(period, room_id), _figures(previous, room_id)
+    english = current_language() == "en"
+    unknown = t("reports.unknown")
+
+    reach = [
+        Row(t("reports.persons"), now.persons, before.persons),
+        Row(t("reports.households"), now.households, before.households),
+        Row(t("reports.visits"), now.visits, before.visits),
+        Row(t("reports.walk_ins"), now.walk_ins, before.walk_ins),
+        Row(t("reports.new_persons"), now.new_persons, before.new_persons),
+        Row(t("reports.returning_persons"), now.persons - now.new_persons, before.persons - before.new_persons),
+    ]
+
+    domain_rows = []
+    used = set(now.domains) | set(before.domains)
+    for d in (HelpDomain.select().where(HelpDomain.id.in_(list(used))).order_by(HelpDomain.sort, HelpDomain.id)
+              if used else []):
+        name = d.name_en if english else d.name_nl
+        h_now, v_now = now.domains.get(d.id, (0, 0))
+        h_before, v_before = before.domains.get(d.id, (0, 0))
+        domain_rows.append(Row(t("reports.domain_households", domain=name), h_now, h_before))
+        domain_rows.append(Row(t("reports.domain_visits", domain=name), v_now, v_before))
+
+    follow_ups = [
+        Row(t("reports.follow_ups_done"), now.follow_ups_done, before.follow_ups_done),
+        Row(t("reports.follow_ups_overdue"), now.follow_ups_overdue, before.follow_ups_overdue),
+    ]
+
+    cash_rows = []
+    cash_used = {c for c, _ in now.cash} | {c for c, _ in before.cash}
+    directions = (("in", "reports.cash_in"), ("out", "reports.cash_out"))
+    for c in (CashCategory.select().where(CashCategory.id.in_(list(cash_used)))
+              .order_by(CashCategory.sort, CashCategory.id) if cash_used else []):
+        name = c.name_en if english else c.name_nl
+        for direction, key in directions:
+            if (c.id, direction) in now.cash or (c.id, direction) in before.cash:
+                cash_rows.append(Row(t(key, category=name), now.cash.get((c.id, direction), 0),
+                                     before.cash.get((c.id, direction), 0), money=True, count=False))
+    for direction, key in directions:
+        cash_rows.append(Row(t(f"{key}_total"),
+                             sum(v for (_, d), v in now.cash.items() if d == direction),
+                             sum(v for (_, d), v in before.cash.items() if d == direction),
+                             money=True, count=False))
+
+    sections = [
+        Section(t("reports.sec_reach"), reach),
+        Section(t("reports.sec_domains"), domain_rows),
+        Section(t("reports.sec_pc4"), _keyed_rows(now.pc4, before.pc4, lambda k: unknown if k is None else str(k),
+                                                  order=lambda k: (k is None, k or 0))),
+        Section(t("reports.sec_corporations"), _keyed_rows(now.corporations, before.corporations,
+                                                           lambda k: unknown if k is None else k,
+                                                           order=_unknown_last)),
+        Section(t("reports.sec_referrals"), _keyed_rows(now.referrals, before.referrals, lambda k: k)),
+        Section(t("reports.sec_follow_ups"), follow_ups),
+        Section(t("reports.sec_volunteers"),
+                [Row(t("reports.volunteers_active"), now.volunteers, before.volunteers)],
+                note=t("reports.note_hours")),
+        Section(t("reports.sec_matches"), [], note=t("reports.note_matches")),
+        Section(t("reports.sec_cash"), cash_rows),
+    ]
+    return Report(Room.get_by_id(room_id).name, period, previous, sections)

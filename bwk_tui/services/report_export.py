@@ -1,0 +1,176 @@
+"""`bwk report` exports: the funders' report as a table, CSV, Markdown or an Excel workbook.
+
+Every export shows counts of 1 to 4 as ``<5`` (setting ``report_suppress_small``; see
+``reports.suppress``) so that no resident can be recognised; money is never hidden.
+Money is written from integer cents: ``12.50`` in CSV, ``€ 12,50`` in the table and
+Markdown, a number with a euro format in the workbook. A file is written to a temporary
+file beside it and then moved into place: a failed export never leaves a partial file.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from bwk_tui.i18n import t
+from bwk_tui.services import formatting
+from bwk_tui.services.cash_export import decimal
+from bwk_tui.services.errors import BwkError, UsageError
+from bwk_tui.services.reports import Report, Row, suppress
+
+FORMATS = ("table", "csv", "md", "xlsx")
+TEXT_FORMATS = ("table", "csv", "md")
+EURO_FORMAT = '"€" #,##0.00;"€" -#,##0.00'
+
+
+def title(report: Report) -> str:
+    return t("reports.xlsx_title", room=report.room, period=report.period.label, previous=report.previous.label,
+             start=report.period.start.isoformat(), end=report.period.end.isoformat())
+
+
+def headers(report: Report) -> list[str]:
+    return [t("reports.col_section"), t("reports.col_label"), report.period.label, report.previous.label]
+
+
+def _suppress_enabled(enabled: bool | None) -> bool:
+    if enabled is None:
+        from bwk_tui.services import settings
+
+        return settings.get("report_suppress_small") != "0"
+    return enabled
+
+
+def lines(report: Report, money: Callable[[int], object], enabled: bool) -> Iterator[list]:
+    """(section, label, period, previous) per row; a section's note is a row without figures."""
+    for section in report.sections:
+        if section.note:
+            yield [section.title, section.note, "", ""]
+        for row in section.rows:
+            yield [section.title, row.label, _cell(row, row.value, money, enabled),
+                   _cell(row, row.previous, money, enabled)]
+
+
+def _cell(row: Row, value: int, money: Callable[[int], object], enabled: bool):
+    if row.money:
+        return money(value)
+    return suppress(value, row, enabled)
+
+
+def render(report: Report, fmt: str, suppress_small: bool | None = None) -> str:
+    """The report as text: ``table`` (aligned columns), ``csv`` or ``md`` (a Markdown pipe table)."""
+    if fmt not in TEXT_FORMATS:
+        raise ValueError(f"not a text format: {fmt!r}")
+    enabled = _suppress_enabled(suppress_small)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(headers(report))
+        writer.writerows(lines(report, decimal, enabled))
+        return buffer.getvalue()
+    from tabulate import tabulate
+
+    # A section's name once, on its first line; its note below the table.
+    shown = []
+    for section in report.sections:
+        for n, row in enumerate(section.rows):
+            shown.append(["" if n else section.title, row.label,
+                          _cell(row, row.value, formatting.money, enabled),
+                          _cell(row, row.previous, formatting.money, enabled)])
+    table = tabulate(shown, headers=headers(report), tablefmt="pipe" if fmt == "md" else "simple",
+                     colalign=("left", "left", "right", "right"), disable_numparse=True)
+    bullet = "- " if fmt == "md" else ""
+    notes = [f"{bullet}{section.title}: {section.note}" for section in report.sections if section.note]
+    heading = f"# {title(report)}" if fmt == "md" else title(report)
+    text = f"{heading}\n\n{table}\n"
+    return text + ("\n" + "\n".join(notes) + "\n" if notes else "")
+
+
+def fill_workbook(report: Report, suppress_small: bool | None = None):
+    """An openpyxl workbook: a title line, then section, label, period, previous per row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    enabled = _suppress_enabled(suppress_small)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = t("reports.xlsx_sheet")
+    sheet.append([title(report)])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([])
+    sheet.append(headers(report))
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for section in report.sections:
+        if section.note:
+            sheet.append([section.title, section.note])
+        for row in section.rows:
+            if row.money:  # a number of euros, made exactly from cents
+                sheet.append([section.title, row.label, Decimal(row.value).scaleb(-2),
+                              Decimal(row.previous).scaleb(-2)])
+                for cell in sheet[sheet.max_row][2:4]:
+                    cell.number_format = EURO_FORMAT
+            else:
+                sheet.append([section.title, row.label, suppress(row.value, row, enabled),
+                              suppress(row.previous, row, enabled)])
+    sheet.column_dimensions["A"].width = 40
+    sheet.column_dimensions["B"].width = 50
+    sheet.column_dimensions["C"].width = 16
+    sheet.column_dimensions["D"].width = 16
+    return book
+
+
+def _atomic(path: Path, write: Callable[[str], None]) -> None:
+    """Write through ``write(temporary_path)`` and move into place; nothing is left behind on failure."""
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=str(path.parent))
+        os.close(handle)
+    except OSError as exc:
+        raise BwkError("error.out_write", path=str(path), reason=exc.strerror or str(exc)) from None
+    try:
+        write(temporary)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; give it the usual rights
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise BwkError("error.out_write", path=str(path), reason=exc.strerror or str(exc)) from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_xlsx(report: Report, path: str | os.PathLike, suppress_small: bool | None = None) -> Path:
+    path = Path(path)
+    book = fill_workbook(report, suppress_small)
+    _atomic(path, lambda temporary: book.save(temporary))
+    return path
+
+
+def write(report: Report, fmt: str, path: str | os.PathLike, suppress_small: bool | None = None) -> Path:
+    """The export in ``fmt`` to ``path`` (atomically)."""
+    if fmt == "xlsx":
+        return write_xlsx(report, path, suppress_small)
+    text = render(report, fmt, suppress_small)
+    path = Path(path)
+
+    def save(temporary: str) -> None:
+        with open(temporary, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+
+    _atomic(path, save)
+    return path
+
+
+def check_format(fmt: str, out: str | None) -> None:
+    """An xlsx workbook needs a file."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}")
+    if fmt == "xlsx" and not out:
+        raise UsageError("error.report_xlsx_needs_out")

@@ -1,0 +1,312 @@
+"""The funders' report: a hand-made dataset with answers worked out by hand, and a cross-check
+of every figure against a plain Python computation over the small demo database."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bwk_tui.i18n import t
+from bwk_tui.services import reports
+
+NOON = dt.time(12, 0)
+
+
+def _figures(report: reports.Report) -> dict[tuple[str, str], tuple[int, int]]:
+    return {(s.title, r.label): (r.value, r.previous) for s in report.sections for r in s.rows}
+
+
+# --- the hand-made dataset -----------------------------------------------------------------
+#
+# Households H1 (PC4 1102) and H2 (PC4 1103). Ann and Ben live in H1 (Ymere), Cas in H2
+# (Rochdale), Dee has no household (PC4 1104, no corporation), Eve neither household, PC4 nor
+# corporation. Period 2026-Q1 beside 2025-Q1; "today" is 1 June 2026.
+#
+# 2025-Q1   Ann 10 Feb (koffie, by Coby); Eve 1 Mar (koffie + wonen, referral Wijkteam, by Coby)
+# 2025-12   Cas 15 Dec (outside both periods: makes Cas a returning visitor in 2026)
+# 2026-Q1   Ann  5 Jan koffie, by Vera, referral Wijkteam, follow-up 1 Feb done 3 Feb
+#           Ann 10 Feb koffie + wonen, by Coby
+#           Ben  5 Jan wonen, by Coby, referral Voedselbank, follow-up 15 Mar not done (overdue)
+#           Cas 31 Mar koffie, by Coby
+#           Dee  1 Jan koffie, by Coby, follow-up 10 Apr not done (after the period: not overdue)
+#           Ann 20 Jan in another room (not counted)
+# walk-ins  two in 2026-Q1, one in 2025-Q1, one in 2026-Q1 of the other room
+# cash      koffie in 50.00 + 3.00 and boodschappen out 45.99 in 2026-Q1; koffie in 7.00 in 2025-Q1
+#
+# By hand, 2026-Q1 (2025-Q1): persons 4 (2); households H1, H2, Dee = 3 (H1, Eve = 2); visits 5 (2);
+# walk-ins 2 (1); new: Ben and Dee = 2 (Ann and Eve = 2); returning: Ann and Cas = 2 (0).
+# koffie: visits 4 (2), households H1, H2, Dee = 3 (H1, Eve = 2); wonen: visits 2 (1), households 1 (1).
+# PC4: 1102: 1 (1), 1103: 1 (0), 1104: 1 (0), unknown 0 (1). Corporations: Ymere 1 (1), Rochdale 1 (0),
+# unknown 1 (1). Referrals: Wijkteam 1 (1), Voedselbank 1 (0). Follow-ups done 1 (0), overdue 1 (0).
+# Volunteers active: Vera and Coby = 2 (Coby = 1). Cash: koffie in 5300 (700), boodschappen out 4599 (0).
+
+
+@pytest.fixture
+def hand_made(room, monkeypatch):
+    from db.models import (Account, CashCategory, CashEntry, HelpDomain, Household, Person, Room, Visit,
+                           VisitDomain, WalkIn)
+
+    from bwk_tui.services import room as room_service
+
+    monkeypatch.setattr(reports, "today", lambda: dt.date(2026, 6, 1))
+    here = room_service.current_room_id()
+    other = Room.create(name="Elders", created_at=dt.datetime(2024, 1, 1)).id
+    coby = Account.get(Account.name == "Coby").id
+    vera = Account.get(Account.name == "Vera").id
+    created = dt.datetime(2024, 1, 1)
+    h1 = Household.create(code="H1AAA", pc4=1102, created_at=created)
+    h2 = Household.create(code="H2BBB", pc4=1103, created_at=created)
+
+    def person(name, household=None, pc4=None, corporation=None):
+        return Person.create(first_name=name, search_key=name.lower(), household=household, pc4=pc4,
+                             housing_corporation=corporation, created_at=created).id
+
+    ann = person("Ann", h1, 1102, "Ymere")
+    ben = person("Ben", h1, 1102, "Ymere")
+    cas = person("Cas", h2, 1103, "Rochdale")
+    dee = person("Dee", None, 1104)
+    eve = person("Eve")
+    koffie = HelpDomain.get(HelpDomain.code == "koffie").id
+    wonen = HelpDomain.get(HelpDomain.code == "wonen").id
+
+    def visit(who, day, domains, by=coby, where=here, referral=None, due=None, done=None):
+        v = Visit.create(person=who, room=where, visit_date=day, arrived_at=dt.datetime.combine(day, NOON),
+                         left_at=dt.datetime.combine(day, dt.time(13)), referral=referral,
+                         follow_up_date=due, follow_up_done=done, recorded_by=by)
+        for d in domains:
+            VisitDomain.create(visit=v.id, domain=d)
+
+    D = dt.date
+    visit(ann, D(2025, 2, 10), [koffie])
+    visit(eve, D(2025, 3, 1), [koffie, wonen], referral="Wijkteam")
+    visit(cas, D(2025, 12, 15), [koffie])
+    visit(ann, D(2026, 1, 5), [koffie], by=vera, referral="Wijkteam", due=D(2026, 2, 1), done=D(2026, 2, 3))
+    visit(ann, D(2026, 2, 10), [koffie, wonen])
+    visit(ben, D(2026, 1, 5), [wonen], referral="Voedselbank", due=D(2026, 3, 15))
+    visit(cas, D(2026, 3, 31), [koffie])
+    visit(dee, D(2026, 1, 1), [koffie], due=D(2026, 4, 10))
+    visit(ann, D(2026, 1, 20), [koffie], where=other)
+    for day, where in ((D(2026, 1, 7), here), (D(2026, 3, 2), here), (D(2025, 1, 7), here), (D(2026, 2, 2), other)):
+        WalkIn.create(room=where, visit_date=day, at=dt.datetime.combine(day, NOON), recorded_by=coby)
+    coffee = CashCategory.get(CashCategory.code == "koffie").id
+    groceries = CashCategory.get(CashCategory.code == "boodschappen").id
+    for n, (day, direction, cents, category) in enumerate(
+            ((D(2025, 2, 1), "in", 700, coffee), (D(2026, 1, 2), "in", 5000, coffee),
+             (D(2026, 2, 2), "in", 300, coffee), (D(2026, 3, 3), "out", 4599, groceries)), start=1):
+        CashEntry.create(room=here, entry_date=day, direction=direction, amount_cents=cents, category=category,
+                         description="", receipt_year=day.year, receipt_no=n, entered_by=coby,
+                         entered_at=dt.datetime.combine(day, NOON))
+    return here
+
+
+def test_hand_made_report(hand_made):
+    report = reports.build_report(reports.parse_period("2026-Q1"))
+    assert report.room == "De Kameleon"
+    assert report.previous.label == "2025-Q1"
+    got = _figures(report)
+    reach, domains = t("reports.sec_reach"), t("reports.sec_domains")
+    pc4, corps, refs = t("reports.sec_pc4"), t("reports.sec_corporations"), t("reports.sec_referrals")
+    follow, vol, cash = t("reports.sec_follow_ups"), t("reports.sec_volunteers"), t("reports.sec_cash")
+    koffie, wonen = "koffie/ontmoeting", "wonen"
+    assert got == {
+        (reach, "Unieke personen"): (4, 2),
+        (reach, "Unieke huishoudens"): (3, 2),
+        (reach, "Bezoeken"): (5, 2),
+        (reach, "Koffiebezoekers (anoniem)"): (2, 1),
+        (reach, "Nieuwe personen (eerste bezoek ooit)"): (2, 2),
+        (reach, "Terugkerende personen"): (2, 0),
+        (domains, f"{koffie} — huishoudens"): (3, 2),
+        (domains, f"{koffie} — bezoeken"): (4, 2),
+        (domains, f"{wonen} — huishoudens"): (1, 1),
+        (domains, f"{wonen} — bezoeken"): (2, 1),
+        (pc4, "1102"): (1, 1),
+        (pc4, "1103"): (1, 0),
+        (pc4, "1104"): (1, 0),
+        (pc4, "onbekend"): (0, 1),
+        (corps, "Ymere"): (1, 1),
+        (corps, "Rochdale"): (1, 0),
+        (corps, "onbekend"): (1, 1),
+        (refs, "Wijkteam"): (1, 1),
+        (refs, "Voedselbank"): (1, 0),
+        (follow, "Afgerond in de periode"): (1, 0),
+        (follow, "Te laat (gepland in de periode, niet afgerond)"): (1, 0),
+        (vol, "Actief (registreerden bezoeken)"): (2, 1),
+        (cash, "bijdrage koffie/thee — ontvangen"): (5300, 700),
+        (cash, "boodschappen — uitgegeven"): (4599, 0),
+        (cash, "Totaal ontvangen"): (5300, 700),
+        (cash, "Totaal uitgegeven"): (4599, 0),
+    }
+    sections = {s.title: s for s in report.sections}
+    assert [r.label for r in sections[pc4].rows] == ["1102", "1103", "1104", "onbekend"]
+    assert sections[vol].note == t("reports.note_hours")
+    assert sections[t("reports.sec_matches")].rows == [] and sections[t("reports.sec_matches")].note
+    assert all(r.money and not r.count for r in sections[cash].rows)
+    assert all(isinstance(r.value, int) and isinstance(r.previous, int) for s in report.sections for r in s.rows)
+
+
+def test_hand_made_other_room_and_english(hand_made):
+    from db.models import Room
+
+    from bwk_tui.i18n import set_language
+
+    other = Room.get(Room.name == "Elders").id
+    set_language("en")
+    got = _figures(reports.build_report(reports.parse_period("2026-Q1"), room_id=other))
+    assert got[("Reach", "Visits")] == (1, 0)
+    assert got[("Reach", "Unique households")] == (1, 0)
+    assert got[("Reach", "Coffee visitors (anonymous)")] == (1, 0)
+    assert got[("Reach", "New persons (first visit ever)")] == (0, 0)  # Ann came before, elsewhere
+    assert got[("Reach", "Returning persons")] == (1, 0)
+
+
+def test_a_month_and_free_dates(hand_made):
+    jan = _figures(reports.build_report(reports.parse_period("2026-01")))
+    reach = t("reports.sec_reach")
+    assert jan[(reach, "Bezoeken")] == (3, 0)  # Dee 1 Jan, Ann and Ben 5 Jan
+    free = reports.build_report(reports.parse_period(date_from="2026-01-05", date_to="2026-02-10"))
+    assert _figures(free)[(reach, "Bezoeken")] == (3, 1)  # Ann twice, Ben; a year earlier Ann 10 Feb 2025
+
+
+def test_empty_database_period(room):
+    report = reports.build_report(reports.parse_period("2026-Q3"))
+    got = _figures(report)
+    assert got[(t("reports.sec_reach"), "Bezoeken")] == (0, 0)
+    assert got[(t("reports.sec_cash"), "Totaal ontvangen")] == (0, 0)
+
+
+# --- the cross-check ----------------------------------------------------------------------
+
+
+def _day(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _expected(period: reports.Period, room_id: int, today: dt.date) -> dict:
+    """Every figure by plain Python over all rows in memory."""
+    from db.models import CashCategory, CashEntry, HelpDomain, Household, Person, Visit, VisitDomain, WalkIn
+
+    visits = [(v.id, v.person_id, v.room_id, _day(v.visit_date), v.referral, _day(v.follow_up_date),
+               _day(v.follow_up_done), v.recorded_by_id) for v in Visit.select()]
+    persons = {p.id: p for p in Person.select()}
+    households = {h.id: h for h in Household.select()}
+    domains_of: dict[int, list[int]] = {}
+    for vd in VisitDomain.select():
+        domains_of.setdefault(vd.visit_id, []).append(vd.domain_id)
+    first_visit: dict[int, dt.date] = {}
+    for _, pid, _, day, *_ in visits:
+        first_visit[pid] = min(day, first_visit.get(pid, day))
+
+    def hh(pid):
+        p = persons[pid]
+        return p.household_id if p.household_id is not None else -pid
+
+    def within(day):
+        return day is not None and period.start <= day <= period.end
+
+    mine = [v for v in visits if v[2] == room_id and within(v[3])]
+    who = {v[1] for v in mine}
+    out = {
+        "persons": len(who),
+        "households": len({hh(p) for p in who}),
+        "visits": len(mine),
+        "walk_ins": sum(1 for w in WalkIn.select() if w.room_id == room_id and within(_day(w.visit_date))),
+        "new": sum(1 for p in who if first_visit[p] >= period.start),
+        "volunteers": len({v[7] for v in mine}),
+        "done": sum(1 for v in visits if v[2] == room_id and within(v[6])),
+        "overdue": sum(1 for v in visits if v[2] == room_id and v[6] is None and within(v[5])
+                       and v[5] < today),
+    }
+    out["returning"] = out["persons"] - out["new"]
+    names = {d.id: d.name_nl for d in HelpDomain.select()}
+    per_domain: dict = {}
+    for v in mine:
+        for d in domains_of.get(v[0], []):
+            entry = per_domain.setdefault(names[d], [set(), 0])
+            entry[0].add(hh(v[1]))
+            entry[1] += 1
+    out["domains"] = {k: (len(h), n) for k, (h, n) in per_domain.items()}
+    pc4, corps = {}, {}
+    for p in who:
+        person = persons[p]
+        household = households.get(person.household_id)
+        code = household.pc4 if household is not None and household.pc4 is not None else person.pc4
+        pc4.setdefault(str(code) if code is not None else "onbekend", set()).add(hh(p))
+        corps.setdefault(person.housing_corporation or "onbekend", set()).add(hh(p))
+    out["pc4"] = {k: len(v) for k, v in pc4.items()}
+    out["corporations"] = {k: len(v) for k, v in corps.items()}
+    refs: dict = {}
+    for v in mine:
+        if v[4]:
+            refs[v[4]] = refs.get(v[4], 0) + 1
+    out["referrals"] = refs
+    categories = {c.id: c.name_nl for c in CashCategory.select()}
+    cash: dict = {}
+    for e in CashEntry.select():
+        if e.room_id == room_id and within(_day(e.entry_date)):
+            key = (categories[e.category_id], e.direction)
+            cash[key] = cash.get(key, 0) + e.amount_cents
+    out["cash"] = cash
+    return out
+
+
+def _as_rows(x: dict) -> dict[tuple[str, str], int]:
+    reach, domains = t("reports.sec_reach"), t("reports.sec_domains")
+    rows = {
+        (reach, t("reports.persons")): x["persons"], (reach, t("reports.households")): x["households"],
+        (reach, t("reports.visits")): x["visits"], (reach, t("reports.walk_ins")): x["walk_ins"],
+        (reach, t("reports.new_persons")): x["new"], (reach, t("reports.returning_persons")): x["returning"],
+        (t("reports.sec_follow_ups"), t("reports.follow_ups_done")): x["done"],
+        (t("reports.sec_follow_ups"), t("reports.follow_ups_overdue")): x["overdue"],
+        (t("reports.sec_volunteers"), t("reports.volunteers_active")): x["volunteers"],
+    }
+    for name, (h, n) in x["domains"].items():
+        rows[(domains, t("reports.domain_households", domain=name))] = h
+        rows[(domains, t("reports.domain_visits", domain=name))] = n
+    rows.update({(t("reports.sec_pc4"), k): v for k, v in x["pc4"].items()})
+    rows.update({(t("reports.sec_corporations"), k): v for k, v in x["corporations"].items()})
+    rows.update({(t("reports.sec_referrals"), k): v for k, v in x["referrals"].items()})
+    cash = t("reports.sec_cash")
+    for (name, direction), cents in x["cash"].items():
+        rows[(cash, t("reports.cash_in" if direction == "in" else "reports.cash_out", category=name))] = cents
+    rows[(cash, t("reports.cash_in_total"))] = sum(c for (_, d), c in x["cash"].items() if d == "in")
+    rows[(cash, t("reports.cash_out_total"))] = sum(c for (_, d), c in x["cash"].items() if d == "out")
+    return rows
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    from bwk_tui.services import demo
+    from bwk_tui.services.room import open_ready
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    opened = open_ready(str(path))
+    demo.build_demo(seed=1, scale="small", now=dt.datetime(2026, 11, 20, 15, 0))
+    opened.db.close()
+    return path
+
+
+@pytest.mark.parametrize("text", ["2026-Q3", "2026", "2026-11"])
+def test_cross_check_against_plain_python(demo_db, text, monkeypatch):
+    from bwk_tui.services import room as room_service
+    from bwk_tui.services.room import open_ready
+
+    opened = open_ready(str(demo_db))
+    try:
+        today = dt.date(2026, 11, 20)
+        monkeypatch.setattr(reports, "today", lambda: today)
+        period = reports.parse_period(text)
+        room_id = room_service.current_room_id()
+        report = reports.build_report(period)
+        got = _figures(report)
+        now, before = _as_rows(_expected(period, room_id, today)), _as_rows(_expected(period.year_earlier(),
+                                                                                      room_id, today))
+        expected = {key: (now.get(key, 0), before.get(key, 0)) for key in set(now) | set(before)}
+        # rows that are zero in both periods may or may not be shown (reach, totals, follow-ups are always)
+        assert {k: v for k, v in got.items() if v != (0, 0)} == {k: v for k, v in expected.items() if v != (0, 0)}
+        assert got[(t("reports.sec_reach"), t("reports.visits"))][0] > 100  # the check is not vacuous
+        if text == "2026":
+            assert got[(t("reports.sec_reach"), t("reports.visits"))][1] > 100  # late 2025 is in the demo
+    finally:
+        opened.db.close()
