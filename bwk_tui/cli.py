@@ -237,6 +237,73 @@ def cmd_cash_export(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from bwk_tui.services import report_export, reports
+
+    period = reports.parse_period(args.period, args.date_from, args.date_to)
+    report_export.check_format(args.format, args.out)
+    _open(args)
+    report = reports.build_report(period)
+    if args.out:
+        path = report_export.write(report, args.format, args.out)
+        print(t("cli.report_written", path=path), file=sys.stderr)
+    else:
+        sys.stdout.write(report_export.render(report, args.format))
+    return 0
+
+
+def _match_rows(pairs, with_remaining: bool) -> tuple[list[str], list[list]]:
+    header = ["request_id", "request", "offer_id", "offer", "score"] + (["remaining"] if with_remaining else [])
+    rows = [[p.request_id, p.request_name, p.offer_id, p.offer_name, p.score]
+            + ([p.remaining_capacity] if with_remaining else [])
+            + ["; ".join(f"{r.text} (+{r.points})" for r in p.reasons)] for p in pairs]
+    return header + ["reasons"], rows
+
+
+def _print_match_rows(pairs, fmt: str, with_remaining: bool) -> None:
+    try:
+        _write_match_rows(pairs, fmt, with_remaining)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `bwk match scores | head`: the reader has enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _write_match_rows(pairs, fmt: str, with_remaining: bool) -> None:
+    header, rows = _match_rows(pairs, with_remaining)
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        return
+    from tabulate import tabulate
+
+    labels = {"request": t("cli.match_col_request"), "offer": t("cli.match_col_offer"),
+              "score": t("cli.match_col_score"), "reasons": t("cli.match_col_reasons"),
+              "remaining": t("cli.match_col_remaining"), "request_id": "#", "offer_id": "#"}
+    print(tabulate(rows, headers=[labels[h] for h in header], tablefmt="simple"))
+
+
+def cmd_match_propose(args) -> int:
+    from bwk_tui.services import matching
+
+    _open(args)
+    proposal = matching.propose_all()
+    _print_match_rows(proposal, args.format, with_remaining=False)
+    if args.format == "table":
+        print(t("cli.match_total", count=len(proposal), total=sum(p.score for p in proposal)), file=sys.stderr)
+    return 0
+
+
+def cmd_match_scores(args) -> int:
+    from bwk_tui.services import matching
+
+    _open(args)
+    _print_match_rows(matching.feasible_pairs(), args.format, with_remaining=True)
+    return 0
+
+
 def _not_yet(name: str):
     def command(args) -> int:
         raise BwkError("error.not_yet", command=name)
@@ -281,7 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period")
     p.add_argument("--format", choices=("table", "csv", "md", "xlsx"), default="table")
     p.add_argument("--out")
-    p.set_defaults(func=_not_yet("bwk report"))
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("cash", help=t("cli.help.cash"))
     cash = p.add_subparsers(dest="cash_command", metavar="ACTION", required=True)
@@ -302,6 +369,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("key", nargs="?")
     p.add_argument("value", nargs="?", help=t("cli.help.setting_value"))
     p.set_defaults(func=cmd_settings)
+
+    p = sub.add_parser("match", help=t("cli.help.match"))
+    match = p.add_subparsers(dest="match_command", metavar="ACTION", required=True)
+    q = match.add_parser("propose", help=t("cli.help.match_propose"))
+    q.add_argument("--format", choices=("table", "csv"), default="table")
+    q.set_defaults(func=cmd_match_propose)
+    q = match.add_parser("scores", help=t("cli.help.match_scores"))
+    q.add_argument("--format", choices=("csv", "table"), default="csv")
+    q.set_defaults(func=cmd_match_scores)
 
     p = sub.add_parser("check", help=t("cli.help.check"))
     p.set_defaults(func=cmd_check)
