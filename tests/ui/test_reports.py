@@ -28,7 +28,8 @@ async def test_f6_shows_the_quarter_and_moves_between_periods(sqlite_db):
         labels = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         first_row = expected.sections[0].rows[0]
         shown = next(table.get_row_at(i) for i in range(table.row_count) if first_row.label in labels[i])
-        assert shown[1] == str(first_row.value) and shown[2] == str(first_row.previous)
+        assert str(shown[1]) == str(first_row.value) and str(shown[2]) == str(first_row.previous)
+        assert sum(w.width for w in table.columns.values()) <= 100  # the figures stay on screen
         quarter = screen.report.period
         await pilot.press("left")
         await app.workers.wait_for_complete()
@@ -40,3 +41,6 @@ async def test_f6_shows_the_quarter_and_moves_between_periods(sqlite_db):
         assert screen.report.period.label == str(screen.report.period.start.year)
         assert "naast" in str(screen.query_one("#report-period", Static).render())
         assert len(screen.query(PlotextPlot)) == 2
+        await pilot.press("g")
+        await pilot.pause()
+        assert screen.query_one("#report-tabs").active == "tab-charts"

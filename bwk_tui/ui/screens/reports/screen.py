@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
@@ -49,6 +50,7 @@ class ReportsScreen(DeskScreen):
         Key("m", "kind('month')", show=False),
         Key("k", "kind('quarter')", show=False),
         Key("j", "kind('year')", show=False),
+        Key("g", "toggle_charts", show=False),
     )
 
     def __init__(self):
@@ -67,10 +69,21 @@ class ReportsScreen(DeskScreen):
                 yield PlotextPlot(id="chart-months")
 
     def on_mount(self) -> None:
-        self.query_one("#report-table", DataTable).add_columns(
-            t("reports.col_figure"), t("reports.col_period"), t("reports.col_previous"), t("reports.col_change"))
+        table = self.query_one("#report-table", DataTable)
+        # A fixed label width keeps the figures on screen at 80 columns; longer labels end in "…".
+        self.label_width = max(28, self.app.size.width - 44)
+        table.add_column(t("reports.col_figure"), width=self.label_width)
+        for key in ("reports.col_period", "reports.col_previous", "reports.col_change"):
+            table.add_column(t(key))
         self.load()
         self.load_charts()
+
+    def action_toggle_charts(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = "tab-charts" if tabs.active == "tab-figures" else "tab-figures"
+
+    def _label(self, text: str) -> str:
+        return text if len(text) <= self.label_width else text[: self.label_width - 1] + "…"
 
     # --- choosing the period ------------------------------------------------------------
 
@@ -118,15 +131,17 @@ class ReportsScreen(DeskScreen):
         table = self.query_one("#report-table", DataTable)
         table.clear()
         for n, section in enumerate(report.sections):
-            table.add_row(f"[b]{section.title}[/b]", "", "", "", key=f"s{n}")
+            table.add_row(Text(self._label(section.title), style="bold"), "", "", "", key=f"s{n}")
             if section.note:
-                table.add_row(f"  [dim]{section.note}[/dim]", "", "", "", key=f"n{n}")
+                table.add_row(Text(self._label("  " + section.note), style="dim"), "", "", "", key=f"n{n}")
             for i, row in enumerate(section.rows):
                 show = formatting.money if row.money else str
                 change = ""
                 if row.previous:
                     change = f"{(row.value - row.previous) * 100 / abs(row.previous):+.0f}%"
-                table.add_row(f"  {row.label}", show(row.value), show(row.previous), change, key=f"r{n}-{i}")
+                table.add_row(Text(self._label(f"  {row.label}")), Text(show(row.value), justify="right"),
+                              Text(show(row.previous), justify="right"), Text(change, justify="right"),
+                              key=f"r{n}-{i}")
 
     # --- the charts ---------------------------------------------------------------------
 
