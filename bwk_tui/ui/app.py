@@ -44,6 +44,12 @@ def _visitors_screen() -> Screen:
     return VisitorsScreen()
 
 
+def _matching_screen() -> Screen:
+    from bwk_tui.ui.screens.matching import MatchingScreen
+
+    return MatchingScreen()
+
+
 def _cash_screen() -> Screen:
     from bwk_tui.ui.screens.cash import CashScreen
 
@@ -71,7 +77,7 @@ def _accounts_screen() -> Screen:
 SECTIONS: tuple[Section, ...] = (
     Section("visitors", "f2", "section.visitors", screen=_visitors_screen),
     Section("roster", "f3", "section.roster"),
-    Section("matching", "f4", "section.matching"),
+    Section("matching", "f4", "section.matching", screen=_matching_screen),
     Section("cash", "f5", "section.cash", screen=_cash_screen),
     Section("reports", "f6", "section.reports", coordinator_only=True, screen=_reports_screen),
     Section("accounts", "f8", "section.accounts", coordinator_only=True, screen=_accounts_screen,

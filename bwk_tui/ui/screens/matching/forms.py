@@ -1,0 +1,196 @@
+"""The matching forms: a help request, a help offer, finishing a match; and how a score reads.
+
+The field names follow the ``field=`` the matching service names in its errors, with the
+dataclass names (``domain_ids``, ``person_id``) mapped onto the widgets that hold them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.widgets import Input, Select
+
+from bwk_tui.i18n import t
+from bwk_tui.services import auth, matching, persons, visits
+from bwk_tui.services.errors import InvalidInput
+from bwk_tui.services.matching import MatchInfo, OfferInfo, OfferForm, Reason, RequestForm, RequestInfo
+from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
+from bwk_tui.ui.widgets.tick_list import TickList
+
+# How many people a name search offers to choose from.
+PICK_LIMIT = 8
+
+URGENCIES = (1, 2, 3)
+
+
+def urgency_text(urgency: int) -> str:
+    return t(f"f4.urgency_{urgency if urgency in URGENCIES else 1}")
+
+
+def reason_line(reason: Reason) -> str:
+    return f"{reason.points:+d} {reason.text}"
+
+
+def reasons_text(reasons: list[Reason], separator: str = " · ") -> str:
+    """``+40 schulden · +20 ervaringsdeskundig: schulden · +15 spreekt Twi``: adds up to the score."""
+    return separator.join(reason_line(r) for r in reasons)
+
+
+def score_question(question_key: str, score: int, reasons: list[Reason], **names) -> str:
+    """The text of a ConfirmModal: who with whom, the score, and each reason with its points."""
+    lines = [t(question_key, **names), t("f4.score_line", score=score)]
+    lines += [f"  {reason_line(r)}" for r in reasons]
+    return "\n".join(lines)
+
+
+class MatchingForm(FormModal):
+    """A FormModal that marks the widget for a service field named after the dataclass."""
+
+    # Absolute, as FormModal's: the two tick lists of an offer must fit at 80x24.
+    CSS_PATH = [FORM_CSS, Path(__file__).with_name("forms.tcss")]
+    ALIASES = {"account": "person", "lived_experience": "lived", "preferred_offer": "person"}
+
+    def mark(self, field: str | None) -> None:
+        super().mark(self.ALIASES.get(field or "", field))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "field-query":
+            self.focus_next()  # the name was looked up as it was typed: on to the choice
+        else:
+            self.submit()
+
+    def domain_options(self, ticked: set[int] | None = None) -> list[tuple[str, int, bool]]:
+        ticked = ticked or set()
+        return [(d.name, d.id, d.id in ticked) for d in visits.domains()]
+
+    @staticmethod
+    def person_options(text: str) -> list[tuple[str, str]]:
+        hits = persons.search(text, limit=PICK_LIMIT) if text.strip() else []
+        return [(f"{h.name} ({h.household_code})" if h.household_code else h.name, f"p:{h.id}") for h in hits]
+
+    def extra_options(self) -> list[tuple[str, str]]:
+        return []
+
+    @on(Input.Changed, "#field-query")
+    def _look_up(self, event: Input.Changed) -> None:
+        options = self.person_options(event.value) + self.extra_options()
+        pick = self.query_one("#field-person", Select)
+        pick.set_options(options)
+        if options and event.value.strip():
+            pick.value = options[0][1]  # the best match is taken unless another is chosen
+
+    def chosen(self) -> tuple[int | None, int | None]:
+        """(person id, account id) of the chosen person or volunteer."""
+        value = self.query_one("#field-person", Select).value
+        if value is Select.NULL or not value:
+            return None, None
+        kind, _, number = str(value).partition(":")
+        return (int(number), None) if kind == "p" else (None, int(number))
+
+
+class RequestModal(MatchingForm):
+    """A new help request. Dismisses with the RequestInfo, or None."""
+
+    DEFAULT_FOCUS = "#field-query"
+
+    def title_text(self) -> str:
+        return t("f4.request_title")
+
+    def fields(self):
+        yield "query", t("f4.find_person"), Input(placeholder=t("f4.find_placeholder"), compact=True,
+                                                         max_length=60)
+        yield "person", t("f4.person"), Select([], prompt=t("f4.no_person"), allow_blank=True,
+                                                      compact=True)
+        yield "domains", t("f4.domains"), TickList(*self.domain_options(), classes="domains")
+        yield "description", t("f4.description"), Input(compact=True, max_length=200)
+        yield "languages", t("f4.languages"), Input(placeholder=t("f4.languages_placeholder"),
+                                                          compact=True, max_length=120)
+        yield "availability", t("f4.availability"), Input(
+            placeholder=t("f4.availability_placeholder"), compact=True, max_length=120)
+        yield "urgency", t("f4.urgency"), Select([(urgency_text(u), u) for u in URGENCIES], value=1,
+                                                       allow_blank=False, compact=True)
+
+    def save(self) -> RequestInfo:
+        person_id, _ = self.chosen()
+        if person_id is None:
+            raise InvalidInput("f4.choose_person", field="query")
+        form = RequestForm(person_id=person_id, domain_ids=list(self.field("domains").selected),
+                           description=self.field("description").value, languages=self.field("languages").value,
+                           availability=self.field("availability").value,
+                           urgency=int(self.field("urgency").value))
+        return matching.create_request(self.app.session, form)
+
+
+class OfferModal(MatchingForm):
+    """A new help offer (coordinator): a resident or a volunteer. Dismisses with the OfferInfo, or None."""
+
+    DEFAULT_FOCUS = "#field-query"
+
+    def __init__(self):
+        super().__init__()
+        session = self.app.session
+        self.volunteers = [(t("f4.volunteer_option", name=a.name), f"a:{a.id}")
+                           for a in auth.list_accounts(session) if a.active] if session else []
+
+    def title_text(self) -> str:
+        return t("f4.offer_title")
+
+    def extra_options(self) -> list[tuple[str, str]]:
+        return self.volunteers
+
+    def fields(self):
+        yield "query", t("f4.find_helper"), Input(placeholder=t("f4.find_placeholder"), compact=True,
+                                                         max_length=60)
+        yield "person", t("f4.helper"), Select(self.volunteers, prompt=t("f4.no_person"),
+                                                      allow_blank=True, compact=True)
+        yield "domains", t("f4.domains"), TickList(*self.domain_options(), classes="domains")
+        yield "lived", t("f4.lived"), TickList(*self.domain_options(), classes="domains")
+        yield "languages", t("f4.languages"), Input(placeholder=t("f4.languages_placeholder"),
+                                                          compact=True, max_length=120)
+        yield "availability", t("f4.availability"), Input(
+            placeholder=t("f4.availability_placeholder"), compact=True, max_length=120)
+        yield "capacity", t("f4.capacity"), Input("1", compact=True, max_length=4)
+
+    def save(self) -> OfferInfo:
+        person_id, account_id = self.chosen()
+        domain_ids = list(self.field("domains").selected)
+        # Lived experience counts in the domains offered: ticking it there offers that domain too.
+        lived = list(self.field("lived").selected)
+        domain_ids += [d for d in lived if d not in domain_ids]
+        form = OfferForm(domain_ids=domain_ids, capacity=self.field("capacity").value, person_id=person_id,
+                         account_id=account_id, lived_experience_ids=lived,
+                         languages=self.field("languages").value, availability=self.field("availability").value)
+        return matching.create_offer(self.app.session, form)
+
+
+class FinishModal(MatchingForm):
+    """A coordinator ends an active match: afgerond or gestopt, with an outcome. Dismisses with the MatchInfo."""
+
+    SAVE_KEY = "f4.finish_save"
+    DEFAULT_FOCUS = "#field-outcome"
+
+    def __init__(self, match: MatchInfo):
+        super().__init__()
+        self.match = match
+
+    def title_text(self) -> str:
+        return t("f4.finish_title", person=self.match.person_name, helper=self.match.offer_name)
+
+    def fields(self):
+        yield "ending", t("f4.ending"), Select(
+            [(t("f4.status_afgerond"), matching.DONE), (t("f4.status_gestopt"), matching.STOPPED)],
+            value=matching.STOPPED if self.match.status == matching.PROPOSED else matching.DONE,
+            allow_blank=False, compact=True)
+        yield "outcome", t("f4.outcome"), Input(placeholder=t("f4.outcome_placeholder"), compact=True,
+                                                      max_length=200)
+
+    def save(self) -> MatchInfo:
+        stopped = self.field("ending").value == matching.STOPPED
+        return matching.finish(self.app.session, self.match.id, self.field("outcome").value, stopped=stopped)
+
+
+def status_text(status: str) -> str:
+    return t(f"f4.status_{status}") if status in (matching.PROPOSED, matching.ACTIVE, matching.DONE,
+                                                          matching.STOPPED) else status
+

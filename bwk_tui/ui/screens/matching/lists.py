@@ -1,0 +1,241 @@
+"""The proposal for all open requests (``v``) and the matches with their check-ins (``l``).
+
+The proposal is worked out in a worker (on a big room it takes up to a second) and saves
+nothing: Enter on a pair asks the coordinator, and only then is that one pair matched.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+from textual.worker import Worker, WorkerState
+
+from bwk_tui.i18n import t
+from bwk_tui.services import formatting, matching
+from bwk_tui.services.clock import today
+from bwk_tui.services.errors import BwkError
+from bwk_tui.services.matching import MatchInfo, Scored
+from bwk_tui.ui.bindings import Key
+from bwk_tui.ui.screens.desk import DeskScreen
+from bwk_tui.ui.screens.matching.forms import FinishModal, reasons_text, score_question, status_text
+from bwk_tui.ui.screens.matching.screen import cut, propose_and_confirm, require_coordinator, room
+from bwk_tui.ui.widgets.confirm import ConfirmModal
+
+
+class ProposalScreen(DeskScreen):
+    TITLE_KEY = "section.matching"
+    CSS_PATH = "matching.tcss"
+    HELP_KEY = "f4.proposal_help"
+    HINT_KEY = "f4.proposal_keys"
+    KEYS = (Key("escape", "back", show=False),)
+
+    def __init__(self):
+        super().__init__()
+        self.pairs: list[Scored] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(t("f4.proposal_loading"), id="proposal-total")
+        yield DataTable(id="proposal", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="proposal-reasons", classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one("#proposal", DataTable).focus()
+        self.compute()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="proposal")
+    def compute(self) -> list[Scored]:
+        return matching.propose_all()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.SUCCESS and event.worker.group == "proposal":
+            self.pairs = list(event.worker.result)
+            self.render_table()
+        super().on_worker_state_changed(event)
+
+    def on_resize(self, event) -> None:
+        if self.pairs:
+            self.render_table()
+
+    def render_table(self) -> None:
+        table = self.query_one("#proposal", DataTable)
+        width = max(self.size.width or self.app.size.width, 60)
+        reasons_width = max(16, room(width, 4) - 18 - 18 - 6)
+        table.clear(columns=True)
+        table.add_column(t("f4.col_person"), width=18, key="person")
+        table.add_column(t("f4.col_helper"), width=18, key="helper")
+        table.add_column(Text(t("f4.col_score"), justify="right"), width=6, key="score")
+        table.add_column(t("f4.col_reasons"), width=reasons_width, key="reasons")
+        for pair in self.pairs:
+            table.add_row(Text(cut(pair.request_name, 18)), Text(cut(pair.offer_name, 18)),
+                          Text(str(pair.score), justify="right", style="bold"),
+                          Text(cut(reasons_text(pair.reasons), reasons_width)),
+                          key=f"{pair.request_id}-{pair.offer_id}")
+        total = sum(pair.score for pair in self.pairs)
+        self.query_one("#proposal-total", Static).update(
+            t("f4.proposal_total", count=len(self.pairs), total=total) if self.pairs
+            else t("f4.proposal_empty"))
+        self.show_reasons()
+
+    def highlighted(self) -> Scored | None:
+        table = self.query_one("#proposal", DataTable)
+        if not self.pairs or not table.row_count:
+            return None
+        return self.pairs[min(table.cursor_row, len(self.pairs) - 1)]
+
+    @on(DataTable.RowHighlighted, "#proposal")
+    def show_reasons(self, event=None) -> None:
+        pair = self.highlighted()
+        self.query_one("#proposal-reasons", Static).update(
+            t("f4.reasons_of", helper=pair.offer_name, score=pair.score, reasons=reasons_text(pair.reasons))
+            if pair else "")
+
+    @on(DataTable.RowSelected, "#proposal")
+    def _pair_chosen(self, event: DataTable.RowSelected) -> None:
+        pair = self.highlighted()
+        if pair is not None:
+            propose_and_confirm(self, pair, lambda match, pair=pair: self._matched(pair, match))
+
+    def _matched(self, pair: Scored, match: MatchInfo | None) -> None:
+        if match is None:
+            self.compute()  # refused (someone else was faster, or a capacity changed): work it out again
+            return
+        # The rest of the proposal still holds: the confirmed pair was part of it.
+        table = self.query_one("#proposal", DataTable)
+        row = table.cursor_row
+        self.pairs = [p for p in self.pairs if p is not pair]
+        self.render_table()
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class MatchesScreen(DeskScreen):
+    """Active (and proposed) matches, the next check-in first; c check-in done, a finish, Enter confirm."""
+
+    TITLE_KEY = "section.matching"
+    CSS_PATH = "matching.tcss"
+    HELP_KEY = "f4.matches_help"
+    HINT_KEY = "f4.matches_keys"
+    KEYS = (
+        Key("escape", "back", show=False),
+        Key("c", "follow_up", show=False),
+        Key("a", "finish", show=False),
+    )
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[MatchInfo] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="matches-count")
+        yield DataTable(id="matches", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="match-detail", classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one("#matches", DataTable).focus()
+        self.reload()
+
+    def on_resize(self, event) -> None:
+        if self.rows:
+            self.reload()
+
+    def reload(self) -> None:
+        table = self.query_one("#matches", DataTable)
+        row = table.cursor_row if table.row_count else 0
+        active = matching.matches(matching.ACTIVE)
+        active.sort(key=lambda m: (m.next_follow_up is None, m.next_follow_up or today(), m.person_name))
+        self.rows = matching.matches(matching.PROPOSED) + active
+        width = max(self.size.width or self.app.size.width, 60)
+        helper_width = max(12, room(width, 5) - 18 - 11 - 11 - 12)
+        table.clear(columns=True)
+        table.add_column(t("f4.col_person"), width=18, key="person")
+        table.add_column(t("f4.col_helper"), width=helper_width, key="helper")
+        table.add_column(t("f4.col_status"), width=11, key="status")
+        table.add_column(t("f4.col_since"), width=11, key="since")
+        table.add_column(t("f4.col_follow_up"), width=12, key="follow_up")
+        day = today()
+        for match in self.rows:
+            since = match.started_at or match.proposed_at
+            follow = match.next_follow_up
+            due = follow is not None and follow <= day and match.status == matching.ACTIVE
+            table.add_row(Text(cut(match.person_name, 18)), Text(cut(match.offer_name, helper_width)),
+                          Text(status_text(match.status)),
+                          Text(formatting.day(since.date(), "dd-MM-yy")),
+                          Text((formatting.day(follow, "dd-MM-yy") if follow else "")
+                               + (" !" if due else ""), style="bold red" if due else ""),
+                          key=str(match.id))
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+        due_count = sum(1 for m in self.rows if m.status == matching.ACTIVE and m.next_follow_up is not None
+                        and m.next_follow_up <= day)
+        self.query_one("#matches-count", Static).update(
+            t("f4.matches_count", count=len(active), due=due_count) if self.rows
+            else t("f4.matches_empty"))
+        self.show_detail()
+
+    def highlighted(self) -> MatchInfo | None:
+        table = self.query_one("#matches", DataTable)
+        if not self.rows or not table.row_count:
+            return None
+        return self.rows[min(table.cursor_row, len(self.rows) - 1)]
+
+    @on(DataTable.RowHighlighted, "#matches")
+    def show_detail(self, event=None) -> None:
+        match = self.highlighted()
+        self.query_one("#match-detail", Static).update(
+            t("f4.reasons_of", helper=match.offer_name, score=match.score, reasons=reasons_text(match.reasons))
+            if match else "")
+
+    @on(DataTable.RowSelected, "#matches")
+    def _confirm_proposed(self, event: DataTable.RowSelected) -> None:
+        """A match left proposed (its confirmation was refused earlier) is confirmed here."""
+        match = self.highlighted()
+        if match is None or match.status != matching.PROPOSED or not require_coordinator(self):
+            return
+        question = score_question("f4.confirm_question", match.score, match.reasons,
+                                  person=match.person_name, helper=match.offer_name)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run(lambda: matching.confirm(self.app.session, match.id), "f4.confirmed_short")
+
+        self.app.push_screen(ConfirmModal(question, yes_key="f4.confirm_yes"), answered)
+
+    def _run(self, call, done_key: str) -> None:
+        try:
+            match = call()
+        except BwkError as exc:
+            self.notify(exc.message(), severity="error", timeout=8)
+            return
+        self.notify(t(done_key, person=match.person_name, helper=match.offer_name,
+                      day=formatting.day(match.next_follow_up, "medium") if match.next_follow_up else "-"))
+        self.reload()
+
+    def action_follow_up(self) -> None:
+        match = self.highlighted()
+        if match is None or match.status != matching.ACTIVE:
+            self.notify(t("f4.choose_active"), severity="warning")
+            return
+        self._run(lambda: matching.follow_up_done(self.app.session, match.id), "f4.follow_up_done")
+
+    def action_finish(self) -> None:
+        if not require_coordinator(self):
+            return
+        match = self.highlighted()
+        if match is None:
+            self.notify(t("f4.choose_active"), severity="warning")
+            return
+        self.app.push_screen(FinishModal(match), self._finished)
+
+    def _finished(self, match: MatchInfo | None) -> None:
+        if match is None:
+            return
+        self.notify(t("f4.finished", person=match.person_name, helper=match.offer_name,
+                      status=status_text(match.status)))
+        self.reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
