@@ -131,6 +131,10 @@ def test_hand_made_report(hand_made):
         (follow, "Afgerond in de periode"): (1, 0),
         (follow, "Te laat (gepland in de periode, niet afgerond)"): (1, 0),
         (vol, "Actief (registreerden bezoeken)"): (2, 1),
+        (t("reports.sec_matches"), "Koppelingen gestart"): (0, 0),  # no peer support in this dataset
+        (t("reports.sec_matches"), "Koppelingen actief aan het eind"): (0, 0),
+        (t("reports.sec_matches"), "Koppelingen beëindigd"): (0, 0),
+        (t("reports.sec_matches"), "Eerst geholpen, nu zelf helper"): (0, 0),
         (cash, "bijdrage koffie/thee — ontvangen"): (5300, 700),
         (cash, "boodschappen — uitgegeven"): (4599, 0),
         (cash, "Totaal ontvangen"): (5300, 700),
@@ -139,7 +143,7 @@ def test_hand_made_report(hand_made):
     sections = {s.title: s for s in report.sections}
     assert [r.label for r in sections[pc4].rows] == ["1102", "1103", "1104", "onbekend"]
     assert sections[vol].note == t("reports.note_hours")
-    assert sections[t("reports.sec_matches")].rows == [] and sections[t("reports.sec_matches")].note
+    assert sections[t("reports.sec_matches")].note  # residents who became volunteers come with the roster
     assert all(r.money and not r.count for r in sections[cash].rows)
     assert all(isinstance(r.value, int) and isinstance(r.previous, int) for s in report.sections for r in s.rows)
 
@@ -248,6 +252,30 @@ def _expected(period: reports.Period, room_id: int, today: dt.date) -> dict:
             key = (categories[e.category_id], e.direction)
             cash[key] = cash.get(key, 0) + e.amount_cents
     out["cash"] = cash
+    # Peer support, from the match rows (times are UTC; the room counts Amsterdam days).
+    from bwk_tui.services.clock import to_local
+    from db.models import HelpOffer, HelpRequest, Match
+
+    def local(moment):
+        return to_local(moment).date() if moment else None
+
+    request_room = {r.id: (r.room_id, r.person_id) for r in HelpRequest.select()}
+    started = active = ended = 0
+    helped = set()
+    for m in Match.select():
+        begin, finish = local(m.started_at), local(m.ended_at)
+        if begin is not None and begin <= period.end:
+            helped.add(request_room[m.request_id][1])
+        if request_room[m.request_id][0] != room_id or begin is None:
+            continue
+        started += within(begin)
+        active += begin <= period.end and (finish is None or finish > period.end)
+        ended += finish is not None and within(finish)
+    out["matches"] = (started, active, ended)
+    out["reciprocity"] = len({o.person_id for o in HelpOffer.select()
+                              if o.room_id == room_id and o.person_id in helped
+                              and local(o.created_at) <= period.end
+                              and (o.active or local(o.created_at) >= period.start)})
     return out
 
 
@@ -260,6 +288,10 @@ def _as_rows(x: dict) -> dict[tuple[str, str], int]:
         (t("reports.sec_follow_ups"), t("reports.follow_ups_done")): x["done"],
         (t("reports.sec_follow_ups"), t("reports.follow_ups_overdue")): x["overdue"],
         (t("reports.sec_volunteers"), t("reports.volunteers_active")): x["volunteers"],
+        (t("reports.sec_matches"), t("reports.matches_started")): x["matches"][0],
+        (t("reports.sec_matches"), t("reports.matches_active")): x["matches"][1],
+        (t("reports.sec_matches"), t("reports.matches_ended")): x["matches"][2],
+        (t("reports.sec_matches"), t("reports.reciprocity")): x["reciprocity"],
     }
     for name, (h, n) in x["domains"].items():
         rows[(domains, t("reports.domain_households", domain=name))] = h
@@ -310,3 +342,31 @@ def test_cross_check_against_plain_python(demo_db, text, monkeypatch):
             assert got[(t("reports.sec_reach"), t("reports.visits"))][1] > 100  # late 2025 is in the demo
     finally:
         opened.db.close()
+
+
+def test_matching_figures_in_the_report(room):
+    """By hand: one match started and still running, one started and ended, one helped person now helps."""
+    from bwk_tui.services import matching, visits
+    from bwk_tui.services.persons import PersonForm, register
+
+    coordinator = room["coordinator"]
+    domain = visits.domains()[0].id
+    asker = register(coordinator, PersonForm(first_name="Abena", pc4="1102", consent=True))
+    other = register(coordinator, PersonForm(first_name="Kofi", pc4="1103", consent=True))
+    helper = register(coordinator, PersonForm(first_name="Ama", pc4="1104", consent=True))
+    offer = matching.create_offer(coordinator, matching.OfferForm([domain], 3, person_id=helper.id))
+    first = matching.create_request(coordinator, matching.RequestForm(asker.id, [domain]))
+    second = matching.create_request(coordinator, matching.RequestForm(other.id, [domain]))
+    running = matching.confirm(coordinator, matching.propose(coordinator, first.id, offer.id).id)
+    ended = matching.confirm(coordinator, matching.propose(coordinator, second.id, offer.id).id)
+    matching.finish(coordinator, ended.id, "geholpen met de brief")
+    matching.create_offer(coordinator, matching.OfferForm([domain], 1, person_id=asker.id))  # Abena now helps
+    assert running.status == "actief"
+    from bwk_tui.services.clock import today
+
+    report = reports.build_report(reports.parse_period(f"{today().year}"))
+    got = {(s.title, r.label): (r.value, r.previous) for s in report.sections for r in s.rows
+           if s.title == t("reports.sec_matches")}
+    section = t("reports.sec_matches")
+    assert got == {(section, "Koppelingen gestart"): (2, 0), (section, "Koppelingen actief aan het eind"): (1, 0),
+                   (section, "Koppelingen beëindigd"): (1, 0), (section, "Eerst geholpen, nu zelf helper"): (1, 0)}

@@ -69,6 +69,7 @@ class DaySummary:
     domains: dict[str, int]
     matches_started: int
     follow_ups_due: int
+    match_check_ins_due: int
     cash_in_cents: int
     cash_out_cents: int
 
@@ -92,8 +93,12 @@ def summary(day: dt.date, room_id: int) -> DaySummary:
     follow_ups_due = (Visit.select().where(Visit.room == room_id, Visit.follow_up_date <= day,
                                            Visit.follow_up_done.is_null()).count())
     totals = cash.day_totals(day, room_id)
-    return DaySummary(visits_count, households, walk_ins, new_persons, domains, 0, follow_ups_due,
-                      totals.in_cents, totals.out_cents)
+    from bwk_tui.services import matching
+
+    started = matching.match_counts(day, day, room_id).started
+    check_ins = sum(1 for m in matching.follow_ups_due(day))
+    return DaySummary(visits_count, households, walk_ins, new_persons, domains, started, follow_ups_due,
+                      check_ins, totals.in_cents, totals.out_cents)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -323,6 +328,7 @@ def report_text(closing_id: int) -> str:
             [t("report.visits"), s["visits"]], [t("report.households"), s["households"]],
             [t("report.walk_ins"), s["walk_ins"]], [t("report.new_persons"), s["new_persons"]],
             [t("report.matches"), s["matches_started"]], [t("report.follow_ups"), s["follow_ups_due"]],
+            [t("report.match_check_ins"), s.get("match_check_ins_due", 0)],
         ], tablefmt="simple")]
         if s["domains"]:
             lines += ["", tabulate(sorted(s["domains"].items(), key=lambda kv: -kv[1]),

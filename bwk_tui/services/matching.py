@@ -765,7 +765,7 @@ def follow_up_done(session, match_id: int) -> MatchInfo:
     return _match_info(match_id)
 
 
-def reciprocity(start: dt.date, end: dt.date) -> int:
+def reciprocity(start: dt.date, end: dt.date, room_id: int | None = None) -> int:
     """Persons who were helped (a match of theirs started before ``end``) and offer help themselves."""
     since, until = _utc_midnight(start), _utc_midnight(end + dt.timedelta(days=1))
     helped = (HelpRequest.select(HelpRequest.person).join(Match)
@@ -773,6 +773,8 @@ def reciprocity(start: dt.date, end: dt.date) -> int:
     offering = (HelpOffer.select(fn.COUNT(fn.DISTINCT(HelpOffer.person)))
                 .where(HelpOffer.person.in_(helped), HelpOffer.created_at < until,
                        (HelpOffer.active == True) | (HelpOffer.created_at >= since)))  # noqa: E712
+    if room_id is not None:
+        offering = offering.where(HelpOffer.room == room_id)
     return offering.scalar() or 0
 
 
@@ -782,7 +784,26 @@ def _utc_midnight(day: dt.date) -> dt.datetime:
     return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
-def matches_started(start: dt.date, end: dt.date) -> int:
+def matches_started(start: dt.date, end: dt.date, room_id: int | None = None) -> int:
     """Matches that started (were confirmed) on a day in [start, end] (for reports and the closing)."""
+    return match_counts(start, end, room_id).started
+
+
+@dataclasses.dataclass(frozen=True)
+class MatchCounts:
+    started: int  # confirmed in the period
+    active: int  # running at the end of the period
+    ended: int  # afgerond or gestopt in the period
+
+
+def match_counts(start: dt.date, end: dt.date, room_id: int | None = None) -> MatchCounts:
+    """Matches of the requests of one room (all rooms when None) in the period [start, end]."""
     since, until = _utc_midnight(start), _utc_midnight(end + dt.timedelta(days=1))
-    return Match.select().where(Match.started_at >= since, Match.started_at < until).count()
+    base = Match.select().join(HelpRequest)
+    if room_id is not None:
+        base = base.where(HelpRequest.room == room_id)
+    started = base.where(Match.started_at >= since, Match.started_at < until).count()
+    active = base.where(Match.started_at < until, Match.started_at.is_null(False),
+                        Match.ended_at.is_null() | (Match.ended_at >= until)).count()
+    ended = base.where(Match.started_at.is_null(False), Match.ended_at >= since, Match.ended_at < until).count()
+    return MatchCounts(started, active, ended)

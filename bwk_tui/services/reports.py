@@ -267,6 +267,20 @@ def _unknown_last(key) -> tuple:
     return (key is None, str(key or "").casefold())
 
 
+def _matching_rows(period: Period, previous: Period, room_id: int) -> list[Row]:
+    from bwk_tui.services import matching
+
+    now = matching.match_counts(period.start, period.end, room_id)
+    before = matching.match_counts(previous.start, previous.end, room_id)
+    return [
+        Row(t("reports.matches_started"), now.started, before.started),
+        Row(t("reports.matches_active"), now.active, before.active),
+        Row(t("reports.matches_ended"), now.ended, before.ended),
+        Row(t("reports.reciprocity"), matching.reciprocity(period.start, period.end, room_id),
+            matching.reciprocity(previous.start, previous.end, room_id)),
+    ]
+
+
 def build_report(period: Period, room_id: int | None = None) -> Report:
     """Every figure of the period beside the same period a year earlier."""
     room_id = room_id or room.current_room_id()
@@ -328,7 +342,8 @@ def build_report(period: Period, room_id: int | None = None) -> Report:
         Section(t("reports.sec_volunteers"),
                 [Row(t("reports.volunteers_active"), now.volunteers, before.volunteers)],
                 note=t("reports.note_hours")),
-        Section(t("reports.sec_matches"), [], note=t("reports.note_matches")),
+        Section(t("reports.sec_matches"), _matching_rows(period, previous, room_id),
+                note=t("reports.note_matches")),
         Section(t("reports.sec_cash"), cash_rows),
     ]
     return Report(Room.get_by_id(room_id).name, period, previous, sections)

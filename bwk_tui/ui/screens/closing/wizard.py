@@ -172,7 +172,8 @@ class ClosingScreen(DeskScreen):
             t("closing.sum_visits", visits=s.visits, households=s.households, walk_ins=s.walk_ins,
               new=s.new_persons),
             t("closing.sum_domains", domains=domains),
-            t("closing.sum_matches", matches=s.matches_started, follow_ups=s.follow_ups_due),
+            t("closing.sum_matches", matches=s.matches_started, follow_ups=s.follow_ups_due,
+              check_ins=s.match_check_ins_due),
             t("closing.sum_cash", cash_in=formatting.money(s.cash_in_cents), cash_out=formatting.money(
                 s.cash_out_cents), counted=formatting.money(counted)),
             t("closing.sum_checkout", count=len(self.checked_out())) if self.draft.in_now else "",
