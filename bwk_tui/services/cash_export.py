@@ -20,7 +20,6 @@ import dataclasses
 import datetime as dt
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,9 +30,8 @@ from peewee import JOIN
 from db.models import Account, CashCategory, CashClosing, CashEntry, Room
 
 from bwk_tui.i18n import current_language
-from bwk_tui.services import room as room_service
+from bwk_tui.services import files, room as room_service
 from bwk_tui.services.cash import IN, OUT, receipt_label
-from bwk_tui.services.errors import BwkError
 
 FORMATS = ("csv", "journal")
 COMMODITY = "EUR"
@@ -244,24 +242,13 @@ def export(fmt: str, out: str | os.PathLike | None = None, stream: TextIO | None
             raise ValueError("give a file or a stream")
         return Exported(fmt, writer(stream, room_id), None)
     path = Path(out)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial",
-                                             dir=str(path.parent))
-    except OSError as exc:
-        raise BwkError("error.out_write", path=str(path), reason=exc.strerror or str(exc)) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+
+    def write(temporary: str) -> int:
+        with open(temporary, "w", encoding="utf-8", newline="") as file:
             count = writer(file, room_id)
             file.flush()
             os.fsync(file.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; give it the usual rights
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise BwkError("error.out_write", path=str(path), reason=exc.strerror or str(exc)) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        return count
+
+    count = files.write_atomically(path, write)
     return Exported(fmt, count, path)

@@ -16,7 +16,7 @@ import json
 import os
 from pathlib import Path
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from db import is_sqlite, write
 from db.models import (Account, CashCategory, CashClosing, CashEntry, HelpDomain, Person, Visit,

@@ -12,9 +12,9 @@ import functools
 import operator
 import random
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, fn
 
-from db import database, is_sqlite, write
+from db import is_sqlite, write
 from db.models import Account, Household, Person, Visit
 
 from bwk_tui.services import audit, codes, settings

@@ -11,15 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
 from bwk_tui.i18n import t
-from bwk_tui.services import formatting
+from bwk_tui.services import files, formatting
 from bwk_tui.services.cash_export import decimal
-from bwk_tui.services.errors import BwkError, UsageError
+from bwk_tui.services.errors import UsageError
 from bwk_tui.services.reports import Report, Row, suppress
 
 FORMATS = ("table", "csv", "md", "xlsx")
@@ -123,31 +122,10 @@ def fill_workbook(report: Report, suppress_small: bool | None = None):
     return book
 
 
-def _atomic(path: Path, write: Callable[[str], None]) -> None:
-    """Write through ``write(temporary_path)`` and move into place; nothing is left behind on failure."""
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=str(path.parent))
-        os.close(handle)
-    except OSError as exc:
-        raise BwkError("error.out_write", path=str(path), reason=exc.strerror or str(exc)) from None
-    try:
-        write(temporary)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; give it the usual rights
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise BwkError("error.out_write", path=str(path), reason=exc.strerror or str(exc)) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def write_xlsx(report: Report, path: str | os.PathLike, suppress_small: bool | None = None) -> Path:
     path = Path(path)
     book = fill_workbook(report, suppress_small)
-    _atomic(path, lambda temporary: book.save(temporary))
+    files.write_atomically(path, lambda temporary: book.save(temporary))
     return path
 
 
@@ -164,7 +142,7 @@ def write(report: Report, fmt: str, path: str | os.PathLike, suppress_small: boo
             file.flush()
             os.fsync(file.fileno())
 
-    _atomic(path, save)
+    files.write_atomically(path, save)
     return path
 
 

@@ -18,7 +18,7 @@ from bwk_tui.i18n import current_language, t
 
 from bwk_tui.services import room, settings
 from bwk_tui.services.clock import today
-from bwk_tui.services.errors import InvalidInput, UsageError
+from bwk_tui.services.errors import UsageError
 
 
 @dataclasses.dataclass(frozen=True)

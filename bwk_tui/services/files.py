@@ -1,0 +1,37 @@
+"""Writing a file a person asked for, all or nothing."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from bwk_tui.services.errors import BwkError
+
+T = TypeVar("T")
+
+
+def write_atomically(path: Path, write: Callable[[str], T]) -> T:
+    """Write through ``write(temporary_path)`` beside ``path``, then move it into place.
+
+    On any failure nothing is left behind; an OS error becomes a plain message.
+    """
+    path = Path(path)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=str(path.parent))
+        os.close(handle)
+    except OSError as exc:
+        raise BwkError("error.out_write", path=str(path), reason=exc.strerror or str(exc)) from None
+    try:
+        result = write(temporary)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; give it the usual rights
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise BwkError("error.out_write", path=str(path), reason=exc.strerror or str(exc)) from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return result
