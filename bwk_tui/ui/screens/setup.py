@@ -16,17 +16,18 @@ class SetupScreen(Screen[None]):
     HELP_KEY = "setup.intro"
 
     def compose(self) -> ComposeResult:
+        # Compact fields: the whole form, its message and Save fit a 80x24 terminal.
         with Vertical(id="setup-box", classes="dialog"):
             yield Static(t("setup.title"), classes="dialog-title")
             yield Static(t("setup.intro"), classes="help-text")
             yield Label(t("setup.room"))
-            yield Input(id="room", max_length=80)
+            yield Input(id="room", max_length=80, compact=True)
             yield Label(t("setup.name"))
-            yield Input(id="name", max_length=60)
+            yield Input(id="name", max_length=60, compact=True)
             yield Label(t("setup.pin"))
-            yield Input(id="pin", password=True, max_length=8, restrict=r"[0-9]*")
+            yield Input(id="pin", password=True, max_length=8, restrict=r"[0-9]*", compact=True)
             yield Label(t("setup.pin_again"))
-            yield Input(id="pin2", password=True, max_length=8, restrict=r"[0-9]*")
+            yield Input(id="pin2", password=True, max_length=8, restrict=r"[0-9]*", compact=True)
             yield Static("", id="setup-error", classes="error")
             yield Button(t("setup.save"), id="save", variant="primary")
         yield Footer(compact=True, show_command_palette=False)
