@@ -6,6 +6,7 @@ is an error, not a skip: .ci/run starts one.
 """
 from __future__ import annotations
 
+import datetime
 import os
 import uuid
 
@@ -122,3 +123,33 @@ def _set_up_room():
     room.set_up("De Kameleon", "Coby", "2468")
     auth.create_account_as_admin("Vera", "volunteer", "1357")
     return {"coordinator": auth.login("Coby", "2468"), "volunteer": auth.login("Vera", "1357")}
+
+
+# --- the cash book and the closing -----------------------------------------------------------
+
+# A fixed day for the cash tests, so that "yesterday" never falls in another year by accident.
+CASH_TODAY = datetime.date(2026, 6, 10)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The room's day as the cash services see it; tests move it with ``clock.day = ...``."""
+
+    class Clock:
+        day = CASH_TODAY
+
+    for module in ("cash", "closing"):
+        monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: Clock.day)
+    return Clock
+
+
+@pytest.fixture
+def boss(room, clock):
+    """The coordinator, on the fixed cash day."""
+    return room["coordinator"]
+
+
+@pytest.fixture
+def desk(room, clock):
+    """The volunteer, on the fixed cash day."""
+    return room["volunteer"]

@@ -10,6 +10,8 @@ import datetime as dt
 
 import pytest
 
+from conftest import CASH_TODAY
+
 from db.models import AuditLog, CashCategory, CashClosing, CashEntry
 
 from bwk_tui.services import cash, closing, settings
@@ -18,29 +20,7 @@ from bwk_tui.services.clock import today
 from bwk_tui.services.errors import BwkError, InvalidInput, NotAllowed
 
 # A fixed day for the tests, so that "yesterday" never falls in another year by accident.
-TODAY = dt.date(2026, 6, 10)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The room's day as the cash services see it; tests move it with ``clock.day = ...``."""
-
-    class Clock:
-        day = TODAY
-
-    for module in ("cash", "closing"):
-        monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: Clock.day)
-    return Clock
-
-
-@pytest.fixture
-def boss(room, clock):
-    return room["coordinator"]
-
-
-@pytest.fixture
-def desk(room, clock):
-    return room["volunteer"]
+TODAY = CASH_TODAY  # the day the `clock` fixture (conftest) starts on
 
 
 def cat(code: str) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
+from conftest import CASH_TODAY
 from peewee import DatabaseError
 
 from db import database, is_sqlite
@@ -20,27 +22,7 @@ from bwk_tui.services.cash import DayClosed
 from bwk_tui.services.errors import BackupError, BwkError, InvalidInput, NotAllowed
 from bwk_tui.services.formatting import money
 
-TODAY = dt.date(2026, 6, 10)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        day = TODAY
-
-    for module in ("cash", "closing"):
-        monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: Clock.day)
-    return Clock
-
-
-@pytest.fixture
-def boss(room, clock):
-    return room["coordinator"]
-
-
-@pytest.fixture
-def desk(room, clock):
-    return room["volunteer"]
+TODAY = CASH_TODAY  # the day the `clock` fixture (conftest) starts on
 
 
 def cat(code: str) -> int:
