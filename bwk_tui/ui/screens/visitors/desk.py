@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
 from bwk_tui.i18n import t
+from bwk_tui.ui.widgets.tables import step_cursor
 from bwk_tui.services import formatting, persons, visits
 from bwk_tui.services.persons import PersonHit
 from bwk_tui.ui.bindings import Key
@@ -90,8 +91,7 @@ class VisitorsScreen(DeskScreen):
 
     def action_cursor(self, step: int) -> None:
         table = self.query_one("#results", DataTable)
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+        step_cursor(table, step)
 
     def highlighted(self) -> PersonHit | None:
         table = self.query_one("#results", DataTable)

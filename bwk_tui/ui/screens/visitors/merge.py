@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
 from bwk_tui.i18n import t
+from bwk_tui.ui.widgets.tables import step_cursor
 from bwk_tui.services import persons
 from bwk_tui.ui.widgets.form import FORM_CSS
 
@@ -53,10 +54,9 @@ class MergeModal(ModalScreen[int | None]):
 
     def action_cursor(self, step: int) -> None:
         table = self.query_one(DataTable)
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
-            self.chosen = None
-            self.query_one("#merge-question", Static).update("")
+        step_cursor(table, step)
+        self.chosen = None  # a new highlight needs its own second Enter
+        self.query_one("#merge-question", Static).update("")
 
     @on(Input.Submitted)
     def _enter(self) -> None:

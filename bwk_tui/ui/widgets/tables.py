@@ -1,0 +1,10 @@
+"""Small helpers for DataTables driven from elsewhere (e.g. the arrow keys of a search box)."""
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+
+def step_cursor(table: DataTable, step: int) -> None:
+    """Move the highlighted row by ``step``, staying within the table."""
+    if table.row_count:
+        table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
