@@ -24,6 +24,8 @@ from db.connection import database
 
 ROLES = ("volunteer", "coordinator")
 LANGUAGES = ("nl", "en")
+# Someone on a shift: planned, can't come (the place is free again), or did not turn up.
+PLANNED, CANT_COME, ABSENT = "ingepland", "kan_niet", "afwezig"
 
 
 class BaseModel(Model):
@@ -253,6 +255,71 @@ class Match(BaseModel):
     next_follow_up = DateField(null=True)
 
 
+class Volunteer(BaseModel):
+    """A volunteer profile: one per account; ``person`` when a resident became a volunteer."""
+
+    id = AutoField()
+    account = ForeignKeyField(Account, unique=True, backref="+", on_delete="RESTRICT")
+    room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT")
+    person = ForeignKeyField(Person, null=True, backref="+", on_delete="RESTRICT")
+    skills = CharField(max_length=300, default="")  # codes, comma-separated
+    languages = CharField(max_length=120, default="")
+    availability = CharField(max_length=100, default="")  # "ma-o,di-m"
+    hourly_allowance_cents = IntegerField(null=True)
+    started_on = DateField()
+    active = BooleanField(default=True)
+    created_at = DateTimeField()
+
+
+class ShiftTemplate(BaseModel):
+    id = AutoField()
+    room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT")
+    weekday = IntegerField()  # 0 = Monday
+    dagdeel = CharField(max_length=1)  # o(chtend), m(iddag), a(vond)
+    starts_min = IntegerField()  # minutes after local midnight
+    ends_min = IntegerField()
+    needed = IntegerField()
+    skill = CharField(max_length=30, null=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField()
+
+
+class ClosedDay(BaseModel):
+    id = AutoField()
+    room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT")
+    day = DateField()
+    reason = CharField(max_length=100, default="")
+    created_by = ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
+
+
+class Shift(BaseModel):
+    id = AutoField()
+    room = ForeignKeyField(Room, backref="+", on_delete="RESTRICT")
+    template = ForeignKeyField(ShiftTemplate, null=True, backref="+", on_delete="RESTRICT")
+    shift_date = DateField()
+    dagdeel = CharField(max_length=1)
+    starts_min = IntegerField()
+    ends_min = IntegerField()
+    needed = IntegerField()
+    skill = CharField(max_length=30, null=True)
+
+
+class ShiftAssignment(BaseModel):
+    """ingepland, kan_niet (the place is free again) or afwezig; ``minutes`` once hours are recorded."""
+
+    id = AutoField()
+    shift = ForeignKeyField(Shift, backref="assignments", on_delete="CASCADE")
+    volunteer = ForeignKeyField(Volunteer, backref="+", on_delete="RESTRICT")
+    status = CharField(max_length=10, default="ingepland")
+    assigned_by = ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
+    assigned_at = DateTimeField()
+    signed_in_at = DateTimeField(null=True)
+    signed_out_at = DateTimeField(null=True)
+    minutes = IntegerField(null=True)
+    confirmed_by = ForeignKeyField(Account, null=True, backref="+", on_delete="RESTRICT")
+
+
 ALL_MODELS = (Room, Setting, Account, AuditLog, Household, Person, HelpDomain, Visit, VisitDomain, WalkIn,
               CashCategory, CashEntry, CashClosing,
-              HelpRequest, HelpRequestDomain, HelpOffer, HelpOfferDomain, Match)
+              HelpRequest, HelpRequestDomain, HelpOffer, HelpOfferDomain, Match,
+              Volunteer, ShiftTemplate, ClosedDay, Shift, ShiftAssignment)

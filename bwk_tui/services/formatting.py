@@ -35,3 +35,17 @@ def moment(moment: dt.datetime, locale: str | None = None) -> str:
     from babel.dates import format_datetime
 
     return format_datetime(to_local(moment), format="short", locale=locale or current_locale())
+
+
+def hours(minutes: int, locale: str | None = None) -> str:
+    """``450`` minutes -> ``7,5`` (nl) or ``7.5`` (en): hours with at most two decimals."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(Decimal(minutes) / 60, format="#,##0.##", locale=locale or current_locale())
+
+
+def month_name(year: int, month: int, locale: str | None = None) -> str:
+    """``november 2026``."""
+    from babel.dates import format_date
+
+    return format_date(dt.date(year, month, 1), format="LLLL y", locale=locale or current_locale())

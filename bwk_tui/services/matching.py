@@ -27,44 +27,13 @@ from db.models import (Account, HelpDomain, HelpOffer, HelpOfferDomain, HelpRequ
 from bwk_tui.i18n import current_language, current_locale, t
 from bwk_tui.services import audit, room, settings
 from bwk_tui.services.auth import coordinator_only, require_role
+from bwk_tui.services.availability import (DAGDELEN, WEEKDAYS, availability_text, parse_availability,
+                                           parse_languages, split)
 from bwk_tui.services.clock import AMSTERDAM, now_utc, today
 from bwk_tui.services.errors import BwkError, InvalidInput
 from bwk_tui.services.persons import display_name
 
-WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
-DAGDELEN = ("o", "m", "a")
 PROPOSED, ACTIVE, DONE, STOPPED = "voorgesteld", "actief", "afgerond", "gestopt"
-
-
-def parse_availability(text: str) -> frozenset[str]:
-    """"ma-o, di-m" -> {"ma-o", "di-m"}; InvalidInput(field="availability") for anything else."""
-    codes = set()
-    for part in (text or "").replace(";", ",").replace(" ", ",").split(","):
-        part = part.strip().lower()
-        if not part:
-            continue
-        day, _, dagdeel = part.partition("-")
-        if day not in WEEKDAYS or dagdeel not in DAGDELEN:
-            raise InvalidInput("error.match_availability", field="availability", value=part)
-        codes.add(f"{day}-{dagdeel}")
-    return frozenset(codes)
-
-
-def _availability_text(codes: frozenset[str]) -> str:
-    """Stored form, in week order: "ma-o,di-m"."""
-    return ",".join(f"{d}-{p}" for d in WEEKDAYS for p in DAGDELEN if f"{d}-{p}" in codes)
-
-
-def _parse_languages(text: str) -> list[str]:
-    parts = [p.strip().lower() for p in (text or "").replace(";", ",").replace(" ", ",").split(",")]
-    clean = list(dict.fromkeys(p for p in parts if p))
-    if any(len(p) > 20 for p in clean) or len(",".join(clean)) > 120:
-        raise InvalidInput("error.languages_long", field="languages")
-    return clean
-
-
-def _split(text: str) -> list[str]:
-    return [p for p in (text or "").split(",") if p]
 
 
 def language_name(code: str) -> str:
@@ -220,7 +189,7 @@ def _load_requests(where, limit: int | None = None, order=None) -> list[RequestI
     for r in rows:
         dids = sorted(domains[r.id])
         out.append(RequestInfo(r.id, r.person_id, display_name(r.first_name, r.last_name), dids,
-                               [names.get(d, "?") for d in dids], r.description, _split(r.languages),
+                               [names.get(d, "?") for d in dids], r.description, split(r.languages),
                                parse_availability(r.availability), r.urgency, r.status, r.created_at))
     return out
 
@@ -269,7 +238,7 @@ def _load_offers(where) -> list[OfferInfo]:
         name = display_name(o.first_name, o.last_name) if o.person_id else (o.account_name or "?")
         out.append(OfferInfo(o.id, name, o.person_id, o.account_id, [d for d, _ in pairs],
                              [names.get(d, "?") for d, _ in pairs], [names.get(d, "?") for d, lived in pairs if lived],
-                             _split(o.languages), parse_availability(o.availability), o.capacity,
+                             split(o.languages), parse_availability(o.availability), o.capacity,
                              busy.get(o.id, 0), o.person_id in helped, bool(o.active)))
     return out
 
@@ -313,7 +282,7 @@ def create_request(session, form: RequestForm) -> RequestInfo:
     description = " ".join((form.description or "").split())
     if len(description) > 300:
         raise InvalidInput("error.match_description_long", field="description")
-    availability = _availability_text(parse_availability(form.availability))
+    availability = availability_text(parse_availability(form.availability))
     try:
         urgency = int(form.urgency)
     except (TypeError, ValueError):
@@ -324,7 +293,7 @@ def create_request(session, form: RequestForm) -> RequestInfo:
     if person is None:
         raise InvalidInput("error.person_unknown", field="person")
     # No languages given: the languages the resident registered with.
-    languages = _parse_languages(form.languages) or _split(person.languages or "")
+    languages = parse_languages(form.languages) or split(person.languages or "")
     preferred = form.preferred_offer_id
     if preferred is not None and HelpOffer.get_or_none(HelpOffer.id == preferred) is None:
         raise InvalidInput("error.match_offer_unknown", field="preferred_offer")
@@ -364,8 +333,8 @@ def create_offer(session, form: OfferForm) -> OfferInfo:
             raise InvalidInput("error.person_unknown", field="person")
     elif Account.get_or_none(Account.id == form.account_id) is None:
         raise InvalidInput("error.match_account_unknown", field="account")
-    languages = _parse_languages(form.languages)
-    availability = _availability_text(parse_availability(form.availability))
+    languages = parse_languages(form.languages)
+    availability = availability_text(parse_availability(form.availability))
     with write():
         offer = HelpOffer.create(person=form.person_id, account=form.account_id, room=room.current_room_id(),
                                  languages=",".join(languages), availability=availability, capacity=capacity,

@@ -36,6 +36,14 @@ DEFAULTS: dict[str, str] = {
     "match_weight_urgency": "5",
     "match_follow_up_days": "14",
     "match_follow_up_every_days": "30",
+    # Roster: stand-ins' points per criterion.
+    "roster_weight_availability": "40",
+    "roster_weight_skill": "30",
+    "roster_weight_recent": "15",
+    "roster_weight_hours": "15",
+    # The legal maximum volunteer allowance per year: "year: per month / per year" in euros.
+    # Check the Belastingdienst's figures every January and add the new year's line.
+    "allowance_limits": "2024: 190 / 1900\n2025: 200 / 2000\n2026: 210 / 2100",
 }
 
 
@@ -106,6 +114,12 @@ def _language(value: str) -> str:
     return value.strip()
 
 
+def _allowance_limits(value: str) -> str:
+    from bwk_tui.services.allowance import limits_text
+
+    return limits_text(value)
+
+
 EDITABLE = {
     "room_name": _text,
     "idle_lock_minutes": _number(0.5, 60, whole=False),
@@ -123,6 +137,8 @@ EDITABLE = {
        ("domain", "experience", "language", "availability", "continuity", "urgency")},
     "match_follow_up_days": _number(1, 365),
     "match_follow_up_every_days": _number(1, 365),
+    **{f"roster_weight_{k}": _number(0, 100) for k in ("availability", "skill", "recent", "hours")},
+    "allowance_limits": _allowance_limits,
 }
 
 

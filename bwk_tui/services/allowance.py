@@ -1,0 +1,352 @@
+"""Hours worked and the volunteer allowance (vrijwilligersvergoeding).
+
+A volunteer's allowance is hours worked times their hourly rate, in cents, per shift
+rounded to the cent; a month or year is the sum of its shifts. The legal maximums
+per month and per year are a setting (``allowance_limits``, one line per year:
+``2026: 210 / 2100``, euros); a year without a line uses the latest earlier one.
+The roster warns before a sign-up, assignment or confirmation would take a volunteer
+over either maximum.
+"""
+from __future__ import annotations
+
+import calendar
+import csv
+import dataclasses
+import datetime as dt
+import io
+import os
+import re
+from pathlib import Path
+
+from db.models import PLANNED, Account, Shift, ShiftAssignment, Volunteer
+
+from bwk_tui.i18n import t
+from bwk_tui.services import formatting, settings
+from bwk_tui.services.errors import BwkError, InvalidInput
+
+FORMATS = ("table", "csv", "md")
+
+
+class AllowanceWarning(BwkError):
+    """This would take a volunteer over a legal maximum; ask, and call again with ``accept_over_allowance``."""
+
+
+# --- the legal maximums --------------------------------------------------------------------
+
+
+def parse_limits(text: str) -> dict[int, tuple[int, int]]:
+    """"2026: 210 / 2100" per line -> {2026: (21000, 210000)} (cents per month, per year)."""
+    from bwk_tui.services.cash import parse_amount
+
+    found: dict[int, tuple[int, int]] = {}
+    for line in (text or "").replace(";", "\n").splitlines():
+        if not line.strip():
+            continue
+        match = re.fullmatch(r"\s*(\d{4})\s*:?\s*(?:€\s*)?([\d.,]+)\s*/\s*(?:€\s*)?([\d.,]+)\s*", line)
+        if match is None:
+            raise InvalidInput("error.allowance_limits", field="value", line=line.strip())
+        try:
+            month, year = parse_amount(match.group(2)), parse_amount(match.group(3))
+        except InvalidInput:
+            raise InvalidInput("error.allowance_limits", field="value", line=line.strip()) from None
+        if month > year:
+            raise InvalidInput("error.allowance_limits", field="value", line=line.strip())
+        found[int(match.group(1))] = (month, year)
+    if not found:
+        raise InvalidInput("error.setting_empty", field="value")
+    return found
+
+
+def limits_text(value: str) -> str:
+    """The stored form of the setting (a validator for ``settings.change``)."""
+    parsed = parse_limits(value)
+    return "\n".join(f"{year}: {_euros(m)} / {_euros(y)}" for year, (m, y) in sorted(parsed.items()))
+
+
+def _euros(cents: int) -> str:
+    return f"{cents // 100}" if cents % 100 == 0 else f"{cents // 100},{cents % 100:02d}"
+
+
+def limits(year: int) -> tuple[int, int] | None:
+    """(month maximum, year maximum) in cents for ``year``; None when no year up to it has a line."""
+    try:
+        table = parse_limits(settings.get("allowance_limits"))
+    except InvalidInput:
+        table = parse_limits(settings.DEFAULTS["allowance_limits"])
+    earlier = [y for y in table if y <= year]
+    return table[max(earlier)] if earlier else None
+
+
+# --- minutes and money ---------------------------------------------------------------------
+
+
+def amount(minutes: int, rate_cents: int | None) -> int:
+    """The allowance for ``minutes`` at ``rate_cents`` an hour, rounded half up to the cent."""
+    if not rate_cents:
+        return 0
+    return (minutes * rate_cents + 30) // 60
+
+
+def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _rows(volunteer_ids: list[int] | None, first: dt.date, last: dt.date, room_id: int | None = None):
+    query = (ShiftAssignment.select(ShiftAssignment.id, ShiftAssignment.volunteer, ShiftAssignment.status,
+                                    ShiftAssignment.minutes, Shift.shift_date, Shift.starts_min, Shift.ends_min,
+                                    Shift.dagdeel)
+             .join(Shift)
+             .where(Shift.shift_date.between(first, last)
+                    & ((ShiftAssignment.minutes.is_null(False)) | (ShiftAssignment.status == PLANNED))))
+    if volunteer_ids is not None:
+        query = query.where(ShiftAssignment.volunteer.in_(volunteer_ids))
+    if room_id is not None:
+        query = query.where(Shift.room == room_id)
+    return query.order_by(Shift.shift_date, Shift.starts_min).objects()
+
+
+def _counted(row, include_planned: bool) -> int:
+    if row.minutes is not None:
+        return row.minutes
+    return row.ends_min - row.starts_min if include_planned and row.status == PLANNED else 0
+
+
+def month_minutes(volunteer_ids: list[int], year: int, month: int) -> dict[int, int]:
+    """Minutes worked plus still planned in that month, per volunteer (to spread the work)."""
+    totals: dict[int, int] = {}
+    if not volunteer_ids:
+        return totals
+    first, last = _month_bounds(year, month)
+    for row in _rows(volunteer_ids, first, last):
+        totals[row.volunteer_id] = totals.get(row.volunteer_id, 0) + _counted(row, True)
+    return totals
+
+
+@dataclasses.dataclass(frozen=True)
+class Excess:
+    period: str  # "november 2026" or "2026"
+    amount_cents: int
+    limit_cents: int
+
+
+def would_exceed(volunteer_id: int, day: dt.date, extra_minutes: int, include_planned: bool = True,
+                 leave_out: int | None = None) -> Excess | None:
+    """Would ``extra_minutes`` more on ``day`` take the volunteer over the month or year maximum?
+
+    Counts what was worked (and, with ``include_planned``, what is planned) that month and year,
+    leaving out assignment ``leave_out`` (the one being confirmed or corrected).
+    """
+    person = Volunteer.get_or_none(Volunteer.id == volunteer_id)
+    if person is None or not person.hourly_allowance_cents:
+        return None
+    bounds = limits(day.year)
+    if bounds is None:
+        return None
+    month_max, year_max = bounds
+    rate = person.hourly_allowance_cents
+    month_cents = year_cents = amount(extra_minutes, rate)
+    for row in _rows([volunteer_id], dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)):
+        if row.id == leave_out:
+            continue
+        cents = amount(_counted(row, include_planned), rate)
+        year_cents += cents
+        if row.shift_date.month == day.month:
+            month_cents += cents
+    if month_cents > month_max:
+        return Excess(formatting.month_name(day.year, day.month), month_cents, month_max)
+    if year_cents > year_max:
+        return Excess(str(day.year), year_cents, year_max)
+    return None
+
+
+def check(volunteer_id: int, day: dt.date, extra_minutes: int, include_planned: bool = True,
+          leave_out: int | None = None) -> None:
+    """Raise AllowanceWarning when ``would_exceed`` says so."""
+    excess = would_exceed(volunteer_id, day, extra_minutes, include_planned, leave_out)
+    if excess is not None:
+        name = Account.select(Account.name).join(Volunteer, on=(Volunteer.account == Account.id)).where(
+            Volunteer.id == volunteer_id).scalar()
+        raise AllowanceWarning("roster.allowance_warning", name=name, period=excess.period,
+                               amount=formatting.money(excess.amount_cents),
+                               limit=formatting.money(excess.limit_cents))
+
+
+# --- hours per volunteer -------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class HoursLine:
+    volunteer_id: int
+    name: str
+    month_minutes: int  # worked
+    year_minutes: int  # worked, 1 January up to the end of the month
+    planned_minutes: int  # still planned in the month
+    rate_cents: int | None
+    month_cents: int
+    year_cents: int
+    over_month: bool
+    over_year: bool
+
+
+def hours(year: int, month: int, room_id: int | None = None) -> list[HoursLine]:
+    """Hours worked per volunteer of the room in ``month`` and in its year up to that month."""
+    from bwk_tui.services import room
+
+    room_id = room_id or room.current_room_id()
+    people = {v.id: v for v in Volunteer.select(Volunteer, Account.name.alias("account_name"))
+              .join(Account, on=(Volunteer.account == Account.id)).where(Volunteer.room == room_id).objects()}
+    bounds = limits(year)
+    first, last = _month_bounds(year, month)
+    sums: dict[int, list[int]] = {vid: [0, 0, 0, 0, 0] for vid in people}  # month, year, planned, m¢, y¢
+    for row in _rows(list(people), dt.date(year, 1, 1), last):
+        line = sums[row.volunteer_id]
+        rate = people[row.volunteer_id].hourly_allowance_cents
+        if row.minutes is not None:
+            line[1] += row.minutes
+            line[4] += amount(row.minutes, rate)
+            if row.shift_date >= first:
+                line[0] += row.minutes
+                line[3] += amount(row.minutes, rate)
+        elif row.shift_date >= first:
+            line[2] += row.ends_min - row.starts_min
+    result = []
+    for vid, (m, y, planned, m_cents, y_cents) in sums.items():
+        person = people[vid]
+        if not (person.active or y or planned):
+            continue
+        result.append(HoursLine(vid, person.account_name, m, y, planned, person.hourly_allowance_cents,
+                                m_cents, y_cents, bool(bounds) and m_cents > bounds[0],
+                                bool(bounds) and y_cents > bounds[1]))
+    return sorted(result, key=lambda h: h.name.casefold())
+
+
+def total_minutes(first: dt.date, last: dt.date, room_id: int) -> tuple[int, int]:
+    """Minutes worked on the room's shifts in ``first``..``last``, and by how many volunteers."""
+    minutes, people = 0, set()
+    for row in _rows(None, first, last, room_id):
+        if row.minutes:
+            minutes += row.minutes
+            people.add(row.volunteer_id)
+    return minutes, len(people)
+
+
+# --- the month statement -------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class StatementLine:
+    day: dt.date
+    dagdeel: str
+    starts_min: int
+    ends_min: int
+    minutes: int
+    cents: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Statement:
+    volunteer_id: int
+    name: str
+    year: int
+    month: int
+    rate_cents: int | None
+    lines: list[StatementLine]
+    year_to_date_cents: int  # 1 January up to the end of this month
+    limits: tuple[int, int] | None
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(line.minutes for line in self.lines)
+
+    @property
+    def total_cents(self) -> int:
+        return sum(line.cents for line in self.lines)
+
+
+def statement(volunteer_id: int, year: int, month: int) -> Statement:
+    person = (Volunteer.select(Volunteer, Account.name.alias("account_name"))
+              .join(Account, on=(Volunteer.account == Account.id)).where(Volunteer.id == volunteer_id)
+              .objects().first())
+    if person is None:
+        raise BwkError("error.roster_no_volunteer")
+    first, last = _month_bounds(year, month)
+    rate = person.hourly_allowance_cents
+    lines, year_cents = [], 0
+    for row in _rows([volunteer_id], dt.date(year, 1, 1), last):
+        if row.minutes is None:
+            continue
+        cents = amount(row.minutes, rate)
+        year_cents += cents
+        if row.shift_date >= first:
+            lines.append(StatementLine(row.shift_date, row.dagdeel, row.starts_min, row.ends_min, row.minutes, cents))
+    return Statement(volunteer_id, person.account_name, year, month, rate, lines, year_cents, limits(year))
+
+
+def find_volunteer(name: str) -> int:
+    """A volunteer's id by account name (case and accents do not matter)."""
+    from bwk_tui.services.text import fold
+
+    found = (Volunteer.select(Volunteer.id).join(Account, on=(Volunteer.account == Account.id))
+             .where(Account.name_key == fold(name)).first())
+    if found is None:
+        raise BwkError("error.roster_no_volunteer_named", name=name)
+    return found.id
+
+
+def render_statement(st: Statement, fmt: str) -> str:
+    """The statement as ``table``, ``csv`` (amounts as 12.50) or ``md``."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    from bwk_tui.services.availability import slot_name
+    from bwk_tui.services.cash_export import decimal
+    from bwk_tui.services.roster import time_text
+
+    headers = [t("statement.col_day"), t("statement.col_shift"), t("statement.col_times"),
+               t("statement.col_hours"), t("statement.col_amount")]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["volunteer", "date", "dagdeel", "start", "end", "minutes", "amount"])
+        for line in st.lines:
+            writer.writerow([st.name, line.day.isoformat(), line.dagdeel, time_text(line.starts_min),
+                             time_text(line.ends_min), line.minutes, decimal(line.cents)])
+        writer.writerow([st.name, "total", "", "", "", st.total_minutes, decimal(st.total_cents)])
+        return buffer.getvalue()
+    from tabulate import tabulate
+
+    rows = [[formatting.day(line.day, "medium"), slot_name(line.day.weekday(), line.dagdeel),
+             f"{time_text(line.starts_min)}-{time_text(line.ends_min)}", formatting.hours(line.minutes),
+             formatting.money(line.cents)] for line in st.lines]
+    rows.append([t("statement.total"), "", "", formatting.hours(st.total_minutes), formatting.money(st.total_cents)])
+    table = tabulate(rows, headers=headers, tablefmt="pipe" if fmt == "md" else "simple",
+                     colalign=("left", "left", "left", "right", "right"), disable_numparse=True)
+    title = t("statement.title", name=st.name, month=formatting.month_name(st.year, st.month))
+    facts = [t("statement.rate", rate=formatting.money(st.rate_cents) if st.rate_cents else t("statement.no_rate")),
+             t("statement.year_to_date", year=st.year, amount=formatting.money(st.year_to_date_cents))]
+    if st.limits:
+        facts.append(t("statement.limits", month=formatting.money(st.limits[0]), year=formatting.money(st.limits[1])))
+    heading = f"# {title}" if fmt == "md" else title
+    bullet = "- " if fmt == "md" else ""
+    return f"{heading}\n\n{table}\n\n" + "\n".join(bullet + fact for fact in facts) + "\n"
+
+
+def write_statement(st: Statement, fmt: str, path: str | os.PathLike) -> Path:
+    from bwk_tui.services.files import write_atomically
+
+    text = render_statement(st, fmt)
+    path = Path(path)
+
+    def write(temporary: str) -> None:
+        with open(temporary, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+
+    write_atomically(path, write)
+    return path
+
+
+def statement_path(st: Statement, folder: Path, fmt: str = "csv") -> Path:
+    """``vergoedingen/2026-11-ans.csv`` beside the database."""
+    from bwk_tui.services.text import fold
+
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(st.name)).strip("-") or str(st.volunteer_id)
+    return folder / f"{st.year}-{st.month:02d}-{slug}.{fmt}"

@@ -1,0 +1,196 @@
+"""On the day: volunteers sign in and out, or the coordinator confirms (or corrects) the planned
+times. What is recorded are minutes worked per shift; a day whose cash is closed is read-only.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from db import write
+from db.models import ABSENT, PLANNED, Account, Shift, ShiftAssignment, Volunteer
+
+from bwk_tui.services import allowance, audit, room
+from bwk_tui.services.auth import Session, coordinator_only, require_role
+from bwk_tui.services.clock import now_utc, to_local, today
+from bwk_tui.services.errors import BwkError, InvalidInput
+
+
+@dataclasses.dataclass(frozen=True)
+class AttendanceLine:
+    assignment_id: int
+    volunteer_id: int
+    account_id: int
+    name: str
+    shift_date: dt.date
+    dagdeel: str
+    starts_min: int
+    ends_min: int
+    status: str  # ingepland or afwezig
+    signed_in_at: dt.datetime | None
+    signed_out_at: dt.datetime | None
+    minutes: int | None  # None: not recorded yet
+
+    @property
+    def planned_minutes(self) -> int:
+        return self.ends_min - self.starts_min
+
+
+def _query():
+    return (ShiftAssignment.select(ShiftAssignment, Shift.shift_date, Shift.dagdeel, Shift.starts_min,
+                                   Shift.ends_min, Shift.room.alias("room_id"), Volunteer.account.alias("account_id"),
+                                   Account.name.alias("account_name"))
+            .join(Shift).switch(ShiftAssignment).join(Volunteer)
+            .join(Account, on=(Volunteer.account == Account.id)))
+
+
+def _line(row) -> AttendanceLine:
+    return AttendanceLine(row.id, row.volunteer_id, row.account_id, row.account_name, row.shift_date, row.dagdeel,
+                          row.starts_min, row.ends_min, row.status, row.signed_in_at, row.signed_out_at, row.minutes)
+
+
+def day_lines(day: dt.date | None = None, room_id: int | None = None) -> list[AttendanceLine]:
+    """Everyone planned (or found absent) on the room's shifts of ``day``, in shift order."""
+    day = day or today()
+    room_id = room_id or room.current_room_id()
+    query = (_query().where((Shift.room == room_id) & (Shift.shift_date == day)
+                            & ShiftAssignment.status.in_([PLANNED, ABSENT]))
+             .order_by(Shift.starts_min, Account.name))
+    return [_line(row) for row in query.objects()]
+
+
+def line(assignment_id: int) -> AttendanceLine:
+    row = _query().where(ShiftAssignment.id == assignment_id).objects().first()
+    if row is None:
+        raise BwkError("error.roster_not_on")
+    return _line(row)
+
+
+def _editable(session: Session, found: AttendanceLine, own_allowed: bool = True) -> None:
+    if not own_allowed or found.account_id != session.account_id:
+        require_role(session)
+    from bwk_tui.services import cash
+
+    room_id = Shift.get_by_id(ShiftAssignment.get_by_id(found.assignment_id).shift_id).room_id
+    if cash.is_closed(found.shift_date, room_id):
+        raise BwkError("error.roster_day_closed")
+
+
+def _minutes_since(start: dt.datetime, end: dt.datetime) -> int:
+    return max(0, min(1440, round((end - start).total_seconds() / 60)))
+
+
+def sign_in(session: Session, assignment_id: int) -> AttendanceLine:
+    """On the day of the shift, the volunteer (or a coordinator for them) signs in."""
+    found = line(assignment_id)
+    _editable(session, found)
+    if found.shift_date != today():
+        raise BwkError("error.roster_not_today")
+    if found.status != PLANNED:
+        raise BwkError("error.roster_not_on")
+    if found.signed_in_at is not None:
+        raise BwkError("error.roster_signed_in")
+    with write():
+        ShiftAssignment.update(signed_in_at=now_utc()).where(ShiftAssignment.id == assignment_id).execute()
+        audit.record(session.account_id, "shift.sign_in", "shift_assignment", assignment_id)
+    return line(assignment_id)
+
+
+def sign_out(session: Session, assignment_id: int, accept_over_allowance: bool = False) -> AttendanceLine:
+    """Sign out: the minutes since signing in are the hours worked."""
+    found = line(assignment_id)
+    _editable(session, found)
+    if found.signed_in_at is None:
+        raise BwkError("error.roster_not_signed_in")
+    if found.signed_out_at is not None:
+        raise BwkError("error.roster_signed_out")
+    now = now_utc()
+    minutes = _minutes_since(found.signed_in_at, now)
+    if not accept_over_allowance:
+        allowance.check(found.volunteer_id, found.shift_date, minutes, include_planned=False,
+                        leave_out=assignment_id)
+    with write():
+        ShiftAssignment.update(signed_out_at=now, minutes=minutes).where(
+            ShiftAssignment.id == assignment_id).execute()
+        audit.record(session.account_id, "shift.sign_out", "shift_assignment", assignment_id, f"minutes={minutes}")
+    return line(assignment_id)
+
+
+def _minutes_for(found: AttendanceLine) -> int:
+    """What confirming records: the planned times, or from signing in to the planned end."""
+    if found.signed_in_at is None:
+        return found.planned_minutes
+    local_in = to_local(found.signed_in_at)
+    started = local_in.hour * 60 + local_in.minute if local_in.date() == found.shift_date else found.starts_min
+    return max(0, found.ends_min - started)
+
+
+@coordinator_only
+def confirm_planned(session: Session, day: dt.date | None = None, accept_over_allowance: bool = False,
+                    assignment_ids: list[int] | None = None) -> int:
+    """The coordinator confirms the planned times of everyone on ``day`` whose hours are not recorded
+    yet (or only ``assignment_ids``); returns how many. All or nothing."""
+    day = day or today()
+    if day > today():
+        raise BwkError("error.roster_future_hours")
+    open_lines = [x for x in day_lines(day) if x.status == PLANNED and x.minutes is None
+                  and (assignment_ids is None or x.assignment_id in assignment_ids)]
+    if not open_lines:
+        return 0
+    _editable(session, open_lines[0], own_allowed=False)
+    if not accept_over_allowance:
+        extra: dict[int, int] = {}
+        for x in open_lines:
+            extra[x.volunteer_id] = extra.get(x.volunteer_id, 0) + _minutes_for(x)
+        for volunteer_id, minutes in extra.items():
+            allowance.check(volunteer_id, day, minutes, include_planned=False)
+    with write():
+        for x in open_lines:
+            ShiftAssignment.update(minutes=_minutes_for(x), confirmed_by=session.account_id).where(
+                ShiftAssignment.id == x.assignment_id).execute()
+        audit.record(session.account_id, "shift.confirm", "shift", None, f"{day.isoformat()} n={len(open_lines)}")
+    return len(open_lines)
+
+
+@coordinator_only
+def correct(session: Session, assignment_id: int, starts: str, ends: str,
+            accept_over_allowance: bool = False) -> AttendanceLine:
+    """The coordinator sets the times someone actually worked (not for a day in the future)."""
+    from bwk_tui.services.roster import parse_time
+
+    found = line(assignment_id)
+    _editable(session, found, own_allowed=False)
+    if found.shift_date > today():
+        raise BwkError("error.roster_future_hours")
+    start = parse_time(starts, "starts")
+    end = parse_time(ends, "ends")
+    if end <= start:
+        raise InvalidInput("error.roster_times_order", field="ends")
+    minutes = end - start
+    if not accept_over_allowance:
+        allowance.check(found.volunteer_id, found.shift_date, minutes, include_planned=False,
+                        leave_out=assignment_id)
+    with write():
+        ShiftAssignment.update(status=PLANNED, minutes=minutes, confirmed_by=session.account_id).where(
+            ShiftAssignment.id == assignment_id).execute()
+        audit.record(session.account_id, "shift.correct", "shift_assignment", assignment_id, f"minutes={minutes}")
+    return line(assignment_id)
+
+
+@coordinator_only
+def mark_absent(session: Session, assignment_id: int) -> AttendanceLine:
+    """Did not come (and did not say so): no hours; shown as absent."""
+    found = line(assignment_id)
+    _editable(session, found, own_allowed=False)
+    if found.shift_date > today():
+        raise BwkError("error.roster_future_hours")
+    with write():
+        ShiftAssignment.update(status=ABSENT, minutes=None, signed_in_at=None, signed_out_at=None,
+                               confirmed_by=session.account_id).where(
+            ShiftAssignment.id == assignment_id).execute()
+        audit.record(session.account_id, "shift.absent", "shift_assignment", assignment_id)
+    return line(assignment_id)
+
+
+def open_count(day: dt.date | None = None, room_id: int | None = None) -> int:
+    """How many on ``day`` have no hours recorded yet (the closing asks about them)."""
+    return sum(1 for x in day_lines(day, room_id) if x.status == PLANNED and x.minutes is None)
