@@ -304,11 +304,55 @@ def cmd_match_scores(args) -> int:
     return 0
 
 
-def _not_yet(name: str):
-    def command(args) -> int:
-        raise BwkError("error.not_yet", command=name)
+def _print_or_write(text: str, out: str | None) -> None:
+    """To the file ``out`` (all or nothing) or to stdout."""
+    if out:
+        from bwk_tui.services.roster_print import write_text
 
-    return command
+        path = write_text(text, out)
+        print(t("cli.written", path=path), file=sys.stderr)
+        return
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `bwk roster week | head`: the reader has enough
+        pass
+
+
+def _usage(parse, value):
+    """A malformed option value is bad usage (exit 2), in the service's words."""
+    try:
+        return parse(value)
+    except InvalidInput as exc:
+        raise UsageError(exc.key, **exc.params) from None
+
+
+def cmd_roster_week(args) -> int:
+    from bwk_tui.services import roster, roster_print
+
+    _open(args)
+    monday = _usage(roster.parse_week, args.week)
+    _print_or_write(roster_print.render_week(roster.week(monday), args.format), args.out)
+    return 0
+
+
+def cmd_roster_hours(args) -> int:
+    from bwk_tui.services import allowance, roster_print
+
+    _open(args)
+    year, month = _usage(allowance.parse_month, args.month)
+    _print_or_write(roster_print.render_hours(allowance.hours(year, month), year, month, args.format), args.out)
+    return 0
+
+
+def cmd_roster_statement(args) -> int:
+    from bwk_tui.services import allowance
+
+    _open(args)
+    year, month = _usage(allowance.parse_month, args.month)
+    st = allowance.statement(allowance.find_volunteer(args.name), year, month)
+    _print_or_write(allowance.render_statement(st, args.format), args.out)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -378,6 +422,25 @@ def build_parser() -> argparse.ArgumentParser:
     q = match.add_parser("scores", help=t("cli.help.match_scores"))
     q.add_argument("--format", choices=("csv", "table"), default="csv")
     q.set_defaults(func=cmd_match_scores)
+
+    p = sub.add_parser("roster", help=t("cli.help.roster"))
+    roster_cmd = p.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
+    q = roster_cmd.add_parser("week", help=t("cli.help.roster_week"))
+    q.add_argument("--week", metavar="2026-W48")
+    q.add_argument("--format", choices=("table", "csv", "md"), default="table")
+    q.add_argument("--out")
+    q.set_defaults(func=cmd_roster_week)
+    q = roster_cmd.add_parser("hours", help=t("cli.help.roster_hours"))
+    q.add_argument("--month", metavar="2026-11")
+    q.add_argument("--format", choices=("table", "csv", "md"), default="table")
+    q.add_argument("--out")
+    q.set_defaults(func=cmd_roster_hours)
+    q = roster_cmd.add_parser("statement", help=t("cli.help.roster_statement"))
+    q.add_argument("name")
+    q.add_argument("--month", metavar="2026-11")
+    q.add_argument("--format", choices=("table", "csv", "md"), default="table")
+    q.add_argument("--out")
+    q.set_defaults(func=cmd_roster_statement)
 
     p = sub.add_parser("check", help=t("cli.help.check"))
     p.set_defaults(func=cmd_check)

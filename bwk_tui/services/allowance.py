@@ -282,6 +282,19 @@ def statement(volunteer_id: int, year: int, month: int) -> Statement:
     return Statement(volunteer_id, person.account_name, year, month, rate, lines, year_cents, limits(year))
 
 
+def parse_month(text: str | None) -> tuple[int, int]:
+    """"2026-11" -> (2026, 11); None -> this month."""
+    from bwk_tui.services.clock import today
+
+    if not text:
+        day = today()
+        return day.year, day.month
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise InvalidInput("error.roster_month", field="month", value=text)
+    return int(match.group(1)), int(match.group(2))
+
+
 def find_volunteer(name: str) -> int:
     """A volunteer's id by account name (case and accents do not matter)."""
     from bwk_tui.services.text import fold
@@ -331,17 +344,22 @@ def render_statement(st: Statement, fmt: str) -> str:
 
 
 def write_statement(st: Statement, fmt: str, path: str | os.PathLike) -> Path:
-    from bwk_tui.services.files import write_atomically
+    """All or nothing: a temporary file beside ``path``, moved into place."""
+    from bwk_tui.services.roster_print import write_text
 
-    text = render_statement(st, fmt)
-    path = Path(path)
+    return write_text(render_statement(st, fmt), path)
 
-    def write(temporary: str) -> None:
-        with open(temporary, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
 
-    write_atomically(path, write)
-    return path
+def statements_dir() -> Path:
+    """``vergoedingen/`` beside the database (as ``afsluitingen/``), made when missing."""
+    from bwk_tui.services import backup
+
+    folder = backup.default_backup_dir().parent / "vergoedingen"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BwkError("error.out_write", path=str(folder), reason=exc.strerror or str(exc)) from None
+    return folder
 
 
 def statement_path(st: Statement, folder: Path, fmt: str = "csv") -> Path:

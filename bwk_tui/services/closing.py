@@ -72,6 +72,11 @@ class DaySummary:
     match_check_ins_due: int
     cash_in_cents: int
     cash_out_cents: int
+    # The roster: minutes worked on the day's shifts, by how many volunteers, and how many
+    # planned have no hours recorded (they are not counted).
+    volunteer_minutes: int = 0
+    volunteers: int = 0
+    hours_open: int = 0
 
 
 def summary(day: dt.date, room_id: int) -> DaySummary:
@@ -97,8 +102,12 @@ def summary(day: dt.date, room_id: int) -> DaySummary:
 
     started = matching.match_counts(day, day, room_id).started
     check_ins = sum(1 for m in matching.follow_ups_due(day))
+    from bwk_tui.services import allowance, attendance
+
+    minutes, volunteers = allowance.total_minutes(day, day, room_id)
     return DaySummary(visits_count, households, walk_ins, new_persons, domains, started, follow_ups_due,
-                      check_ins, totals.in_cents, totals.out_cents)
+                      check_ins, totals.in_cents, totals.out_cents, minutes, volunteers,
+                      attendance.open_count(day, room_id))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -292,7 +301,7 @@ def report_text(closing_id: int) -> str:
     """The closing report as plain text (tabulate), to read on screen or print."""
     from tabulate import tabulate
 
-    from bwk_tui.services.formatting import day as fmt_day, money, moment
+    from bwk_tui.services.formatting import day as fmt_day, hours as fmt_hours, money, moment
 
     c = (CashClosing.select(CashClosing, Account.name.alias("signer"))
          .join(Account, on=(CashClosing.signed_by == Account.id))
@@ -329,6 +338,8 @@ def report_text(closing_id: int) -> str:
             [t("report.walk_ins"), s["walk_ins"]], [t("report.new_persons"), s["new_persons"]],
             [t("report.matches"), s["matches_started"]], [t("report.follow_ups"), s["follow_ups_due"]],
             [t("report.match_check_ins"), s.get("match_check_ins_due", 0)],
+            [t("report.volunteer_hours"), t("report.volunteer_hours_value", hours=fmt_hours(
+                s.get("volunteer_minutes", 0)), volunteers=s.get("volunteers", 0))],
         ], tablefmt="simple")]
         if s["domains"]:
             lines += ["", tabulate(sorted(s["domains"].items(), key=lambda kv: -kv[1]),

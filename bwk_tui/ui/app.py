@@ -18,7 +18,7 @@ from bwk_tui.i18n import set_language, t
 from bwk_tui.services import auth, room, settings
 from bwk_tui.services.auth import Session
 from bwk_tui.ui.bindings import Key, install
-from bwk_tui.ui.screens.desk import HomeScreen, NotYetScreen
+from bwk_tui.ui.screens.desk import HomeScreen
 from bwk_tui.ui.screens.help import HelpModal
 from bwk_tui.ui.screens.login import LoginScreen
 from bwk_tui.ui.screens.setup import SetupScreen
@@ -29,8 +29,8 @@ class Section:
     id: str
     key: str
     title_key: str
+    screen: Callable[[], Screen]
     coordinator_only: bool = False
-    screen: Callable[[], Screen] | None = None  # None: its issue has not landed yet
     in_footer: bool = True
 
     @property
@@ -42,6 +42,12 @@ def _visitors_screen() -> Screen:
     from bwk_tui.ui.screens.visitors import VisitorsScreen
 
     return VisitorsScreen()
+
+
+def _roster_screen() -> Screen:
+    from bwk_tui.ui.screens.roster import RosterScreen
+
+    return RosterScreen()
 
 
 def _matching_screen() -> Screen:
@@ -75,14 +81,13 @@ def _accounts_screen() -> Screen:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("visitors", "f2", "section.visitors", screen=_visitors_screen),
-    Section("roster", "f3", "section.roster"),
-    Section("matching", "f4", "section.matching", screen=_matching_screen),
-    Section("cash", "f5", "section.cash", screen=_cash_screen),
-    Section("reports", "f6", "section.reports", coordinator_only=True, screen=_reports_screen),
-    Section("accounts", "f8", "section.accounts", coordinator_only=True, screen=_accounts_screen,
-            in_footer=False),
-    Section("closing", "f9", "section.closing", coordinator_only=True, screen=_closing_screen),
+    Section("visitors", "f2", "section.visitors", _visitors_screen),
+    Section("roster", "f3", "section.roster", _roster_screen),
+    Section("matching", "f4", "section.matching", _matching_screen),
+    Section("cash", "f5", "section.cash", _cash_screen),
+    Section("reports", "f6", "section.reports", _reports_screen, coordinator_only=True),
+    Section("accounts", "f8", "section.accounts", _accounts_screen, coordinator_only=True, in_footer=False),
+    Section("closing", "f9", "section.closing", _closing_screen, coordinator_only=True),
 )
 SECTIONS_BY_ID = {section.id: section for section in SECTIONS}
 
@@ -187,7 +192,7 @@ class BwkApp(App[None]):
         # A section starts a fresh stack: no person page or form stays behind it.
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(section.screen() if section.screen else NotYetScreen(section.title_key))
+        self.push_screen(section.screen())
 
     def action_help(self) -> None:
         if isinstance(self.screen, ModalScreen):

@@ -7,12 +7,15 @@ import pytest
 from textual.widgets import Input, Static
 
 from bwk_tui.services import auth, settings
-from bwk_tui.ui.app import BwkApp
+from bwk_tui.i18n import t
+from bwk_tui.ui.app import SECTIONS, BwkApp
 from bwk_tui.ui.screens.accounts import AccountsScreen
-from bwk_tui.ui.screens.desk import DeskScreen, HomeScreen, NotYetScreen
+from bwk_tui.ui.screens.desk import DeskScreen, HomeScreen
 from bwk_tui.ui.screens.help import HelpModal
 from bwk_tui.ui.screens.login import LoginScreen
+from bwk_tui.ui.screens.roster import RosterScreen
 from bwk_tui.ui.screens.setup import SetupScreen
+from bwk_tui.ui.widgets.desk_header import DeskHeader
 from db.models import Account, AuditLog, Room
 
 SIZE = (80, 24)
@@ -120,7 +123,7 @@ async def test_f12_locks_at_once_and_leaves_only_the_login_screen(sqlite_room):
         await log_in(app, pilot, "coby", "2468")
         await pilot.press("f3")
         await pilot.pause()
-        assert isinstance(app.screen, NotYetScreen)
+        assert isinstance(app.screen, RosterScreen)
         await pilot.press("f12")
         await pilot.pause()
         assert screen_names(app) == ["Screen", "LoginScreen"]
@@ -191,15 +194,16 @@ async def test_a_volunteer_is_refused_the_closing_the_reports_and_accounts(sqlit
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_sections_that_have_not_landed_say_so(sqlite_room):
+async def test_every_section_opens_its_screen_with_its_name_in_the_header(sqlite_room):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
         await log_in(app, pilot, "coby", "2468")
-        for key, word in [("f3", "Rooster")]:
-            await pilot.press(key)
+        for section in SECTIONS:
+            await pilot.press(section.key)
             await pilot.pause()
-            assert isinstance(app.screen, NotYetScreen)
-            assert text_of(app.screen, "#not-yet").startswith(f"{word} is nog niet beschikbaar")
+            assert isinstance(app.screen, DeskScreen)
+            assert app.screen.TITLE_KEY == section.title_key
+            assert t(section.title_key) in str(app.screen.query_one(DeskHeader).render())
 
 
 async def test_help_opens_and_closes(sqlite_room):
@@ -221,7 +225,8 @@ async def test_an_english_account_sees_english(sqlite_room):
         assert "Welcome, Emma." in text_of(app.screen, ".dialog-title")
         await pilot.press("f3")
         await pilot.pause()
-        assert text_of(app.screen, "#not-yet").startswith("Roster is not available yet")
+        assert text_of(app.screen, "#week-title").startswith("Week ")
+        assert "sign up" in text_of(app.screen, ".key-hint")
         await pilot.press("f12")
         await pilot.pause()
         assert "Naam" in str(app.screen.query_one("Label").render())  # the desk is Dutch again
@@ -254,7 +259,7 @@ async def test_an_unexpected_error_exits_in_plain_words_and_logs_the_details(sql
     def broken(self):
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr(NotYetScreen, "compose_body", broken)
+    monkeypatch.setattr(RosterScreen, "compose_body", broken)
     app = BwkApp()
     with pytest.raises(RuntimeError):
         async with app.run_test(size=SIZE) as pilot:

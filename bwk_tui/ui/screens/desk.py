@@ -1,7 +1,4 @@
-"""The screens behind the F keys: start, and the sections of the desk.
-
-A section whose issue has not landed yet says so plainly.
-"""
+"""The base of the screens behind the F keys, and the start screen after login."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -56,14 +53,3 @@ class HomeScreen(DeskScreen):
         yield Static(t("home.welcome", name=session.name if session else ""), classes="dialog-title")
         yield Static(t("home.keys"), classes="help-text")
         yield Static(t("help.general"), classes="muted")
-
-
-class NotYetScreen(DeskScreen):
-    """A section that comes with a later issue."""
-
-    def __init__(self, title_key: str):
-        self.TITLE_KEY = title_key
-        super().__init__()
-
-    def compose_body(self) -> ComposeResult:
-        yield Static(t("section.not_yet", section=t(self.TITLE_KEY)), id="not-yet", classes="notice")

@@ -1,20 +1,21 @@
 """F9: five steps a tired coordinator finishes in two minutes.
 
-1 who is still in (check out all or some) · 2 today's shifts · 3 count the cash ·
-4 the day's summary · 5 sign with the PIN. Nothing is saved until the last step;
-if signing fails, nothing of the closing is kept and the day stays open.
+1 who is still in (check out all or some) · 2 today's shifts: confirm or correct the hours ·
+3 count the cash · 4 the day's summary · 5 sign with the PIN. Nothing of the closing is saved
+until the last step; if signing fails, nothing of it is kept and the day stays open. The hours
+of step 2 belong to the roster and are saved when confirmed (after signing they are fixed).
 """
 from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, ContentSwitcher, Input, Label, Static
+from textual.widgets import Button, ContentSwitcher, DataTable, Input, Label, Static
 
 from db import database
 
 from bwk_tui.i18n import t
-from bwk_tui.services import closing, formatting
+from bwk_tui.services import attendance, closing, formatting
 from bwk_tui.services.errors import BwkError, InvalidInput
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
@@ -37,6 +38,7 @@ class ClosingScreen(DeskScreen):
         Key("pagedown", "step(1)", show=False, priority=True),
         Key("pageup", "step(-1)", show=False, priority=True),
         Key("ctrl+r", "show_report", show=False),
+        Key("x", "absent", show=False),
     )
 
     def __init__(self):
@@ -65,7 +67,10 @@ class ClosingScreen(DeskScreen):
                 else:
                     yield Static(t("closing.nobody_in"))
             with Vertical(id="step-2"):
-                yield Static(t("closing.shifts_not_yet"))
+                yield Static(t("closing.shifts_help"), classes="muted")
+                yield DataTable(id="shifts-today", cursor_type="row")
+                yield Static("", id="hours-total")
+                yield Button(t("closing.confirm_hours"), id="confirm-hours")
             with Vertical(id="step-3"):
                 # Coins in one column, notes in the other: Tab goes through all coins first.
                 with Horizontal(id="count-grid"):
@@ -95,6 +100,7 @@ class ClosingScreen(DeskScreen):
         if self.closed_id is not None:
             return
         self.refresh_totals()
+        self.refresh_shifts()
         self.show_step(1)
 
     # --- moving between steps -----------------------------------------------------------
@@ -112,7 +118,7 @@ class ClosingScreen(DeskScreen):
             self.query_one("#summary", Static).update(self.summary_text())
         if self.step == 5:
             self.query_one("#sign-text", Static).update(self.sign_text())
-        focus = {1: "#in-now", 3: "#count-5", 5: "#pin"}.get(self.step)
+        focus = {1: "#in-now", 2: "#shifts-today", 3: "#count-5", 5: "#pin"}.get(self.step)
         widgets = self.query(focus) if focus else []
         if widgets:
             widgets.first().focus()
@@ -139,6 +145,75 @@ class ClosingScreen(DeskScreen):
             self.action_step(1)
         else:
             self.focus_next()
+
+    # --- the day's shifts and hours -----------------------------------------------------
+
+    def refresh_shifts(self) -> None:
+        """Everyone on today's shifts with their hours; the button confirms the planned times of the rest."""
+        self.shift_lines = attendance.day_lines(self.draft.day)
+        table = self.query_one("#shifts-today", DataTable)
+        row = table.cursor_row if table.row_count else 0
+        table.clear(columns=True)
+        table.add_column(t("roster.col_volunteer"), width=22, key="name")
+        table.add_column(t("closing.col_shift"), width=22, key="shift")
+        table.add_column(t("f3.col_hours"), width=20, key="hours")
+        for line in self.shift_lines:
+            from bwk_tui.services.roster import time_text
+
+            shift = f"{t(f'roster.dagdeel_{line.dagdeel}')} {time_text(line.starts_min)}-{time_text(line.ends_min)}"
+            if line.status != "ingepland":
+                hours = t("f3.status_absent")
+            elif line.minutes is not None:
+                hours = t("f3.hours_done", hours=formatting.hours(line.minutes))
+            elif line.signed_in_at is not None:
+                hours = t("f3.hours_in", time=formatting.clock_time(line.signed_in_at))
+            else:
+                hours = t("closing.hours_open")
+            table.add_row(line.name, shift, hours, key=str(line.assignment_id))
+        if self.shift_lines:
+            table.move_cursor(row=min(row, len(self.shift_lines) - 1), animate=False)
+        table.display = bool(self.shift_lines)
+        open_lines = sum(1 for x in self.shift_lines if x.status == "ingepland" and x.minutes is None)
+        worked = sum(x.minutes or 0 for x in self.shift_lines)
+        text = t("closing.hours_total", hours=formatting.hours(worked), open=open_lines) if self.shift_lines \
+            else t("closing.no_shifts")
+        self.query_one("#hours-total", Static).update(text)
+        self.query_one("#confirm-hours", Button).display = open_lines > 0
+
+    @on(Button.Pressed, "#confirm-hours")
+    def _confirm_hours(self) -> None:
+        from bwk_tui.ui.screens.roster.week import ask_then
+
+        session = self.app.session
+        ask_then(self, lambda accept: attendance.confirm_planned(session, self.draft.day,
+                                                                 accept_over_allowance=accept),
+                 lambda count: (self.notify(t("closing.hours_confirmed", count=count)), self.refresh_shifts()))
+
+    def highlighted_line(self):
+        table = self.query_one("#shifts-today", DataTable)
+        if self.step != 2 or not self.shift_lines or not table.row_count:
+            return None
+        return self.shift_lines[min(table.cursor_row, len(self.shift_lines) - 1)]
+
+    @on(DataTable.RowSelected, "#shifts-today")
+    def _correct(self, event) -> None:
+        from bwk_tui.ui.screens.closing.hours import CorrectHoursModal
+
+        line = self.highlighted_line()
+        if line is not None:
+            self.app.push_screen(CorrectHoursModal(line), lambda saved: saved and self.refresh_shifts())
+
+    def action_absent(self) -> None:
+        line = self.highlighted_line()
+        if line is None:
+            return
+        try:
+            attendance.mark_absent(self.app.session, line.assignment_id)
+        except BwkError as exc:
+            self.notify(exc.message(), severity="error", timeout=8)
+            return
+        self.notify(t("closing.marked_absent", name=line.name))
+        self.refresh_shifts()
 
     # --- counting -----------------------------------------------------------------------
 
@@ -174,10 +249,19 @@ class ClosingScreen(DeskScreen):
             t("closing.sum_domains", domains=domains),
             t("closing.sum_matches", matches=s.matches_started, follow_ups=s.follow_ups_due,
               check_ins=s.match_check_ins_due),
+            self.hours_summary(),
             t("closing.sum_cash", cash_in=formatting.money(s.cash_in_cents), cash_out=formatting.money(
                 s.cash_out_cents), counted=formatting.money(counted)),
             t("closing.sum_checkout", count=len(self.checked_out())) if self.draft.in_now else "",
         ])
+
+    def hours_summary(self) -> str:
+        lines = attendance.day_lines(self.draft.day)
+        worked = [x for x in lines if x.minutes is not None]
+        open_lines = sum(1 for x in lines if x.status == "ingepland" and x.minutes is None)
+        text = t("closing.sum_hours", hours=formatting.hours(sum(x.minutes for x in worked)),
+                 volunteers=len({x.volunteer_id for x in worked if x.minutes}))
+        return text + (" · " + t("closing.sum_hours_open", count=open_lines) if open_lines else "")
 
     def sign_text(self) -> str:
         counted = closing.counted_total(self.counts())

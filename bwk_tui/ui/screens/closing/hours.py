@@ -1,0 +1,46 @@
+"""Correcting someone's hours on the day: from .. to, as they really worked."""
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+
+from bwk_tui.i18n import t
+from bwk_tui.services import attendance
+from bwk_tui.services.allowance import AllowanceWarning
+from bwk_tui.services.attendance import AttendanceLine
+from bwk_tui.services.roster import time_text
+from bwk_tui.ui.widgets.form import FormModal
+
+
+class CorrectHoursModal(FormModal):
+    DEFAULT_FOCUS = "#field-starts"
+
+    def __init__(self, line: AttendanceLine):
+        super().__init__()
+        self.line = line
+        self.accept_over_allowance = False
+
+    def title_text(self) -> str:
+        return t("closing.correct_title", name=self.line.name)
+
+    def compose_top(self):
+        yield Static(t("closing.correct_help", planned=f"{time_text(self.line.starts_min)}-"
+                                                      f"{time_text(self.line.ends_min)}"), classes="muted")
+
+    def fields(self):
+        yield "starts", t("closing.correct_from"), Input(value=time_text(self.line.starts_min))
+        yield "ends", t("closing.correct_to"), Input(value=time_text(self.line.ends_min))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit()
+
+    def save(self):
+        try:
+            return attendance.correct(self.app.session, self.line.assignment_id, self.field("starts").value,
+                                      self.field("ends").value, accept_over_allowance=self.accept_over_allowance)
+        except AllowanceWarning:
+            if self.accept_over_allowance:
+                raise
+            # Said once next to the form; saving again goes ahead.
+            self.accept_over_allowance = True
+            raise
