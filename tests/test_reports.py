@@ -39,6 +39,13 @@ def _figures(report: reports.Report) -> dict[tuple[str, str], tuple[int, int]]:
 # PC4: 1102: 1 (1), 1103: 1 (0), 1104: 1 (0), unknown 0 (1). Corporations: Ymere 1 (1), Rochdale 1 (0),
 # unknown 1 (1). Referrals: Wijkteam 1 (1), Voedselbank 1 (0). Follow-ups done 1 (0), overdue 1 (0).
 # Volunteers active: Vera and Coby = 2 (Coby = 1). Cash: koffie in 5300 (700), boodschappen out 4599 (0).
+#
+# roster    Vera's profile is Ann (first visit 10 Feb 2025), started 15 Jan 2026; Coby's has no person,
+#           started 1 Jun 2024. Worked here: Vera 20 Jan 2026 210 min, 10 Feb 2026 240 min; Coby 10 Feb
+#           2026 270 min, 3 Mar 2025 180 min. Not counted: Vera 100 min in the other room, Coby planned
+#           on 5 Mar 2026 without hours, Coby "kan niet" on 20 Jan 2026.
+# By hand: on the roster 2 (1); hours 720 min = 12 (180 min = 3); new volunteers Vera = 1 (0);
+# visitor first, now volunteer: Vera = 1 (0).
 
 
 @pytest.fixture
@@ -96,6 +103,25 @@ def hand_made(room, monkeypatch):
         CashEntry.create(room=here, entry_date=day, direction=direction, amount_cents=cents, category=category,
                          description="", receipt_year=day.year, receipt_no=n, entered_by=coby,
                          entered_at=dt.datetime.combine(day, NOON))
+    from db.models import Shift, ShiftAssignment, Volunteer
+
+    vera_p = Volunteer.create(account=vera, room=here, person=ann, started_on=D(2026, 1, 15), created_at=created).id
+    coby_p = Volunteer.create(account=coby, room=here, started_on=D(2024, 6, 1), created_at=created).id
+
+    def worked(where, day, dagdeel, who, minutes, status="ingepland"):
+        shift = Shift.get_or_none(Shift.room == where, Shift.shift_date == day, Shift.dagdeel == dagdeel)
+        if shift is None:
+            shift = Shift.create(room=where, shift_date=day, dagdeel=dagdeel, starts_min=540, ends_min=1020, needed=2)
+        ShiftAssignment.create(shift=shift.id, volunteer=who, status=status, assigned_by=coby, assigned_at=created,
+                               minutes=minutes)
+
+    worked(here, D(2026, 1, 20), "o", vera_p, 210)
+    worked(here, D(2026, 2, 10), "m", vera_p, 240)
+    worked(here, D(2026, 2, 10), "m", coby_p, 270)
+    worked(here, D(2025, 3, 3), "o", coby_p, 180)
+    worked(other, D(2026, 2, 11), "o", vera_p, 100)
+    worked(here, D(2026, 3, 5), "o", coby_p, None)
+    worked(here, D(2026, 1, 20), "o", coby_p, None, status="kan_niet")
     return here
 
 
@@ -131,6 +157,10 @@ def test_hand_made_report(hand_made):
         (follow, "Afgerond in de periode"): (1, 0),
         (follow, "Te laat (gepland in de periode, niet afgerond)"): (1, 0),
         (vol, "Actief (registreerden bezoeken)"): (2, 1),
+        (vol, "Vrijwilligers op het rooster (werkten een dienst)"): (2, 1),
+        (vol, "Vrijwilligersuren"): (12, 3),
+        (vol, "Nieuwe vrijwilligers"): (1, 0),
+        (vol, "Eerst bezoeker, nu vrijwilliger"): (1, 0),
         (t("reports.sec_matches"), "Koppelingen gestart"): (0, 0),  # no peer support in this dataset
         (t("reports.sec_matches"), "Koppelingen actief aan het eind"): (0, 0),
         (t("reports.sec_matches"), "Koppelingen beëindigd"): (0, 0),
@@ -143,7 +173,8 @@ def test_hand_made_report(hand_made):
     sections = {s.title: s for s in report.sections}
     assert [r.label for r in sections[pc4].rows] == ["1102", "1103", "1104", "onbekend"]
     assert sections[vol].note == t("reports.note_hours")
-    assert sections[t("reports.sec_matches")].note  # residents who became volunteers come with the roster
+    hours = next(r for r in sections[vol].rows if r.label == t("reports.volunteer_hours"))
+    assert not hours.count  # hours are not people: never hidden as "<5"
     assert all(r.money and not r.count for r in sections[cash].rows)
     assert all(isinstance(r.value, int) and isinstance(r.previous, int) for s in report.sections for r in s.rows)
 
@@ -252,6 +283,22 @@ def _expected(period: reports.Period, room_id: int, today: dt.date) -> dict:
             key = (categories[e.category_id], e.direction)
             cash[key] = cash.get(key, 0) + e.amount_cents
     out["cash"] = cash
+    # The roster: who worked a shift of this room in the period, for how long, and who came as a visitor first.
+    from db.models import Shift, ShiftAssignment, Volunteer
+
+    shifts = {s.id: s for s in Shift.select()}
+    worked: dict[int, int] = {}
+    for a in ShiftAssignment.select():
+        shift = shifts[a.shift_id]
+        if shift.room_id == room_id and within(_day(shift.shift_date)) and (a.minutes or 0) > 0:
+            worked[a.volunteer_id] = worked.get(a.volunteer_id, 0) + a.minutes
+    profiles = {v.id: v for v in Volunteer.select()}
+    out["on_roster"] = len(worked)
+    out["hours"] = (sum(worked.values()) + 30) // 60
+    out["new_volunteers"] = sum(1 for v in profiles.values() if v.room_id == room_id and within(_day(v.started_on)))
+    out["from_residents"] = sum(1 for vid in worked if profiles[vid].person_id is not None
+                                and profiles[vid].person_id in first_visit
+                                and first_visit[profiles[vid].person_id] < _day(profiles[vid].started_on))
     # Peer support, from the match rows (times are UTC; the room counts Amsterdam days).
     from bwk_tui.services.clock import to_local
     from db.models import HelpOffer, HelpRequest, Match
@@ -288,6 +335,10 @@ def _as_rows(x: dict) -> dict[tuple[str, str], int]:
         (t("reports.sec_follow_ups"), t("reports.follow_ups_done")): x["done"],
         (t("reports.sec_follow_ups"), t("reports.follow_ups_overdue")): x["overdue"],
         (t("reports.sec_volunteers"), t("reports.volunteers_active")): x["volunteers"],
+        (t("reports.sec_volunteers"), t("reports.volunteers_on_roster")): x["on_roster"],
+        (t("reports.sec_volunteers"), t("reports.volunteer_hours")): x["hours"],
+        (t("reports.sec_volunteers"), t("reports.volunteers_new")): x["new_volunteers"],
+        (t("reports.sec_volunteers"), t("reports.volunteers_from_residents")): x["from_residents"],
         (t("reports.sec_matches"), t("reports.matches_started")): x["matches"][0],
         (t("reports.sec_matches"), t("reports.matches_active")): x["matches"][1],
         (t("reports.sec_matches"), t("reports.matches_ended")): x["matches"][2],

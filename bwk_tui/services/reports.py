@@ -12,7 +12,8 @@ import re
 
 from peewee import JOIN, fn
 
-from db.models import CashCategory, CashEntry, HelpDomain, Household, Person, Room, Visit, VisitDomain, WalkIn
+from db.models import (CashCategory, CashEntry, HelpDomain, Household, Person, Room, Shift, ShiftAssignment, Visit,
+                       VisitDomain, Volunteer, WalkIn)
 
 from bwk_tui.i18n import current_language, t
 
@@ -97,7 +98,7 @@ class Row:
 class Section:
     title: str
     rows: list[Row]
-    note: str = ""  # e.g. "comes with the roster"
+    note: str = ""  # what a figure means, under the section
 
 
 @dataclasses.dataclass(frozen=True)
@@ -281,11 +282,41 @@ def _matching_rows(period: Period, previous: Period, room_id: int) -> list[Row]:
     ]
 
 
+@dataclasses.dataclass(frozen=True)
+class _RosterFigures:
+    on_roster: int  # volunteers who worked at least one shift
+    minutes: int  # worked on the room's shifts
+    new_volunteers: int  # profiles started in the period
+    from_residents: int  # of those who worked: residents who came as visitors before they volunteered
+
+
+def _roster_figures(period: Period, room_id: int) -> _RosterFigures:
+    worked = (ShiftAssignment.select(ShiftAssignment.volunteer, fn.SUM(ShiftAssignment.minutes))
+              .join(Shift).where(Shift.room == room_id, Shift.shift_date >= period.start,
+                                 Shift.shift_date <= period.end, ShiftAssignment.minutes > 0)
+              .group_by(ShiftAssignment.volunteer).tuples())
+    minutes = {volunteer: _int(total) for volunteer, total in worked}
+    new = Volunteer.select().where(Volunteer.room == room_id, Volunteer.started_on >= period.start,
+                                   Volunteer.started_on <= period.end).count()
+    from_residents = 0
+    if minutes:
+        first_visit = (Visit.select(fn.MIN(Visit.visit_date)).where(Visit.person == Volunteer.person))
+        from_residents = (Volunteer.select().where(Volunteer.id.in_(list(minutes)), Volunteer.person.is_null(False),
+                                                   first_visit < Volunteer.started_on).count())
+    return _RosterFigures(len(minutes), sum(minutes.values()), new, from_residents)
+
+
+def _hours(minutes: int) -> int:
+    """Whole hours, half up."""
+    return (minutes + 30) // 60
+
+
 def build_report(period: Period, room_id: int | None = None) -> Report:
     """Every figure of the period beside the same period a year earlier."""
     room_id = room_id or room.current_room_id()
     previous = period.year_earlier()
     now, before = _figures(period, room_id), _figures(previous, room_id)
+    roster_now, roster_before = _roster_figures(period, room_id), _roster_figures(previous, room_id)
     english = current_language() == "en"
     unknown = t("reports.unknown")
 
@@ -339,11 +370,14 @@ def build_report(period: Period, room_id: int | None = None) -> Report:
                                                            order=_unknown_last)),
         Section(t("reports.sec_referrals"), _keyed_rows(now.referrals, before.referrals, lambda k: k)),
         Section(t("reports.sec_follow_ups"), follow_ups),
-        Section(t("reports.sec_volunteers"),
-                [Row(t("reports.volunteers_active"), now.volunteers, before.volunteers)],
-                note=t("reports.note_hours")),
-        Section(t("reports.sec_matches"), _matching_rows(period, previous, room_id),
-                note=t("reports.note_matches")),
+        Section(t("reports.sec_volunteers"), [
+            Row(t("reports.volunteers_active"), now.volunteers, before.volunteers),
+            Row(t("reports.volunteers_on_roster"), roster_now.on_roster, roster_before.on_roster),
+            Row(t("reports.volunteer_hours"), _hours(roster_now.minutes), _hours(roster_before.minutes), count=False),
+            Row(t("reports.volunteers_new"), roster_now.new_volunteers, roster_before.new_volunteers),
+            Row(t("reports.volunteers_from_residents"), roster_now.from_residents, roster_before.from_residents),
+        ], note=t("reports.note_hours")),
+        Section(t("reports.sec_matches"), _matching_rows(period, previous, room_id)),
         Section(t("reports.sec_cash"), cash_rows),
     ]
     return Report(Room.get_by_id(room_id).name, period, previous, sections)
