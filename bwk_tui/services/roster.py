@@ -632,8 +632,8 @@ def _shift_row(shift_id: int) -> Shift:
 def sign_up(session: Session, shift_id: int, accept_over_allowance: bool = False) -> ShiftInfo:
     """The logged-in volunteer puts themselves on a shift (their profile is made if need be)."""
     row = _shift_row(shift_id)
-    own = ensure_profile(session)
-    with write():
+    with write():  # one transaction: a refused sign-up leaves no new profile behind either
+        own = ensure_profile(session)
         _put_on(session, row, Volunteer.get_by_id(own.id), accept_over_allowance)
         audit.record(session.account_id, "shift.sign_up", "shift", row.id)
     return shift(row.id)
