@@ -48,6 +48,7 @@ def clock(monkeypatch):
     for module in ("roster", "attendance", "closing"):
         monkeypatch.setattr(f"bwk_tui.services.{module}.today", c.today)
         monkeypatch.setattr(f"bwk_tui.services.{module}.now_utc", lambda: c.now)
+    monkeypatch.setattr("bwk_tui.services.allowance.today", c.today)
     monkeypatch.setattr("bwk_tui.services.cash.today", c.today)
     return c
 
@@ -136,6 +137,49 @@ def test_sign_in_only_on_the_day_and_sign_out_only_after_it(boss, vera, clock, t
         attendance.sign_in(vera, on["Vera"])
     assert caught.value.key == "error.roster_not_today"
     assert ShiftAssignment.select().where(ShiftAssignment.signed_in_at.is_null(False)).count() == 0
+
+
+def test_sign_out_only_on_the_day_and_not_over_confirmed_hours(boss, vera, clock, today_shift):
+    _, on = today_shift
+    clock.at(WED, 9, 0)
+    attendance.sign_in(vera, on["Vera"])
+    attendance.sign_in(boss, on["Bram"])
+    # Bram's hours are confirmed by the coordinator (from signing in to the planned end) ...
+    clock.at(WED, 12, 30)
+    attendance.confirm_planned(boss, WED, assignment_ids=[on["Bram"]])
+    assert minutes_of(on["Bram"]) == 210
+    # ... so his own sign-out cannot overwrite them.
+    with pytest.raises(BwkError) as caught:
+        attendance.sign_out(boss, on["Bram"])
+    assert caught.value.key == "error.roster_already_worked" and minutes_of(on["Bram"]) == 210
+    # Vera forgot to sign out and tries the next morning: 24 hours would be counted. Refused.
+    clock.at(WED + DAY, 9, 0)
+    with pytest.raises(BwkError) as caught:
+        attendance.sign_out(vera, on["Vera"])
+    assert caught.value.key == "error.roster_not_today" and minutes_of(on["Vera"]) is None
+
+
+def test_a_day_with_someone_signed_in_cannot_be_closed(boss, vera, clock, today_shift):
+    _, on = today_shift
+    attendance.sign_in(vera, on["Vera"])
+    with pytest.raises(BwkError) as caught:
+        roster.close_day(boss, WED, "storing")
+    assert caught.value.key == "error.roster_close_worked"
+    assert roster.closed_days(WED, WED) == {} and len(roster.shift(shift_on(WED, "o").id).planned) == 3
+
+
+def test_a_past_shift_without_hours_is_not_counted_as_planned(boss, vera, clock):
+    """Vera was planned on Monday 23 Nov (past, never confirmed) and Thursday 26 Nov (to come)."""
+    template(boss, 0, "o")
+    template(boss, 3, "o")
+    clock.at(WED - 2 * DAY, 8)
+    roster.sign_up(vera, shift_on(WED - 2 * DAY, "o").id)
+    clock.at(WED, 9)
+    roster.sign_up(vera, shift_on(WED + DAY, "o").id)
+    vera_id = roster.profile_for_account(vera.account_id).id
+    [line] = [h for h in allowance.hours(2026, 11) if h.volunteer_id == vera_id]
+    assert (line.month_minutes, line.planned_minutes) == (0, 210)  # only Thursday is still planned
+    assert allowance.month_minutes([vera_id], 2026, 11) == {vera_id: 210}
 
 
 def test_a_volunteer_signs_in_only_herself(boss, vera, clock, today_shift):

@@ -614,7 +614,7 @@ TEXTS: dict[str, str] = {
     "error.text_long": "At most {limit} characters.",
     "error.roster_close_past": "A day in the past cannot be closed any more.",
     "error.roster_already_closed": "That day is already closed.",
-    "error.roster_close_worked": "Hours have been recorded on that day; it cannot be closed.",
+    "error.roster_close_worked": "Someone has signed in or hours have been recorded on that day; it cannot be closed any more.",
     "error.roster_not_closed": "That day is not closed.",
     "error.roster_no_shift": "This shift does not exist (any more).",
     "error.roster_closed_day": "The room is closed that day; you cannot sign up.",

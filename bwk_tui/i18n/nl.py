@@ -620,7 +620,7 @@ TEXTS: dict[str, str] = {
     "error.text_long": "Hoogstens {limit} tekens.",
     "error.roster_close_past": "Een dag in het verleden kan niet meer dicht.",
     "error.roster_already_closed": "Die dag is al dicht.",
-    "error.roster_close_worked": "Op die dag zijn al uren geschreven; die dag kan niet meer dicht.",
+    "error.roster_close_worked": "Op die dag heeft al iemand zich aangemeld of zijn al uren geschreven; die dag kan niet meer dicht.",
     "error.roster_not_closed": "Die dag is niet dicht.",
     "error.roster_no_shift": "Deze dienst bestaat niet (meer).",
     "error.roster_closed_day": "De buurtwerkkamer is die dag dicht; inschrijven kan niet.",

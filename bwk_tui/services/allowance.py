@@ -22,6 +22,7 @@ from db.models import PLANNED, Account, Shift, ShiftAssignment, Volunteer
 
 from bwk_tui.i18n import t
 from bwk_tui.services import formatting, settings
+from bwk_tui.services.clock import today
 from bwk_tui.services.errors import BwkError, InvalidInput
 
 FORMATS = ("table", "csv", "md")
@@ -106,9 +107,13 @@ def _rows(volunteer_ids: list[int] | None, first: dt.date, last: dt.date, room_i
 
 
 def _counted(row, include_planned: bool) -> int:
+    """Minutes worked; with ``include_planned`` also a planned shift from today on (a past one
+    without hours was not worked, or not confirmed: it does not count)."""
     if row.minutes is not None:
         return row.minutes
-    return row.ends_min - row.starts_min if include_planned and row.status == PLANNED else 0
+    if include_planned and row.status == PLANNED and row.shift_date >= today():
+        return row.ends_min - row.starts_min
+    return 0
 
 
 def month_minutes(volunteer_ids: list[int], year: int, month: int) -> dict[int, int]:
@@ -207,7 +212,7 @@ def hours(year: int, month: int, room_id: int | None = None) -> list[HoursLine]:
             if row.shift_date >= first:
                 line[0] += row.minutes
                 line[3] += amount(row.minutes, rate)
-        elif row.shift_date >= first:
+        elif row.shift_date >= max(first, today()):
             line[2] += row.ends_min - row.starts_min
     result = []
     for vid, (m, y, planned, m_cents, y_cents) in sums.items():
@@ -284,8 +289,6 @@ def statement(volunteer_id: int, year: int, month: int) -> Statement:
 
 def parse_month(text: str | None) -> tuple[int, int]:
     """"2026-11" -> (2026, 11); None -> this month."""
-    from bwk_tui.services.clock import today
-
     if not text:
         day = today()
         return day.year, day.month

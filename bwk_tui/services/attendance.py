@@ -99,10 +99,14 @@ def sign_out(session: Session, assignment_id: int, accept_over_allowance: bool =
     """Sign out: the minutes since signing in are the hours worked."""
     found = line(assignment_id)
     _editable(session, found)
-    if found.signed_in_at is None:
-        raise BwkError("error.roster_not_signed_in")
+    if found.shift_date != today():
+        raise BwkError("error.roster_not_today")
     if found.signed_out_at is not None:
         raise BwkError("error.roster_signed_out")
+    if found.minutes is not None:  # the coordinator confirmed or corrected them already
+        raise BwkError("error.roster_already_worked")
+    if found.signed_in_at is None:
+        raise BwkError("error.roster_not_signed_in")
     now = now_utc()
     minutes = _minutes_since(found.signed_in_at, now)
     if not accept_over_allowance:

@@ -384,7 +384,7 @@ def close_day(session: Session, day: dt.date, reason: str) -> int:
         if ClosedDay.get_or_none((ClosedDay.room == room_id) & (ClosedDay.day == day)) is not None:
             raise BwkError("error.roster_already_closed", day=day.isoformat())
         worked = (ShiftAssignment.select().join(Shift)
-                  .where((Shift.room == room_id) & (Shift.shift_date == day) & ShiftAssignment.minutes.is_null(False))
+                  .where((Shift.room == room_id) & (Shift.shift_date == day) & (ShiftAssignment.minutes.is_null(False) | ShiftAssignment.signed_in_at.is_null(False)))
                   .count())
         if worked:
             raise BwkError("error.roster_close_worked")

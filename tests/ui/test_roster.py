@@ -42,7 +42,7 @@ def notified(app, text: str) -> bool:
 def day_clock(monkeypatch):
     """Wednesday 25 November 2026, 08:00 in Amsterdam, for the roster and the hours."""
     now = dt.datetime(2026, 11, 25, 7, 0)
-    for module in ("roster", "attendance", "cash", "closing"):
+    for module in ("roster", "attendance", "allowance", "cash", "closing"):
         monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: TODAY)
     for module in ("roster", "attendance"):
         monkeypatch.setattr(f"bwk_tui.services.{module}.now_utc", lambda: now)

@@ -47,6 +47,7 @@ def clock(monkeypatch):
     for module in ("roster", "attendance"):
         monkeypatch.setattr(f"bwk_tui.services.{module}.today", c.today)
         monkeypatch.setattr(f"bwk_tui.services.{module}.now_utc", lambda: c.now)
+    monkeypatch.setattr("bwk_tui.services.allowance.today", c.today)
     monkeypatch.setattr("bwk_tui.ui.screens.roster.people.today", c.today)
     return c
 
