@@ -11,7 +11,8 @@ from peewee import fn
 from bwk_tui.services import auth, codes, demo
 from bwk_tui.services.clock import AMSTERDAM, to_local
 from bwk_tui.services.room import open_ready
-from db.models import Account, Household, Person, Room, Visit, VisitDomain
+from db.models import (ABSENT, CANT_COME, PLANNED, Account, ClosedDay, Household, Person, Room, Shift,
+                       ShiftAssignment, ShiftTemplate, Visit, VisitDomain, Volunteer)
 
 # A Wednesday afternoon, in UTC: 14:00 in Amsterdam.
 NOW = dt.datetime(2026, 11, 25, 13, 0, 0)
@@ -35,6 +36,10 @@ def _fingerprint():
         [(v.person_id, v.arrived_at, v.left_at, v.referral) for v in
          Visit.select().order_by(Visit.id.desc()).limit(50)],
         [h.code for h in Household.select().order_by(Household.id)],
+        [(v.account_id, v.person_id, v.skills, v.languages, v.availability, v.hourly_allowance_cents)
+         for v in Volunteer.select().order_by(Volunteer.id)],
+        [(a.shift_id, a.volunteer_id, a.status, a.minutes, a.signed_in_at) for a in
+         ShiftAssignment.select().order_by(ShiftAssignment.id)],
     )
 
 
@@ -191,3 +196,123 @@ def test_progress_lines_and_unknown_scale(sqlite_db):
     lines = []
     demo.build_demo(seed=2, scale="small", progress=lines.append, now=NOW)
     assert lines and all(isinstance(line, str) for line in lines)
+
+
+def test_the_roster_is_filled_and_consistent(small, monkeypatch):
+    """Profiles for every account, shifts on the open days only (the desk crews of the visits),
+    hours mostly under the allowance maximum, and sign-ups ahead with gaps."""
+    from bwk_tui.services import allowance, roster
+    from bwk_tui.services.availability import parse_availability
+
+    today = to_local(NOW).date()
+    monday = today - dt.timedelta(days=today.weekday())
+    horizon = monday + dt.timedelta(days=27)  # this week and the three after it
+    monkeypatch.setattr("bwk_tui.services.roster.today", lambda: today)
+    room_id = Room.select().first().id
+
+    # A profile for every account, started on the day the account was made.
+    accounts = {a.id: a for a in Account.select()}
+    profiles = {v.id: v for v in Volunteer.select()}
+    by_account = {v.account_id: v for v in profiles.values()}
+    assert set(by_account) == set(accounts)
+    assert (small.volunteer_profiles, small.shifts, small.shift_assignments) == (
+        len(profiles), Shift.select().count(), ShiftAssignment.select().count())
+    known_skills = dict(roster.skills())
+    for v in profiles.values():
+        assert v.room_id == room_id
+        assert v.started_on == to_local(accounts[v.account_id].created_at).date()
+        assert parse_availability(v.availability) and v.languages
+        assert set(v.skills.split(",")) <= set(known_skills)
+        assert v.hourly_allowance_cents is None or 250 <= v.hourly_allowance_cents <= 500
+        assert v.active <= accounts[v.account_id].active
+    volunteers = [v for v in profiles.values() if accounts[v.account_id].role == "volunteer"]
+    assert 0.3 <= sum(v.hourly_allowance_cents is not None for v in volunteers) / len(volunteers) <= 0.7
+    linked = [v for v in volunteers if v.person_id is not None]
+    assert 0.1 <= len(linked) / len(volunteers) <= 0.3
+    for v in linked:  # the resident's own record: same name, and mostly came in before they started
+        person = Person.get_by_id(v.person_id)
+        assert accounts[v.account_id].name.startswith(person.first_name)
+        assert v.languages == person.languages
+    assert sum(to_local(Person.get_by_id(v.person_id).created_at).date() < v.started_on for v in linked) >= \
+        len(linked) / 2
+
+    # Templates: ochtend and middag on weekdays, one taalcafé evening, the Saturday ochtend.
+    templates = {(t.weekday, t.dagdeel): t for t in ShiftTemplate.select().where(ShiftTemplate.room == room_id)}
+    assert {k for k in templates if k[1] in "om" and k[0] < 5} == {(d, p) for d in range(5) for p in "om"}
+    assert [t.skill for k, t in templates.items() if k[1] == "a"] == ["taal"]
+    assert (5, "o") in templates and all(t.active and 1 <= t.needed <= 20 for t in templates.values())
+
+    # Closed days: the holidays ahead (with their name), and no shifts on any closed day.
+    closed = {c.day: c.reason for c in ClosedDay.select()}
+    assert "kerst" in closed[dt.date(2026, 12, 25)].lower() and dt.date(2027, 1, 1) in closed
+    assert all(d.weekday() != 6 for d in closed)
+
+    # Shifts: made from the templates, on open days that are not closed, up to the horizon.
+    shifts = {s.id: s for s in Shift.select()}
+    visit_days = {v.visit_date for v in Visit.select(Visit.visit_date).distinct()}
+    have = set()
+    for s in shifts.values():
+        template = templates[(s.shift_date.weekday(), s.dagdeel)]
+        assert (s.template_id, s.starts_min, s.ends_min, s.needed, s.skill) == (
+            template.id, template.starts_min, template.ends_min, template.needed, template.skill)
+        assert s.shift_date not in closed and s.shift_date.weekday() != 6
+        assert s.shift_date not in demo._holidays(s.shift_date.year)
+        assert s.shift_date.weekday() != 5 or demo._saturday_open(0, s.shift_date)
+        assert today - dt.timedelta(days=366) <= s.shift_date <= horizon
+        if s.shift_date < today:
+            assert s.shift_date in visit_days  # the room was open: people came in
+        have.add((s.shift_date, s.dagdeel))
+    assert all((day, "o") in have for day in visit_days)
+    assert roster.generate(today, horizon, room_id) == 0  # nothing missing that the week view would add
+
+    # Who was on them: the people at the desk, with hours; nobody twice at the same time.
+    assignments = list(ShiftAssignment.select())
+    planned: dict[int, list] = {}
+    times: dict[tuple, list] = {}
+    for a in assignments:
+        s = shifts[a.shift_id]
+        assert a.assigned_at <= NOW
+        if a.status == PLANNED:
+            planned.setdefault(s.id, []).append(a)
+            for starts, ends in times.get((a.volunteer_id, s.shift_date), []):
+                assert ends <= s.starts_min or s.ends_min <= starts, "overlapping shifts"
+            times.setdefault((a.volunteer_id, s.shift_date), []).append((s.starts_min, s.ends_min))
+            if s.shift_date < today:
+                assert a.minutes is not None and abs(a.minutes - (s.ends_min - s.starts_min)) <= 90
+            elif s.shift_date > today:
+                assert a.minutes is None and a.signed_in_at is None
+        else:
+            assert a.minutes is None
+    statuses = {a.status for a in assignments}
+    assert {PLANNED, CANT_COME, ABSENT} <= statuses
+    assert sum(a.status == CANT_COME and shifts[a.shift_id].shift_date >= today for a in assignments) >= 1
+    for s in shifts.values():
+        assert len(planned.get(s.id, [])) <= s.needed + 3
+        if s.shift_date < today and s.dagdeel != "a":
+            assert planned.get(s.id), f"nobody on {s.shift_date} {s.dagdeel}"
+    on_duty = {(Volunteer.get_by_id(a.volunteer_id).account_id, shifts[a.shift_id].shift_date)
+               for a in assignments if a.status == PLANNED}
+    for visit in Visit.select(Visit.recorded_by, Visit.visit_date):
+        assert (visit.recorded_by_id, visit.visit_date) in on_duty
+
+    # The allowance: mostly under the legal monthly maximum.
+    cents: dict[tuple, int] = {}
+    for a in assignments:
+        rate = profiles[a.volunteer_id].hourly_allowance_cents
+        if a.minutes and rate:
+            day = shifts[a.shift_id].shift_date
+            key = (a.volunteer_id, day.year, day.month)
+            cents[key] = cents.get(key, 0) + allowance.amount(a.minutes, rate)
+    month_max = {year: allowance.limits(year) for _, year, _ in cents}
+    over = [k for k, v in cents.items() if month_max[k[1]] and v > month_max[k[1]][0]]
+    assert cents and len(over) <= max(2, len(cents) // 20)
+
+    # The week on screen: filled in the past, signed up ahead, with at least one gap ahead.
+    week = roster.week(monday, room_id)
+    assert week.gaps >= 1 and any(s.short for s in week.shifts() if s.shift_date >= today)
+    assert sum(len(s.planned) for s in week.shifts()) >= len(week.shifts())
+    # The three weeks after it: people have signed up, fewer further ahead; gaps remain.
+    later = [s for s in shifts.values() if s.shift_date > monday + dt.timedelta(days=6)]
+    places = sum(s.needed for s in later)
+    filled = sum(min(s.needed, len(planned.get(s.id, []))) for s in later)
+    assert later and places / 3 <= filled < places
