@@ -651,3 +651,9 @@ def test_stand_ins_follow_the_weights(boss, gap):
     ranked = roster.stand_ins(shift_id)
     assert [(s.name, s.score) for s in ranked] == [("Ans", 80), ("Cor", 58), ("Bram", 45), ("Dina", 39)]
     assert all(s.score == sum(r.points for r in s.reasons) for s in ranked)
+
+
+def test_every_skill_is_listed_once(room):
+    codes = [code for code, _ in roster.skills()]
+    assert len(codes) == len(set(codes))
+    assert "koffie" in codes and "schulden" in codes  # a practical skill and a help domain

@@ -94,8 +94,9 @@ def skills() -> list[tuple[str, str]]:
     """Every skill as (code, name): the practical ones, then the help domains."""
     from bwk_tui.services import visits
 
+    # A help domain with a practical skill's code (koffie) is that skill, listed once.
     return [(code, t(f"roster.skill_{code}")) for code in PRACTICAL_SKILLS] + [
-        (d.code, d.name) for d in visits.domains()]
+        (d.code, d.name) for d in visits.domains() if d.code not in PRACTICAL_SKILLS]
 
 
 def _check_skill(code: str | None) -> str | None:
