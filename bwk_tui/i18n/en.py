@@ -812,4 +812,5 @@ TEXTS: dict[str, str] = {
     "reports.volunteer_hours": "Volunteer hours",
     "reports.volunteers_new": "New volunteers",
     "reports.volunteers_from_residents": "Visitor first, now volunteer",
+    "f3.closed": "closed",
 }

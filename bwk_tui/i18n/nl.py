@@ -818,4 +818,5 @@ TEXTS: dict[str, str] = {
     "reports.volunteer_hours": "Vrijwilligersuren",
     "reports.volunteers_new": "Nieuwe vrijwilligers",
     "reports.volunteers_from_residents": "Eerst bezoeker, nu vrijwilliger",
+    "f3.closed": "dicht",
 }

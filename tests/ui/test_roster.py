@@ -205,7 +205,7 @@ async def test_weeks_move_with_one_key_and_a_coordinator_closes_a_day(thursday):
         await pilot.pause()
         assert app.screen is screen
         assert roster.closed_days(THURSDAY, THURSDAY) == {THURSDAY: "Uitje"}
-        assert cell(screen, THURSDAY, "o") == "dicht: Uitje"
+        assert cell(screen, THURSDAY, "o") == "dicht\nUitje" and cell(screen, THURSDAY, "m") == "dicht"
         # Signing up for it is refused in words.
         await pilot.press("i")
         await pilot.pause()

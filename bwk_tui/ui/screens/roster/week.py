@@ -132,9 +132,11 @@ class RosterScreen(DeskScreen):
                 label = Text(cut("▶" + formatting.day(day.day, "EEE d"), DAY_WIDTH), style=style)
             cells = [label]
             for index, dagdeel in enumerate(view.dagdelen):
-                if day.closed is not None:
-                    cells.append(Text(cut(t("roster.closed", reason=day.closed), cell_width), style="italic")
-                                 if index == 0 else Text(""))
+                if day.closed is not None:  # "dicht" in every cell, the reason under the first
+                    closed = Text(t("f3.closed"), style="italic")
+                    if index == 0:
+                        closed.append("\n" + cut(day.closed, cell_width), style="dim")
+                    cells.append(closed)
                     continue
                 shift = day.shifts.get(dagdeel)
                 cells.append(self.cell(shift, cell_width, me, dim=day.day < today) if shift else Text("–", style="dim"))
