@@ -153,3 +153,37 @@ def boss(room, clock):
 def desk(room, clock):
     """The volunteer, on the fixed cash day."""
     return room["volunteer"]
+
+
+# --- the roster ------------------------------------------------------------------------------
+
+
+class RosterClock:
+    """The room's clock for the roster tests: ``now`` is naive UTC, like ``clock.now_utc``; it
+    starts on Wednesday 25 November 2026, 09:00 in Amsterdam."""
+
+    def __init__(self) -> None:
+        self.at(datetime.date(2026, 11, 25), 9)
+
+    def at(self, day: datetime.date, hour: int = 9, minute: int = 0) -> "RosterClock":
+        from bwk_tui.services.clock import AMSTERDAM
+
+        local = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=AMSTERDAM)
+        self.now = local.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        return self
+
+    def today(self) -> datetime.date:
+        from bwk_tui.services.clock import to_local
+
+        return to_local(self.now).date()
+
+
+@pytest.fixture
+def roster_clock(monkeypatch):
+    """Moves the clock of the roster, the hours and the allowance, and of the cash closing (to close a day)."""
+    c = RosterClock()
+    for module in ("roster", "attendance", "allowance", "closing", "cash"):
+        monkeypatch.setattr(f"bwk_tui.services.{module}.today", c.today)
+    for module in ("roster", "attendance", "closing"):
+        monkeypatch.setattr(f"bwk_tui.services.{module}.now_utc", lambda: c.now)
+    return c

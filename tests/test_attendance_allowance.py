@@ -18,7 +18,6 @@ from db.models import ABSENT, PLANNED, Setting, ShiftAssignment
 
 from bwk_tui.services import allowance, attendance, auth, closing, room, roster, settings
 from bwk_tui.services.allowance import AllowanceWarning, Excess
-from bwk_tui.services.clock import AMSTERDAM, to_local
 from bwk_tui.services.errors import BwkError, InvalidInput, NotAllowed
 
 WED = dt.date(2026, 11, 25)  # "today": a Wednesday
@@ -26,31 +25,9 @@ NEXT_WED = dt.date(2026, 12, 2)
 DAY = dt.timedelta(days=1)
 
 
-class Clock:
-    """The room's clock: ``now`` is naive UTC, like ``clock.now_utc``."""
-
-    def __init__(self) -> None:
-        self.at(WED, 9)
-
-    def at(self, day: dt.date, hour: int = 9, minute: int = 0) -> "Clock":
-        local = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=AMSTERDAM)
-        self.now = local.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        return self
-
-    def today(self) -> dt.date:
-        return to_local(self.now).date()
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    """Moves the roster's and attendance's clock, and the cash closing's (to close a day)."""
-    c = Clock()
-    for module in ("roster", "attendance", "closing"):
-        monkeypatch.setattr(f"bwk_tui.services.{module}.today", c.today)
-        monkeypatch.setattr(f"bwk_tui.services.{module}.now_utc", lambda: c.now)
-    monkeypatch.setattr("bwk_tui.services.allowance.today", c.today)
-    monkeypatch.setattr("bwk_tui.services.cash.today", c.today)
-    return c
+def clock(roster_clock):
+    return roster_clock
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import pytest
 from db.models import CANT_COME, PLANNED, AuditLog, ClosedDay, Shift, ShiftAssignment, ShiftTemplate, Volunteer
 
 from bwk_tui.services import attendance, auth, roster
-from bwk_tui.services.clock import AMSTERDAM, to_local
 from bwk_tui.services.errors import BwkError, InvalidInput, NotAllowed
 
 WED = dt.date(2026, 11, 25)  # "today": a Wednesday
@@ -25,29 +24,9 @@ DAY = dt.timedelta(days=1)
 WEEK = dt.timedelta(weeks=1)
 
 
-class Clock:
-    """The room's clock: ``now`` is naive UTC, like ``clock.now_utc``."""
-
-    def __init__(self) -> None:
-        self.at(WED, 9)
-
-    def at(self, day: dt.date, hour: int = 9, minute: int = 0) -> "Clock":
-        local = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=AMSTERDAM)
-        self.now = local.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        return self
-
-    def today(self) -> dt.date:
-        return to_local(self.now).date()
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    c = Clock()
-    for module in ("roster", "attendance"):
-        monkeypatch.setattr(f"bwk_tui.services.{module}.today", c.today)
-        monkeypatch.setattr(f"bwk_tui.services.{module}.now_utc", lambda: c.now)
-    monkeypatch.setattr("bwk_tui.services.allowance.today", c.today)
-    return c
+def clock(roster_clock):
+    return roster_clock
 
 
 def test_the_clock_is_amsterdam_time(clock):

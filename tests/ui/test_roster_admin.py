@@ -16,7 +16,6 @@ from db.models import Shift
 
 from bwk_tui.i18n import t
 from bwk_tui.services import allowance, attendance, auth, persons, roster, settings
-from bwk_tui.services.clock import AMSTERDAM, to_local
 from bwk_tui.services.persons import PersonForm
 from bwk_tui.ui.app import BwkApp
 from bwk_tui.ui.screens.roster.people import HoursScreen, ProfileModal, ProfilesScreen
@@ -28,28 +27,10 @@ WED = dt.date(2026, 11, 25)
 NOV_2 = dt.date(2026, 11, 2)  # a Monday
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.at(WED, 9)
-
-    def at(self, day: dt.date, hour: int = 9) -> "Clock":
-        local = dt.datetime.combine(day, dt.time(hour), tzinfo=AMSTERDAM)
-        self.now = local.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        return self
-
-    def today(self) -> dt.date:
-        return to_local(self.now).date()
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    c = Clock()
-    for module in ("roster", "attendance"):
-        monkeypatch.setattr(f"bwk_tui.services.{module}.today", c.today)
-        monkeypatch.setattr(f"bwk_tui.services.{module}.now_utc", lambda: c.now)
-    monkeypatch.setattr("bwk_tui.services.allowance.today", c.today)
-    monkeypatch.setattr("bwk_tui.ui.screens.roster.people.today", c.today)
-    return c
+def clock(roster_clock, monkeypatch):
+    monkeypatch.setattr("bwk_tui.ui.screens.roster.people.today", roster_clock.today)
+    return roster_clock
 
 
 def plain(value) -> str:
