@@ -315,7 +315,7 @@ def render_statement(st: Statement, fmt: str) -> str:
         raise ValueError(fmt)
     from bwk_tui.services.availability import slot_name
     from bwk_tui.services.cash_export import decimal
-    from bwk_tui.services.roster import time_text
+    from bwk_tui.services.roster import time_text, times_text
 
     headers = [t("statement.col_day"), t("statement.col_shift"), t("statement.col_times"),
                t("statement.col_hours"), t("statement.col_amount")]
@@ -331,7 +331,7 @@ def render_statement(st: Statement, fmt: str) -> str:
     from tabulate import tabulate
 
     rows = [[formatting.day(line.day, "medium"), slot_name(line.day.weekday(), line.dagdeel),
-             f"{time_text(line.starts_min)}-{time_text(line.ends_min)}", formatting.hours(line.minutes),
+             times_text(line.starts_min, line.ends_min), formatting.hours(line.minutes),
              formatting.money(line.cents)] for line in st.lines]
     rows.append([t("statement.total"), "", "", formatting.hours(st.total_minutes), formatting.money(st.total_cents)])
     table = tabulate(rows, headers=headers, tablefmt="pipe" if fmt == "md" else "simple",

@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import re
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from db import write
 from db.models import (CANT_COME, PLANNED, Account, ClosedDay, HelpDomain, Person, Shift, ShiftAssignment,
@@ -55,6 +55,11 @@ def parse_time(text: str, field: str = "starts") -> int:
 
 def time_text(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def times_text(starts_min: int, ends_min: int) -> str:
+    """(540, 750) -> "09:00-12:30"."""
+    return f"{time_text(starts_min)}-{time_text(ends_min)}"
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -486,7 +491,7 @@ class ShiftInfo:
 
     @property
     def times(self) -> str:
-        return f"{time_text(self.starts_min)}-{time_text(self.ends_min)}"
+        return times_text(self.starts_min, self.ends_min)
 
     def has(self, account_id: int) -> bool:
         return any(p.account_id == account_id for p in self.planned)
@@ -607,7 +612,7 @@ def _put_on(session: Session, row: Shift, person: Volunteer, accept_over_allowan
     other = _overlap(person.id, row)
     if other is not None:
         raise BwkError("error.roster_overlap", slot=slot_name(other.shift_date.weekday(), other.dagdeel),
-                       times=f"{time_text(other.starts_min)}-{time_text(other.ends_min)}")
+                       times=times_text(other.starts_min, other.ends_min))
     planned = (ShiftAssignment.select().where((ShiftAssignment.shift == row.id)
                                               & (ShiftAssignment.status == PLANNED)).count())
     if planned >= row.needed and not coordinator:
@@ -769,7 +774,8 @@ def stand_ins(shift_id: int, top: int = 8) -> list[StandIn]:
         hours = minutes / 60
         points = round(w["hours"] * max(0.0, 1 - hours / HOURS_SPREAD))
         reasons.append(Reason(t("roster.reason_hours", hours=_hours_text(minutes)), points))
-        over = allowance.would_exceed(v.id, row.shift_date, row.ends_min - row.starts_min) is not None
+        over = bool(v.hourly_allowance_cents) and allowance.would_exceed(
+            v.id, row.shift_date, row.ends_min - row.starts_min) is not None  # no allowance: nothing to exceed
         if over:
             reasons.append(Reason(t("roster.reason_over_allowance"), 0))
         result.append(StandIn(v.id, v.name, sum(r.points for r in reasons), reasons, minutes, over))

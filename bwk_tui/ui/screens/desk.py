@@ -47,6 +47,15 @@ class DeskScreen(Screen[None]):
         self.app.show_worker_error(event)
 
 
+def require_coordinator(screen) -> bool:
+    """Coordinator-only keys say so to a volunteer (the services refuse them too)."""
+    session = screen.app.session
+    if session is None or not session.is_coordinator:
+        screen.notify(t("error.coordinator_only"), severity="error")
+        return False
+    return True
+
+
 class HomeScreen(DeskScreen):
     def compose_body(self) -> ComposeResult:
         session = self.app.session

@@ -7,7 +7,7 @@ from bwk_tui.i18n import t
 from bwk_tui.services import attendance
 from bwk_tui.services.allowance import AllowanceWarning
 from bwk_tui.services.attendance import AttendanceLine
-from bwk_tui.services.roster import time_text
+from bwk_tui.services.roster import time_text, times_text
 from bwk_tui.ui.widgets.form import FormModal
 
 
@@ -23,8 +23,8 @@ class CorrectHoursModal(FormModal):
         return t("closing.correct_title", name=self.line.name)
 
     def compose_top(self):
-        yield Static(t("closing.correct_help", planned=f"{time_text(self.line.starts_min)}-"
-                                                      f"{time_text(self.line.ends_min)}"), classes="muted")
+        yield Static(t("closing.correct_help", planned=times_text(self.line.starts_min, self.line.ends_min)),
+                     classes="muted")
 
     def fields(self):
         yield "starts", t("closing.correct_from"), Input(value=time_text(self.line.starts_min))

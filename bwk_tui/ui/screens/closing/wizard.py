@@ -17,8 +17,10 @@ from db import database
 from bwk_tui.i18n import t
 from bwk_tui.services import attendance, closing, formatting
 from bwk_tui.services.errors import BwkError, InvalidInput
+from bwk_tui.services.roster import times_text
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
+from bwk_tui.ui.screens.roster.shift import hours_text
 from bwk_tui.ui.widgets.tick_list import TickList
 
 STEPS = 5
@@ -158,17 +160,11 @@ class ClosingScreen(DeskScreen):
         table.add_column(t("closing.col_shift"), width=22, key="shift")
         table.add_column(t("f3.col_hours"), width=20, key="hours")
         for line in self.shift_lines:
-            from bwk_tui.services.roster import time_text
-
-            shift = f"{t(f'roster.dagdeel_{line.dagdeel}')} {time_text(line.starts_min)}-{time_text(line.ends_min)}"
+            shift = f"{t(f'roster.dagdeel_{line.dagdeel}')} {times_text(line.starts_min, line.ends_min)}"
             if line.status != "ingepland":
                 hours = t("f3.status_absent")
-            elif line.minutes is not None:
-                hours = t("f3.hours_done", hours=formatting.hours(line.minutes))
-            elif line.signed_in_at is not None:
-                hours = t("f3.hours_in", time=formatting.clock_time(line.signed_in_at))
             else:
-                hours = t("closing.hours_open")
+                hours = hours_text(line) or t("closing.hours_open")
             table.add_row(line.name, shift, hours, key=str(line.assignment_id))
         if self.shift_lines:
             table.move_cursor(row=min(row, len(self.shift_lines) - 1), animate=False)
@@ -256,7 +252,7 @@ class ClosingScreen(DeskScreen):
         ])
 
     def hours_summary(self) -> str:
-        lines = attendance.day_lines(self.draft.day)
+        lines = self.shift_lines  # read again after every change of step 2
         worked = [x for x in lines if x.minutes is not None]
         open_lines = sum(1 for x in lines if x.status == "ingepland" and x.minutes is None)
         text = t("closing.sum_hours", hours=formatting.hours(sum(x.minutes for x in worked)),

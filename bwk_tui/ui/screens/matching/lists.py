@@ -17,10 +17,11 @@ from bwk_tui.services.clock import today
 from bwk_tui.services.errors import BwkError
 from bwk_tui.services.matching import MatchInfo, Scored
 from bwk_tui.ui.bindings import Key
-from bwk_tui.ui.screens.desk import DeskScreen
+from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
 from bwk_tui.ui.screens.matching.forms import FinishModal, reasons_text, score_question, status_text
-from bwk_tui.ui.screens.matching.screen import cut, propose_and_confirm, require_coordinator, room
+from bwk_tui.ui.screens.matching.screen import propose_and_confirm
 from bwk_tui.ui.widgets.confirm import ConfirmModal
+from bwk_tui.ui.widgets.tables import cut, room
 
 
 class ProposalScreen(DeskScreen):

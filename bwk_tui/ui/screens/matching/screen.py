@@ -19,31 +19,13 @@ from bwk_tui.services.clock import to_local, today
 from bwk_tui.services.errors import BwkError
 from bwk_tui.services.matching import RequestInfo, Scored
 from bwk_tui.ui.bindings import Key
-from bwk_tui.ui.screens.desk import DeskScreen
+from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
 from bwk_tui.ui.screens.matching.forms import (OfferModal, RequestModal, reasons_text, score_question,
                                                urgency_text)
 from bwk_tui.ui.widgets.confirm import ConfirmModal
+from bwk_tui.ui.widgets.tables import cut, room
 
 SHORTLIST = 5
-
-
-def cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
-
-
-def room(screen_width: int, columns: int) -> int:
-    """What the cells of a table may take: the page's side padding, the scroll bar, one column of
-    slack, and one space either side of every cell are off."""
-    return screen_width - 2 - 2 - 1 - 2 * columns
-
-
-def require_coordinator(screen) -> bool:
-    """Coordinator-only keys say so to a volunteer (the service refuses them too)."""
-    session = screen.app.session
-    if session is None or not session.is_coordinator:
-        screen.notify(t("error.coordinator_only"), severity="error")
-        return False
-    return True
 
 
 def propose_and_confirm(screen, pair: Scored, done) -> None:

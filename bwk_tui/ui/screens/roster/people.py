@@ -20,9 +20,10 @@ from bwk_tui.services.clock import today
 from bwk_tui.services.errors import BwkError, InvalidInput
 from bwk_tui.services.roster import ProfileForm, VolunteerInfo
 from bwk_tui.ui.bindings import Key
-from bwk_tui.ui.screens.desk import DeskScreen
-from bwk_tui.ui.screens.roster.templates import ADMIN_CSS, cut, is_coordinator, table_room
+from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
+from bwk_tui.ui.screens.roster.templates import ADMIN_CSS, table_room
 from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
+from bwk_tui.ui.widgets.tables import cut
 from bwk_tui.ui.widgets.tick_list import TickBox, TickList
 
 # How many residents a name search offers to link.
@@ -124,7 +125,7 @@ class ProfilesScreen(DeskScreen):
         self.app.pop_screen()
 
     def action_new_profile(self) -> None:
-        if not is_coordinator(self):
+        if not require_coordinator(self):
             return
         if not roster.accounts_without_profile():
             self.notify(t("f3a.no_free_accounts"), severity="warning", timeout=8)
@@ -134,7 +135,7 @@ class ProfilesScreen(DeskScreen):
     @on(DataTable.RowSelected, "#profiles")
     def _edit_profile(self, event: DataTable.RowSelected) -> None:
         volunteer = self.highlighted()
-        if volunteer is not None and is_coordinator(self):
+        if volunteer is not None and require_coordinator(self):
             self.app.push_screen(ProfileModal(volunteer), self._saved)
 
     def _saved(self, volunteer: VolunteerInfo | None) -> None:
@@ -319,7 +320,7 @@ class HoursScreen(DeskScreen):
         self.reload()
 
     def action_export(self) -> None:
-        if not is_coordinator(self):
+        if not require_coordinator(self):
             return
         line = self.highlighted()
         if line is None:

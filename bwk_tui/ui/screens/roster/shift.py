@@ -22,16 +22,27 @@ from bwk_tui.services import formatting, roster
 from bwk_tui.services.errors import BwkError
 from bwk_tui.services.roster import ShiftInfo, StandIn
 from bwk_tui.services.roster_print import GAP, count_text
-from bwk_tui.ui.screens.roster.week import ask_then, cut, shift_title
+from bwk_tui.ui.screens.matching.forms import reasons_text
+from bwk_tui.ui.screens.roster.week import ask_then, shift_title
 from bwk_tui.ui.widgets.confirm import ConfirmModal
 from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
+from bwk_tui.ui.widgets.tables import cut
 
 STATUS_KEYS = {"ingepland": "f3.status_planned", "kan_niet": "f3.status_cant", "afwezig": "f3.status_absent"}
 
 
-def reasons_text(stand_in: StandIn, scoring_only: bool = False) -> str:
+def stand_in_reasons(stand_in: StandIn, scoring_only: bool = False) -> str:
     """Every reason with its points (they add up to the score); ``scoring_only``: those that earn points."""
-    return " · ".join(f"{r.points:+d} {r.text}" for r in stand_in.reasons if r.points or not scoring_only)
+    return reasons_text([r for r in stand_in.reasons if r.points or not scoring_only])
+
+
+def hours_text(entry) -> str:
+    """The hours of someone on a shift (an OnShift or AttendanceLine): worked, or signed in since."""
+    if entry.minutes is not None:
+        return t("f3.hours_done", hours=formatting.hours(entry.minutes))
+    if entry.signed_in_at is not None:
+        return t("f3.hours_in", time=formatting.clock_time(entry.signed_in_at))
+    return ""
 
 
 class ShiftModal(ModalScreen[None]):
@@ -89,20 +100,12 @@ class ShiftModal(ModalScreen[None]):
         for person in info.people:
             style = "dim strike" if person.status != "ingepland" else ""
             people.add_row(Text(cut(person.name, 22), style=style), Text(t(STATUS_KEYS[person.status])),
-                           Text(self.hours_text(person)), key=str(person.assignment_id))
+                           Text(hours_text(person)), key=str(person.assignment_id))
         if info.people:
             people.move_cursor(row=min(row, len(info.people) - 1), animate=False)
         people.display = bool(info.people)
         people.styles.height = min(len(info.people), 5) + 1
         self.show_stand_ins()
-
-    @staticmethod
-    def hours_text(person) -> str:
-        if person.minutes is not None:
-            return t("f3.hours_done", hours=formatting.hours(person.minutes))
-        if person.signed_in_at is not None:
-            return t("f3.hours_in", time=formatting.clock_time(person.signed_in_at))
-        return ""
 
     def show_stand_ins(self) -> None:
         info = self.info
@@ -117,7 +120,7 @@ class ShiftModal(ModalScreen[None]):
         table.add_column(t("f4.col_reasons"), width=max(20, width - 18 - 5 - 6), key="reasons")
         for stand_in in self.candidates:
             table.add_row(Text(cut(stand_in.name, 18)), Text(str(stand_in.score), justify="right", style="bold"),
-                          Text(cut(reasons_text(stand_in, scoring_only=True), max(20, width - 29))), key=str(stand_in.volunteer_id))
+                          Text(cut(stand_in_reasons(stand_in, scoring_only=True), max(20, width - 29))), key=str(stand_in.volunteer_id))
         if past:
             title.update("")
         elif self.candidates:
@@ -141,7 +144,7 @@ class ShiftModal(ModalScreen[None]):
     def show_reasons(self) -> None:
         stand_in = self.highlighted_stand_in()
         text = t("f4.reasons_of", helper=stand_in.name, score=stand_in.score,
-                 reasons=reasons_text(stand_in)) if stand_in else ""
+                 reasons=stand_in_reasons(stand_in)) if stand_in else ""
         self.query_one("#stand-in-reasons", Static).update(text)
 
     def highlighted_person(self):

@@ -17,11 +17,12 @@ from bwk_tui.i18n import t
 from bwk_tui.services import roster
 from bwk_tui.services.availability import DAGDELEN
 from bwk_tui.services.errors import BwkError
-from bwk_tui.services.roster import DEFAULT_TIMES, TemplateForm, TemplateInfo, time_text
+from bwk_tui.services.roster import DEFAULT_TIMES, TemplateForm, TemplateInfo, time_text, times_text
 from bwk_tui.ui.bindings import Key
-from bwk_tui.ui.screens.desk import DeskScreen
+from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
 from bwk_tui.ui.widgets.confirm import ConfirmModal
 from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
+from bwk_tui.ui.widgets.tables import cut, room
 
 # Absolute: the modals are styled from here too, and DeskScreen subclasses live elsewhere.
 ADMIN_CSS = Path(__file__).with_name("admin.tcss")
@@ -29,28 +30,10 @@ ADMIN_CSS = Path(__file__).with_name("admin.tcss")
 NO_SKILL = "-"
 
 
-def cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
-
-
-def is_coordinator(screen) -> bool:
-    """True for a coordinator; otherwise says so in words (the services refuse as well)."""
-    session = screen.app.session
-    if session is None or not session.is_coordinator:
-        screen.notify(t("error.coordinator_only"), severity="error")
-        return False
-    return True
-
-
 def table_room(screen, fixed: int, columns: int) -> int:
     """What is left for the one stretching column of a DataTable filling the page."""
     width = max(screen.size.width or screen.app.size.width, 60)
-    # the page's side padding, a scroll bar, one space either side of every cell
-    return max(8, width - 2 - 2 - 2 * columns - fixed)
-
-
-def times_text(starts_min: int, ends_min: int) -> str:
-    return f"{time_text(starts_min)}-{time_text(ends_min)}"
+    return max(8, room(width, columns) + 1 - fixed)  # without the one column of slack
 
 
 class TemplatesScreen(DeskScreen):
@@ -117,13 +100,13 @@ class TemplatesScreen(DeskScreen):
         self.app.pop_screen()
 
     def action_new_template(self) -> None:
-        if is_coordinator(self):
+        if require_coordinator(self):
             self.app.push_screen(TemplateModal(), self._saved)
 
     @on(DataTable.RowSelected, "#templates")
     def _edit_template(self, event: DataTable.RowSelected) -> None:
         template = self.highlighted()
-        if template is not None and is_coordinator(self):
+        if template is not None and require_coordinator(self):
             self.app.push_screen(TemplateModal(template), self._saved)
 
     def _saved(self, template: TemplateInfo | None) -> None:
@@ -134,7 +117,7 @@ class TemplatesScreen(DeskScreen):
         self.reload(show_id=template.id)
 
     def action_stop_template(self) -> None:
-        if not is_coordinator(self):
+        if not require_coordinator(self):
             return
         template = self.highlighted()
         if template is None:

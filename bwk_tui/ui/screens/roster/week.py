@@ -22,14 +22,11 @@ from bwk_tui.services.errors import BwkError
 from bwk_tui.services.roster import ShiftInfo, WeekView
 from bwk_tui.services.roster_print import GAP, count_text
 from bwk_tui.ui.bindings import Key
-from bwk_tui.ui.screens.desk import DeskScreen
+from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
 from bwk_tui.ui.widgets.confirm import ConfirmModal
+from bwk_tui.ui.widgets.tables import cut
 
 DAY_WIDTH = 10
-
-
-def cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
 
 
 def shift_title(shift: ShiftInfo) -> str:
@@ -334,16 +331,9 @@ class RosterScreen(DeskScreen):
 
     # --- coordinator --------------------------------------------------------------------
 
-    def _coordinator(self) -> bool:
-        session = self.app.session
-        if session is None or not session.is_coordinator:
-            self.notify(t("error.coordinator_only"), severity="error")
-            return False
-        return True
-
     def action_close_day(self) -> None:
         day = self.highlighted_day()
-        if day is None or not self._coordinator():
+        if day is None or not require_coordinator(self):
             return
         from bwk_tui.ui.screens.roster.shift import CloseDayModal
 
@@ -373,7 +363,7 @@ class RosterScreen(DeskScreen):
         self.app.push_screen(CloseDayModal(day.day), closed)
 
     def _push_admin(self, module: str, name: str) -> None:
-        if not self._coordinator():
+        if not require_coordinator(self):
             return
         import importlib
 
