@@ -15,7 +15,8 @@ from common import median, report
 from db import write
 from db.models import HelpDomain, HelpOffer, HelpOfferDomain, HelpRequest, HelpRequestDomain, Match, Person
 
-from bwk_tui.services import matching, room
+from bwk_tui.services.matching import matching
+from bwk_tui.services import room
 from bwk_tui.services.room import open_ready
 
 REQUESTS, OFFERS, HISTORY = 500, 300, 1500

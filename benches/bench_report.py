@@ -8,8 +8,8 @@ import time
 
 from common import large_demo_db, median, report
 
-from bwk_tui.services import reports
-from bwk_tui.services.clock import today
+from bwk_tui.services.reports import reports
+from bwk_tui.services.kernel.clock import today
 from bwk_tui.services.room import current_room_id, open_ready
 
 RUNS = 7

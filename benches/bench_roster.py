@@ -14,7 +14,7 @@ import time
 
 from common import large_demo_db, median, report
 
-from bwk_tui.services import roster
+from bwk_tui.services.roster import roster
 from bwk_tui.services.room import current_room_id, open_ready
 
 RUNS = 25
@@ -72,7 +72,7 @@ async def measure_screen() -> tuple[list[float], list[float], list[float]]:
     """
     from textual.widgets import DataTable
 
-    from bwk_tui.services import auth
+    from bwk_tui.services.room import auth
     from bwk_tui.ui.app import BwkApp
     from bwk_tui.ui.screens.roster import RosterScreen
     from db.models import Account

@@ -9,10 +9,11 @@ import time
 
 from common import large_demo_db, median, report
 
-from bwk_tui.services import persons, visits
-from bwk_tui.services.clock import today
+from bwk_tui.services.visitors import persons
+from bwk_tui.services.visitors import visits
+from bwk_tui.services.kernel.clock import today
 from bwk_tui.services.room import current_room_id, open_ready
-from bwk_tui.services.text import fold
+from bwk_tui.services.kernel.text import fold
 
 SAMPLE = 40
 
@@ -65,7 +66,7 @@ def raw_open(con: sqlite3.Connection, day: str, room: int) -> None:
 
 
 async def measure_ui(prefixes: list[str]) -> tuple[list[float], list[float]]:
-    from bwk_tui.services import auth
+    from bwk_tui.services.room import auth
     from bwk_tui.ui.app import BwkApp
     from bwk_tui.ui.screens.visitors import VisitorsScreen
     from db.models import Account

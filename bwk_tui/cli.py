@@ -14,7 +14,7 @@ from pathlib import Path
 from peewee import DatabaseError, InterfaceError
 
 from bwk_tui.i18n import set_language, t
-from bwk_tui.services.errors import BwkError, InvalidInput, UsageError
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput, UsageError
 
 
 # argparse's own words go through gettext; these are the ones a user meets, in Dutch.
@@ -70,7 +70,8 @@ def cmd_app(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from bwk_tui.services import auth, room
+    from bwk_tui.services.room import auth
+    from bwk_tui.services import room
 
     if bool(args.coordinator) != bool(args.pin_stdin):
         raise UsageError("error.init_flags")
@@ -96,7 +97,7 @@ def cmd_init(args) -> int:
 
 
 def cmd_user_add(args) -> int:
-    from bwk_tui.services import auth
+    from bwk_tui.services.room import auth
 
     _open(args)
     if args.pin_stdin:
@@ -111,7 +112,7 @@ def cmd_user_add(args) -> int:
 
 
 def cmd_user_unlock(args) -> int:
-    from bwk_tui.services import auth
+    from bwk_tui.services.room import auth
 
     _open(args)
     account = auth.unlock_as_admin(args.name)
@@ -120,7 +121,7 @@ def cmd_user_unlock(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from bwk_tui.services import backup
+    from bwk_tui.services.room import backup
 
     _open(args)
     result = backup.take_backup(args.to)
@@ -131,7 +132,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from bwk_tui.services import backup
+    from bwk_tui.services.room import backup
 
     backup.verify_file(Path(args.file))  # refuse a bad file before touching the live database
     _open(args)
@@ -141,7 +142,7 @@ def cmd_restore(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from bwk_tui.services import check
+    from bwk_tui.services.room import check
 
     opened = _open(args)
     print(opened.where)
@@ -155,7 +156,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_settings(args) -> int:
-    from bwk_tui.services import settings
+    from bwk_tui.services.room import settings
 
     _open(args)
     if args.key is None:
@@ -181,7 +182,7 @@ def _demo_target(args) -> str:
 
 
 def _remove_demo_file(path: Path) -> None:
-    from bwk_tui.services.backup import verify_file
+    from bwk_tui.services.room.backup import verify_file
 
     verify_file(path)  # only a sound bwk database can be a demo we made
     import sqlite3
@@ -202,7 +203,9 @@ def _remove_demo_file(path: Path) -> None:
 def cmd_demo(args) -> int:
     from db.connection import _sqlite_path
 
-    from bwk_tui.services import demo, room, settings
+    from bwk_tui import demo
+    from bwk_tui.services import room
+    from bwk_tui.services.room import settings
     from bwk_tui.services.room import open_ready
 
     target = _demo_target(args)
@@ -228,7 +231,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_cash_export(args) -> int:
-    from bwk_tui.services import cash_export
+    from bwk_tui.services.cash import cash_export
 
     _open(args)
     result = cash_export.export(args.format, out=args.out, stream=None if args.out else sys.stdout)
@@ -238,7 +241,8 @@ def cmd_cash_export(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from bwk_tui.services import report_export, reports
+    from bwk_tui.services.reports import report_export
+    from bwk_tui.services.reports import reports
 
     period = reports.parse_period(args.period, args.date_from, args.date_to)
     report_export.check_format(args.format, args.out)
@@ -286,7 +290,7 @@ def _write_match_rows(pairs, fmt: str, with_remaining: bool) -> None:
 
 
 def cmd_match_propose(args) -> int:
-    from bwk_tui.services import matching
+    from bwk_tui.services.matching import matching
 
     _open(args)
     proposal = matching.propose_all()
@@ -297,7 +301,7 @@ def cmd_match_propose(args) -> int:
 
 
 def cmd_match_scores(args) -> int:
-    from bwk_tui.services import matching
+    from bwk_tui.services.matching import matching
 
     _open(args)
     _print_match_rows(matching.feasible_pairs(), args.format, with_remaining=True)
@@ -307,7 +311,7 @@ def cmd_match_scores(args) -> int:
 def _print_or_write(text: str, out: str | None) -> None:
     """To the file ``out`` (all or nothing) or to stdout."""
     if out:
-        from bwk_tui.services.roster_print import write_text
+        from bwk_tui.services.roster.roster_print import write_text
 
         path = write_text(text, out)
         print(t("cli.written", path=path), file=sys.stderr)
@@ -328,7 +332,8 @@ def _usage(parse, value):
 
 
 def cmd_roster_week(args) -> int:
-    from bwk_tui.services import roster, roster_print
+    from bwk_tui.services.roster import roster
+    from bwk_tui.services.roster import roster_print
 
     _open(args)
     monday = _usage(roster.parse_week, args.week)
@@ -337,7 +342,8 @@ def cmd_roster_week(args) -> int:
 
 
 def cmd_roster_hours(args) -> int:
-    from bwk_tui.services import allowance, roster_print
+    from bwk_tui.services.roster import allowance
+    from bwk_tui.services.roster import roster_print
 
     _open(args)
     year, month = _usage(allowance.parse_month, args.month)
@@ -346,7 +352,7 @@ def cmd_roster_hours(args) -> int:
 
 
 def cmd_roster_statement(args) -> int:
-    from bwk_tui.services import allowance
+    from bwk_tui.services.roster import allowance
 
     _open(args)
     year, month = _usage(allowance.parse_month, args.month)
@@ -468,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
         print(t("error.out_write", path=exc.filename or "", reason=exc.strerror or str(exc)), file=sys.stderr)
         return 1
     except Exception as exc:  # a bug of ours: plain words for the user, the details in the log
-        from bwk_tui.services import errorlog
+        from bwk_tui.services.room import errorlog
 
         path = errorlog.record(exc)
         print(t("error.unexpected", reason=type(exc).__name__) + " " + t("error.see_log", path=path),

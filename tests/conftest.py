@@ -118,7 +118,8 @@ def sqlite_room(sqlite_db):
 
 
 def _set_up_room():
-    from bwk_tui.services import auth, room
+    from bwk_tui.services.room import auth
+    from bwk_tui.services import room
 
     room.set_up("De Kameleon", "Coby", "2468")
     auth.create_account_as_admin("Vera", "volunteer", "1357")
@@ -138,7 +139,7 @@ def clock(monkeypatch):
     class Clock:
         day = CASH_TODAY
 
-    for module in ("cash", "closing"):
+    for module in ("cash.cash", "closing.closing"):
         monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: Clock.day)
     return Clock
 
@@ -166,14 +167,14 @@ class RosterClock:
         self.at(datetime.date(2026, 11, 25), 9)
 
     def at(self, day: datetime.date, hour: int = 9, minute: int = 0) -> "RosterClock":
-        from bwk_tui.services.clock import AMSTERDAM
+        from bwk_tui.services.kernel.clock import AMSTERDAM
 
         local = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=AMSTERDAM)
         self.now = local.astimezone(datetime.timezone.utc).replace(tzinfo=None)
         return self
 
     def today(self) -> datetime.date:
-        from bwk_tui.services.clock import to_local
+        from bwk_tui.services.kernel.clock import to_local
 
         return to_local(self.now).date()
 
@@ -182,8 +183,8 @@ class RosterClock:
 def roster_clock(monkeypatch):
     """Moves the clock of the roster, the hours and the allowance, and of the cash closing (to close a day)."""
     c = RosterClock()
-    for module in ("roster", "attendance", "allowance", "closing", "cash"):
+    for module in ("roster.roster", "roster.attendance", "roster.allowance", "closing.closing", "cash.cash"):
         monkeypatch.setattr(f"bwk_tui.services.{module}.today", c.today)
-    for module in ("roster", "attendance", "closing"):
+    for module in ("roster.roster", "roster.attendance", "closing.closing"):
         monkeypatch.setattr(f"bwk_tui.services.{module}.now_utc", lambda: c.now)
     return c

@@ -16,9 +16,15 @@ import pytest
 
 from db.models import ABSENT, PLANNED, Setting, ShiftAssignment
 
-from bwk_tui.services import allowance, attendance, auth, closing, room, roster, settings
-from bwk_tui.services.allowance import AllowanceWarning, Excess
-from bwk_tui.services.errors import BwkError, InvalidInput, NotAllowed
+from bwk_tui.services.roster import allowance
+from bwk_tui.services.roster import attendance
+from bwk_tui.services.room import auth
+from bwk_tui.services.closing import closing
+from bwk_tui.services import room
+from bwk_tui.services.roster import roster
+from bwk_tui.services.room import settings
+from bwk_tui.services.roster.allowance import AllowanceWarning, Excess
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput, NotAllowed
 
 WED = dt.date(2026, 11, 25)  # "today": a Wednesday
 NEXT_WED = dt.date(2026, 12, 2)

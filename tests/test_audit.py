@@ -7,7 +7,8 @@ from peewee import DatabaseError
 from db import write
 from db.models import Account, AuditLog
 
-from bwk_tui.services import audit, auth
+from bwk_tui.services.room import audit
+from bwk_tui.services.room import auth
 
 
 def _lines(db) -> list[tuple]:

@@ -11,9 +11,10 @@ from peewee import IntegrityError
 from db import write
 from db.models import ALL_MODELS, Account, AuditLog
 
-from bwk_tui.services import auth, settings
-from bwk_tui.services.clock import now_utc
-from bwk_tui.services.errors import AuthFailed, InvalidInput, NotAllowed
+from bwk_tui.services.room import auth
+from bwk_tui.services.room import settings
+from bwk_tui.services.kernel.clock import now_utc
+from bwk_tui.services.kernel.errors import AuthFailed, InvalidInput, NotAllowed
 
 SECRET_PIN = "73915284"
 
@@ -32,7 +33,7 @@ class FakeClock:
 @pytest.fixture
 def clock(monkeypatch):
     fake = FakeClock()
-    monkeypatch.setattr("bwk_tui.services.auth.now_utc", fake)
+    monkeypatch.setattr("bwk_tui.services.room.auth.now_utc", fake)
     return fake
 
 

@@ -12,8 +12,10 @@ from db.connection import make_database
 from db.models import Account, AuditLog, HelpDomain
 from db.schema import HISTORY_TABLE, latest_version, schema_version, upgrade
 
-from bwk_tui.services import auth, backup, settings
-from bwk_tui.services.errors import BackupError
+from bwk_tui.services.room import auth
+from bwk_tui.services.room import backup
+from bwk_tui.services.room import settings
+from bwk_tui.services.kernel.errors import BackupError
 
 NAME = re.compile(r"^bwk-\d{8}-\d{6}(-\d+)?\.sqlite3$")
 
@@ -33,7 +35,7 @@ class FakeClock:
 def clock(monkeypatch):
     # 09:30 UTC on 15 March 2026 is 10:30 in Amsterdam (CET).
     fake = FakeClock(dt.datetime(2026, 3, 15, 9, 30, 0))
-    monkeypatch.setattr("bwk_tui.services.backup.now_utc", fake)
+    monkeypatch.setattr("bwk_tui.services.room.backup.now_utc", fake)
     return fake
 
 
@@ -283,7 +285,8 @@ def test_restore_of_an_older_schema_is_upgraded(sqlite_room, tmp_path, clock):
 
 
 def test_many_backups_within_one_second_never_prune_the_new_one(sqlite_room, tmp_path):
-    from bwk_tui.services import backup, settings
+    from bwk_tui.services.room import backup
+    from bwk_tui.services.room import settings
 
     settings.put("backup_keep", "2")
     folder = tmp_path / "many"

@@ -14,10 +14,12 @@ from conftest import CASH_TODAY
 
 from db.models import AuditLog, CashCategory, CashClosing, CashEntry
 
-from bwk_tui.services import cash, closing, settings
-from bwk_tui.services.cash import DayClosed
-from bwk_tui.services.clock import today
-from bwk_tui.services.errors import BwkError, InvalidInput, NotAllowed
+from bwk_tui.services.cash import cash
+from bwk_tui.services.closing import closing
+from bwk_tui.services.room import settings
+from bwk_tui.services.cash.cash import DayClosed
+from bwk_tui.services.kernel.clock import today
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput, NotAllowed
 
 # A fixed day for the tests, so that "yesterday" never falls in another year by accident.
 TODAY = CASH_TODAY  # the day the `clock` fixture (conftest) starts on

@@ -22,9 +22,14 @@ import pytest
 from db.models import CashCategory, CashClosing, CashEntry, Room
 
 from bwk_tui.cli import main
-from bwk_tui.services import cash, cash_export, closing, demo, room as room_service, settings
-from bwk_tui.services.check import run_check
-from bwk_tui.services.errors import BwkError
+from bwk_tui.services.cash import cash
+from bwk_tui.services.cash import cash_export
+from bwk_tui.services.closing import closing
+from bwk_tui import demo
+from bwk_tui.services import room as room_service
+from bwk_tui.services.room import settings
+from bwk_tui.services.room.check import run_check
+from bwk_tui.services.kernel.errors import BwkError
 
 TODAY = dt.date(2026, 6, 10)
 
@@ -34,7 +39,7 @@ def clock(monkeypatch):
     class Clock:
         day = TODAY
 
-    for module in ("cash", "closing"):
+    for module in ("cash.cash", "closing.closing"):
         monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: Clock.day)
     return Clock
 
@@ -369,11 +374,11 @@ def test_demo_cash_is_deterministic_and_passes_hledger(demo_book, tmp_path):
 
 def test_the_demo_day_can_be_closed_by_its_coordinator(demo_book, monkeypatch):
     """Today is open: the demo coordinator closes it with the service, and the chain holds."""
-    from bwk_tui.services import auth
+    from bwk_tui.services.room import auth
 
-    monkeypatch.setattr("bwk_tui.services.cash.today", lambda: dt.date(2026, 11, 25))
-    monkeypatch.setattr("bwk_tui.services.closing.today", lambda: dt.date(2026, 11, 25))
-    monkeypatch.setattr("bwk_tui.services.closing.visits.who_is_in", lambda: [])
+    monkeypatch.setattr("bwk_tui.services.cash.cash.today", lambda: dt.date(2026, 11, 25))
+    monkeypatch.setattr("bwk_tui.services.closing.closing.today", lambda: dt.date(2026, 11, 25))
+    monkeypatch.setattr("bwk_tui.services.closing.closing.visits.who_is_in", lambda: [])
     boss = auth.login(demo_book.coordinator_name, demo_book.coordinator_pin)
     draft = closing.draft(boss)
     assert draft.earlier_open_day is None and draft.totals.opening_cents == CashClosing.select().order_by(

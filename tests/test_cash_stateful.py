@@ -26,9 +26,13 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from db.models import CashCategory, CashClosing, CashEntry
 
-from bwk_tui.services import backup, cash, closing, room as room_service, settings as bwk_settings
-from bwk_tui.services.cash import DayClosed
-from bwk_tui.services.errors import BwkError, InvalidInput
+from bwk_tui.services.room import backup
+from bwk_tui.services.cash import cash
+from bwk_tui.services.closing import closing
+from bwk_tui.services import room as room_service
+from bwk_tui.services.room import settings as bwk_settings
+from bwk_tui.services.cash.cash import DayClosed
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 
 START = dt.date(2027, 3, 1)
 CENTS = st.integers(1, 4_000).map(lambda n: n * 5)  # cash: whole multiples of 5 cents, so a count can match
@@ -219,7 +223,7 @@ class CashBook(RuleBasedStateMachine):
 
 
 def test_cash_book_state_machine(sqlite_room, monkeypatch):
-    for module in ("cash", "closing"):
+    for module in ("cash.cash", "closing.closing"):
         monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: Clock.day)
     monkeypatch.setattr(closing, "verify_own_pin", lambda session, pin: pin == "2468")
     # Hundreds of closings in a few seconds: the backups (tested in test_closing.py and

@@ -6,7 +6,7 @@ import pytest
 from db import is_sqlite
 from db.schema import HISTORY_TABLE, latest_version
 
-from bwk_tui.services.check import run_check
+from bwk_tui.services.room.check import run_check
 
 
 def _by_key(findings) -> dict:

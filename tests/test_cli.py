@@ -190,7 +190,7 @@ def test_demo_prints_a_coordinator_who_can_log_in(tmp_path):
     line = next(l for l in result.stdout.splitlines() if l.startswith("Log in als coördinator"))
     name, pin = line.split("coördinator ")[1].split(" met PIN ")
     pin = pin.rstrip(":")
-    from bwk_tui.services import auth
+    from bwk_tui.services.room import auth
     from bwk_tui.services.room import open_ready
 
     opened = open_ready(target)
@@ -236,7 +236,7 @@ def test_a_bug_of_ours_is_plain_words_and_a_log_not_a_traceback(dbfile, monkeypa
     def broken(*args, **kwargs):
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr("bwk_tui.services.check.run_check", broken)
+    monkeypatch.setattr("bwk_tui.services.room.check.run_check", broken)
     assert main(["--db", dbfile, "check"]) == 1
     err = capsys.readouterr().err
     assert "Er ging iets mis" in err and "ZeroDivisionError" in err and "Traceback" not in err

@@ -13,9 +13,10 @@ import pytest
 from db.models import HelpDomain
 
 from bwk_tui.cli import main
-from bwk_tui.services import matching, persons
-from bwk_tui.services.matching import OfferForm, RequestForm
-from bwk_tui.services.persons import PersonForm
+from bwk_tui.services.matching import matching
+from bwk_tui.services.visitors import persons
+from bwk_tui.services.matching.matching import OfferForm, RequestForm
+from bwk_tui.services.visitors.persons import PersonForm
 
 
 @pytest.fixture

@@ -17,10 +17,13 @@ from db import database, is_sqlite
 from db.models import AuditLog, CashCategory, CashClosing, CashEntry
 
 from bwk_tui.cli import main
-from bwk_tui.services import backup, cash, closing, settings
-from bwk_tui.services.cash import DayClosed
-from bwk_tui.services.errors import BackupError, BwkError, InvalidInput, NotAllowed
-from bwk_tui.services.formatting import money
+from bwk_tui.services.room import backup
+from bwk_tui.services.cash import cash
+from bwk_tui.services.closing import closing
+from bwk_tui.services.room import settings
+from bwk_tui.services.cash.cash import DayClosed
+from bwk_tui.services.kernel.errors import BackupError, BwkError, InvalidInput, NotAllowed
+from bwk_tui.services.kernel.formatting import money
 
 TODAY = CASH_TODAY  # the day the `clock` fixture (conftest) starts on
 

@@ -10,7 +10,7 @@ from peewee import PostgresqlDatabase, SqliteDatabase
 from db import DatabaseUrlError, describe, is_sqlite, open_database, write
 from db.connection import default_database_path, make_database
 from db.models import Room, Setting
-from bwk_tui.services.clock import now_utc
+from bwk_tui.services.kernel.clock import now_utc
 
 
 # --- URL forms -------------------------------------------------------------------------------

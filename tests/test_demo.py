@@ -8,8 +8,10 @@ import unicodedata
 import pytest
 from peewee import fn
 
-from bwk_tui.services import auth, codes, demo
-from bwk_tui.services.clock import AMSTERDAM, to_local
+from bwk_tui.services.room import auth
+from bwk_tui.services.visitors import codes
+from bwk_tui import demo
+from bwk_tui.services.kernel.clock import AMSTERDAM, to_local
 from bwk_tui.services.room import open_ready
 from db.models import (ABSENT, CANT_COME, PLANNED, Account, ClosedDay, Household, Person, Room, Shift,
                        ShiftAssignment, ShiftTemplate, Visit, VisitDomain, Volunteer)
@@ -184,7 +186,7 @@ def test_visits_are_recorded_by_accounts_and_registered_before(small):
 
 
 def test_demo_refuses_a_database_with_data(small):
-    from bwk_tui.services.errors import BwkError
+    from bwk_tui.services.kernel.errors import BwkError
 
     with pytest.raises(BwkError):
         demo.build_demo(seed=1, scale="small", now=NOW)
@@ -201,13 +203,14 @@ def test_progress_lines_and_unknown_scale(sqlite_db):
 def test_the_roster_is_filled_and_consistent(small, monkeypatch):
     """Profiles for every account, shifts on the open days only (the desk crews of the visits),
     hours mostly under the allowance maximum, and sign-ups ahead with gaps."""
-    from bwk_tui.services import allowance, roster
-    from bwk_tui.services.availability import parse_availability
+    from bwk_tui.services.roster import allowance
+    from bwk_tui.services.roster import roster
+    from bwk_tui.services.kernel.availability import parse_availability
 
     today = to_local(NOW).date()
     monday = today - dt.timedelta(days=today.weekday())
     horizon = monday + dt.timedelta(days=27)  # this week and the three after it
-    monkeypatch.setattr("bwk_tui.services.roster.today", lambda: today)
+    monkeypatch.setattr("bwk_tui.services.roster.roster.today", lambda: today)
     room_id = Room.select().first().id
 
     # A profile for every account, started on the day the account was made.

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 RULES = {
     "db": ("bwk_tui", "textual"),
-    "bwk_tui/services": ("textual", "bwk_tui.ui", "bwk_tui.cli"),
+    "bwk_tui/services": ("textual", "bwk_tui.ui", "bwk_tui.cli", "bwk_tui.demo"),
+    "bwk_tui/demo": ("textual", "bwk_tui.ui", "bwk_tui.cli"),
 }
 
 

@@ -11,10 +11,12 @@ import pytest
 from db.models import AuditLog, HelpDomain, HelpOffer, HelpRequest, Match
 
 from bwk_tui.i18n import set_language
-from bwk_tui.services import matching, persons, settings
-from bwk_tui.services.errors import BwkError, InvalidInput, NotAllowed
-from bwk_tui.services.matching import OfferForm, RequestForm
-from bwk_tui.services.persons import PersonForm
+from bwk_tui.services.matching import matching
+from bwk_tui.services.visitors import persons
+from bwk_tui.services.room import settings
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput, NotAllowed
+from bwk_tui.services.matching.matching import OfferForm, RequestForm
+from bwk_tui.services.visitors.persons import PersonForm
 
 TODAY = dt.date(2026, 6, 10)
 NOON = dt.datetime(2026, 6, 10, 10, 0)
@@ -23,7 +25,7 @@ NOON = dt.datetime(2026, 6, 10, 10, 0)
 class Clock:
     def __init__(self, monkeypatch):
         self.day, self.now = TODAY, NOON
-        for module in ("persons", "matching"):
+        for module in ("visitors.persons", "matching.matching"):
             monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: self.day)
             monkeypatch.setattr(f"bwk_tui.services.{module}.now_utc", lambda: self.now)
 
@@ -336,7 +338,8 @@ def test_the_matrix_scores_equal_the_explained_scores(boss, dom):
 def test_the_demo_has_offers_requests_and_histories(db):
     """`bwk demo` (small): ~30 offers, ~60 open requests, finished, stopped and active matches with
     follow-ups, residents who were helped and now help, and no offer beyond its capacity."""
-    from bwk_tui.services import check, demo
+    from bwk_tui.services.room import check
+    from bwk_tui import demo
 
     now = dt.datetime(2026, 11, 25, 13, 0)
     demo.build_demo(seed=7, scale="small", now=now)

@@ -11,8 +11,8 @@ import itertools
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from bwk_tui.services import matching
-from bwk_tui.services.matching import OfferInfo, RequestInfo, _Weights
+from bwk_tui.services.matching import matching
+from bwk_tui.services.matching.matching import OfferInfo, RequestInfo, _Weights
 
 W = _Weights(domain=40, experience=20, language=20, availability=10, continuity=10, urgency=5)
 SLOTS = ["ma-o", "ma-m", "di-o", "wo-a"]
@@ -103,9 +103,9 @@ def test_propose_all_through_the_database(room):
     """A small instance end to end: a greedy choice would lose here, the optimum does not."""
     from db.models import HelpDomain
 
-    from bwk_tui.services import persons
-    from bwk_tui.services.matching import OfferForm, RequestForm
-    from bwk_tui.services.persons import PersonForm
+    from bwk_tui.services.visitors import persons
+    from bwk_tui.services.matching.matching import OfferForm, RequestForm
+    from bwk_tui.services.visitors.persons import PersonForm
 
     boss = room["coordinator"]
     dom = {d.code: d.id for d in HelpDomain.select()}

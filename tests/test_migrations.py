@@ -11,7 +11,8 @@ from peewee import Table
 from db import is_sqlite, open_database
 from db.schema import HISTORY_TABLE, latest_version, schema_version, upgrade
 
-from bwk_tui.services import auth, room
+from bwk_tui.services.room import auth
+from bwk_tui.services import room
 
 # The tables of migration 0001 with the columns they had then. Written and read through
 # peewee's schema-less Table so the test does not depend on today's models.
@@ -177,7 +178,7 @@ def test_help_domains_are_seeded_by_0002(old_db):
 
 
 def test_database_from_a_newer_bwk_is_refused(db_url):
-    from bwk_tui.services.errors import BwkError
+    from bwk_tui.services.kernel.errors import BwkError
 
     opened = room.open_ready(db_url)
     future = f"{latest_version() + 1:04d}_from_the_future"

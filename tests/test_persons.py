@@ -10,9 +10,12 @@ import pytest
 
 from db.models import AuditLog, Household, Person, Visit
 
-from bwk_tui.services import codes, persons, settings, visits
-from bwk_tui.services.errors import BwkError, InvalidInput, NotAllowed
-from bwk_tui.services.persons import DuplicateWarning, PersonForm
+from bwk_tui.services.visitors import codes
+from bwk_tui.services.visitors import persons
+from bwk_tui.services.room import settings
+from bwk_tui.services.visitors import visits
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput, NotAllowed
+from bwk_tui.services.visitors.persons import DuplicateWarning, PersonForm
 
 TODAY = dt.date(2026, 6, 10)
 
@@ -20,8 +23,8 @@ TODAY = dt.date(2026, 6, 10)
 @pytest.fixture(autouse=True)
 def _fixed_day(monkeypatch):
     """A fixed calendar day for every service that asks for it."""
-    monkeypatch.setattr("bwk_tui.services.persons.today", lambda: TODAY)
-    monkeypatch.setattr("bwk_tui.services.visits.today", lambda: TODAY)
+    monkeypatch.setattr("bwk_tui.services.visitors.persons.today", lambda: TODAY)
+    monkeypatch.setattr("bwk_tui.services.visitors.visits.today", lambda: TODAY)
 
 
 def _form(first="Anna", pc4="1103", **fields) -> PersonForm:
@@ -46,12 +49,12 @@ def _coffee() -> list[int]:
 
 def _visit_on(monkeypatch, session, person_id: int, day: dt.date) -> int:
     """A visit on ``day`` (checked out again, so that later check-ins are free)."""
-    monkeypatch.setattr("bwk_tui.services.visits.today", lambda: day)
+    monkeypatch.setattr("bwk_tui.services.visitors.visits.today", lambda: day)
     try:
         visit_id = visits.check_in(session, person_id, visits.VisitForm(domain_ids=_coffee()))
         visits.check_out(session, visit_id)
     finally:
-        monkeypatch.setattr("bwk_tui.services.visits.today", lambda: TODAY)
+        monkeypatch.setattr("bwk_tui.services.visitors.visits.today", lambda: TODAY)
     return visit_id
 
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from bwk_tui.cli import main
-from bwk_tui.services import report_export, reports
+from bwk_tui.services.reports import report_export
+from bwk_tui.services.reports import reports
 
 PERIOD = reports.parse_period("2026-Q1")
 REPORT = reports.Report("De Kameleon", PERIOD, PERIOD.year_earlier(), [
@@ -46,7 +47,7 @@ def test_table_and_markdown_hold_the_figures(fmt):
 
 
 def test_setting_decides_by_default(sqlite_room):
-    from bwk_tui.services import settings
+    from bwk_tui.services.room import settings
 
     assert "<5" in report_export.render(REPORT, "csv")
     settings.put("report_suppress_small", "0")
@@ -66,7 +67,7 @@ def test_xlsx_opens_with_the_numbers(tmp_path):
 
 
 def test_unwritable_path_leaves_nothing(tmp_path):
-    from bwk_tui.services.errors import BwkError
+    from bwk_tui.services.kernel.errors import BwkError
 
     target = tmp_path / "missing" / "r.csv"
     with pytest.raises(BwkError):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bwk_tui.i18n import t
-from bwk_tui.services import reports
+from bwk_tui.services.reports import reports
 
 NOON = dt.time(12, 0)
 
@@ -300,7 +300,7 @@ def _expected(period: reports.Period, room_id: int, today: dt.date) -> dict:
                                 and profiles[vid].person_id in first_visit
                                 and first_visit[profiles[vid].person_id] < _day(profiles[vid].started_on))
     # Peer support, from the match rows (times are UTC; the room counts Amsterdam days).
-    from bwk_tui.services.clock import to_local
+    from bwk_tui.services.kernel.clock import to_local
     from db.models import HelpOffer, HelpRequest, Match
 
     def local(moment):
@@ -360,7 +360,7 @@ def _as_rows(x: dict) -> dict[tuple[str, str], int]:
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    from bwk_tui.services import demo
+    from bwk_tui import demo
     from bwk_tui.services.room import open_ready
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
@@ -397,8 +397,9 @@ def test_cross_check_against_plain_python(demo_db, text, monkeypatch):
 
 def test_matching_figures_in_the_report(room):
     """By hand: one match started and still running, one started and ended, one helped person now helps."""
-    from bwk_tui.services import matching, visits
-    from bwk_tui.services.persons import PersonForm, register
+    from bwk_tui.services.matching import matching
+    from bwk_tui.services.visitors import visits
+    from bwk_tui.services.visitors.persons import PersonForm, register
 
     coordinator = room["coordinator"]
     domain = visits.domains()[0].id
@@ -413,7 +414,7 @@ def test_matching_figures_in_the_report(room):
     matching.finish(coordinator, ended.id, "geholpen met de brief")
     matching.create_offer(coordinator, matching.OfferForm([domain], 1, person_id=asker.id))  # Abena now helps
     assert running.status == "actief"
-    from bwk_tui.services.clock import today
+    from bwk_tui.services.kernel.clock import today
 
     report = reports.build_report(reports.parse_period(f"{today().year}"))
     got = {(s.title, r.label): (r.value, r.previous) for s in report.sections for r in s.rows

@@ -13,8 +13,10 @@ import pytest
 
 from db.models import CANT_COME, PLANNED, AuditLog, ClosedDay, Shift, ShiftAssignment, ShiftTemplate, Volunteer
 
-from bwk_tui.services import attendance, auth, roster
-from bwk_tui.services.errors import BwkError, InvalidInput, NotAllowed
+from bwk_tui.services.roster import attendance
+from bwk_tui.services.room import auth
+from bwk_tui.services.roster import roster
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput, NotAllowed
 
 WED = dt.date(2026, 11, 25)  # "today": a Wednesday
 MON = dt.date(2026, 11, 23)  # this week's Monday
@@ -621,7 +623,7 @@ def test_the_top_stand_in_fills_the_gap(boss, gap):
 
 
 def test_stand_ins_follow_the_weights(boss, gap):
-    from bwk_tui.services import settings
+    from bwk_tui.services.room import settings
 
     shift_id, _ = gap
     settings.change("roster_weight_availability", "0", boss.account_id)

@@ -7,7 +7,7 @@ from db import write
 from db.connection import make_database
 from db.models import Setting
 
-from bwk_tui.services import settings
+from bwk_tui.services.room import settings
 
 
 def test_defaults_when_nothing_is_stored(db):

@@ -1,4 +1,4 @@
-from bwk_tui.services import auth
+from bwk_tui.services.room import auth
 from db.models import Account, AuditLog
 
 

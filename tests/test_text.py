@@ -1,6 +1,6 @@
 import pytest
 
-from bwk_tui.services.text import fold
+from bwk_tui.services.kernel.text import fold
 
 
 @pytest.mark.parametrize("typed, stored", [

@@ -14,10 +14,12 @@ from db import database
 from db.models import AuditLog, HelpDomain, Person, Visit, VisitDomain, WalkIn
 
 from bwk_tui.i18n import set_language
-from bwk_tui.services import auth, persons, visits
-from bwk_tui.services.errors import BwkError, InvalidInput, NotAllowed
-from bwk_tui.services.persons import PersonForm
-from bwk_tui.services.visits import AlreadyCheckedIn, VisitForm
+from bwk_tui.services.room import auth
+from bwk_tui.services.visitors import persons
+from bwk_tui.services.visitors import visits
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput, NotAllowed
+from bwk_tui.services.visitors.persons import PersonForm
+from bwk_tui.services.visitors.visits import AlreadyCheckedIn, VisitForm
 
 TODAY = dt.date(2026, 6, 10)
 NOON = dt.datetime(2026, 6, 10, 10, 0)  # naive UTC: 12:00 in Amsterdam
@@ -28,7 +30,7 @@ class Clock:
 
     def __init__(self, monkeypatch):
         self.day, self.now = TODAY, NOON
-        for module in ("persons", "visits"):
+        for module in ("visitors.persons", "visitors.visits"):
             monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: self.day)
             monkeypatch.setattr(f"bwk_tui.services.{module}.now_utc", lambda: self.now)
 

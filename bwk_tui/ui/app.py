@@ -15,8 +15,10 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from bwk_tui.i18n import set_language, t
-from bwk_tui.services import auth, room, settings
-from bwk_tui.services.auth import Session
+from bwk_tui.services.room import auth
+from bwk_tui.services import room
+from bwk_tui.services.room import settings
+from bwk_tui.services.room.auth import Session
 from bwk_tui.ui.bindings import Key, install
 from bwk_tui.ui.screens.desk import HomeScreen
 from bwk_tui.ui.screens.help import HelpModal
@@ -220,7 +222,7 @@ class BwkApp(App[None]):
         """
         from rich.text import Text
 
-        from bwk_tui.services import errorlog
+        from bwk_tui.services.room import errorlog
 
         path = errorlog.record(self._exception) if self._exception else errorlog.log_path()
         self.bell()
@@ -232,7 +234,7 @@ class BwkApp(App[None]):
     def show_worker_error(self, event: Worker.StateChanged) -> None:
         """A worker that failed unexpectedly is shown as a message (details in the log), not a crash."""
         if event.state == WorkerState.ERROR:
-            from bwk_tui.services import errorlog
+            from bwk_tui.services.room import errorlog
 
             errorlog.record(event.worker.error)
             error = event.worker.error

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Static
 
-from bwk_tui.services import auth, visits
+from bwk_tui.services.room import auth
+from bwk_tui.services.visitors import visits
 from bwk_tui.ui.app import BwkApp
 from bwk_tui.ui.screens.accounts import AccountModal, AccountsScreen, DomainModal
 from db.models import Account, HelpDomain

@@ -4,7 +4,8 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import cash, closing
+from bwk_tui.services.cash import cash
+from bwk_tui.services.closing import closing
 from bwk_tui.ui.app import BwkApp
 from bwk_tui.ui.screens.cash import CashScreen
 from bwk_tui.ui.screens.cash.forms import BudgetModal, EntryDetailModal, EntryModal, ReverseModal

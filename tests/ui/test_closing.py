@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from textual.widgets import Input, Static
 
-from bwk_tui.services import auth, cash, visits
-from bwk_tui.services.persons import PersonForm, register
+from bwk_tui.services.room import auth
+from bwk_tui.services.cash import cash
+from bwk_tui.services.visitors import visits
+from bwk_tui.services.visitors.persons import PersonForm, register
 from bwk_tui.ui.app import BwkApp
 from bwk_tui.ui.screens.closing import ClosingScreen
 from bwk_tui.ui.screens.closing.report import ReportModal
@@ -88,7 +90,7 @@ async def test_a_coordinator_closes_the_day_with_a_difference_a_reason_and_a_wro
 async def test_today_already_closed_shows_the_report(sqlite_room):
     coordinator = sqlite_room["coordinator"]
     book_day(coordinator)
-    from bwk_tui.services import closing
+    from bwk_tui.services.closing import closing
 
     closing.close(coordinator, {2000: 1, 1000: 1, 500: 1, 200: 2, 50: 1}, "", "2468")
     app = BwkApp()
@@ -101,7 +103,8 @@ async def test_today_already_closed_shows_the_report(sqlite_room):
 
 
 async def test_an_unexpected_failure_while_signing_is_a_message_and_the_day_stays_open(sqlite_room, monkeypatch):
-    from bwk_tui.services import closing, errorlog
+    from bwk_tui.services.closing import closing
+    from bwk_tui.services.room import errorlog
 
     book_day(sqlite_room["coordinator"])
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import matching, persons, visits
-from bwk_tui.services.matching import OfferForm, RequestForm
-from bwk_tui.services.persons import PersonForm
+from bwk_tui.services.matching import matching
+from bwk_tui.services.visitors import persons
+from bwk_tui.services.visitors import visits
+from bwk_tui.services.matching.matching import OfferForm, RequestForm
+from bwk_tui.services.visitors.persons import PersonForm
 from bwk_tui.ui.app import BwkApp
 from bwk_tui.ui.screens.matching import MatchingScreen
 from bwk_tui.ui.screens.matching.forms import FinishModal, OfferModal, RequestModal

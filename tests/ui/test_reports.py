@@ -4,7 +4,8 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
-from bwk_tui.services import demo, reports
+from bwk_tui import demo
+from bwk_tui.services.reports import reports
 from bwk_tui.ui.app import BwkApp
 from bwk_tui.ui.screens.reports import ReportsScreen
 

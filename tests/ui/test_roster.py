@@ -9,8 +9,10 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import auth, roster, settings
-from bwk_tui.services.roster import ProfileForm, TemplateForm
+from bwk_tui.services.room import auth
+from bwk_tui.services.roster import roster
+from bwk_tui.services.room import settings
+from bwk_tui.services.roster.roster import ProfileForm, TemplateForm
 from bwk_tui.ui.app import BwkApp
 from bwk_tui.ui.screens.roster import RosterScreen
 from bwk_tui.ui.screens.roster.shift import ShiftModal
@@ -42,9 +44,9 @@ def notified(app, text: str) -> bool:
 def day_clock(monkeypatch):
     """Wednesday 25 November 2026, 08:00 in Amsterdam, for the roster and the hours."""
     now = dt.datetime(2026, 11, 25, 7, 0)
-    for module in ("roster", "attendance", "allowance", "cash", "closing"):
+    for module in ("roster.roster", "roster.attendance", "roster.allowance", "cash.cash", "closing.closing"):
         monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: TODAY)
-    for module in ("roster", "attendance"):
+    for module in ("roster.roster", "roster.attendance"):
         monkeypatch.setattr(f"bwk_tui.services.{module}.now_utc", lambda: now)
     return now
 
@@ -223,7 +225,7 @@ async def test_a_volunteer_cannot_close_a_day(thursday):
 
 
 async def test_the_closing_confirms_todays_hours(sqlite_room, day_clock):
-    from bwk_tui.services import attendance
+    from bwk_tui.services.roster import attendance
     from bwk_tui.ui.screens.closing import ClosingScreen
 
     coby, vera = sqlite_room["coordinator"], sqlite_room["volunteer"]

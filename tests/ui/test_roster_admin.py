@@ -15,8 +15,13 @@ from textual.widgets import DataTable, Static
 from db.models import Shift
 
 from bwk_tui.i18n import t
-from bwk_tui.services import allowance, attendance, auth, persons, roster, settings
-from bwk_tui.services.persons import PersonForm
+from bwk_tui.services.roster import allowance
+from bwk_tui.services.roster import attendance
+from bwk_tui.services.room import auth
+from bwk_tui.services.visitors import persons
+from bwk_tui.services.roster import roster
+from bwk_tui.services.room import settings
+from bwk_tui.services.visitors.persons import PersonForm
 from bwk_tui.ui.app import BwkApp
 from bwk_tui.ui.screens.roster.people import HoursScreen, ProfileModal, ProfilesScreen
 from bwk_tui.ui.screens.roster.templates import TemplateModal, TemplatesScreen

@@ -6,7 +6,8 @@ import time
 import pytest
 from textual.widgets import Input, Static
 
-from bwk_tui.services import auth, settings
+from bwk_tui.services.room import auth
+from bwk_tui.services.room import settings
 from bwk_tui.i18n import t
 from bwk_tui.ui.app import SECTIONS, BwkApp
 from bwk_tui.ui.screens.accounts import AccountsScreen
@@ -254,7 +255,7 @@ async def test_a_coordinator_unlocks_an_account_on_f8(sqlite_room):
 
 
 async def test_an_unexpected_error_exits_in_plain_words_and_logs_the_details(sqlite_room, monkeypatch, capsys):
-    from bwk_tui.services import errorlog
+    from bwk_tui.services.room import errorlog
 
     def broken(self):
         raise RuntimeError("kapot")

@@ -4,8 +4,11 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from bwk_tui.services import auth, demo, persons, visits
-from bwk_tui.services.clock import today
+from bwk_tui.services.room import auth
+from bwk_tui import demo
+from bwk_tui.services.visitors import persons
+from bwk_tui.services.visitors import visits
+from bwk_tui.services.kernel.clock import today
 from bwk_tui.ui.app import BwkApp
 from bwk_tui.ui.screens.visitors import VisitorsScreen
 from bwk_tui.ui.screens.visitors.checkin import CheckInModal

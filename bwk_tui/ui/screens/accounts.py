@@ -6,9 +6,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Select, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import auth, formatting, visits
-from bwk_tui.services.clock import now_utc
-from bwk_tui.services.errors import BwkError, InvalidInput
+from bwk_tui.services.room import auth
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.visitors import visits
+from bwk_tui.services.kernel.clock import now_utc
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
 from bwk_tui.ui.widgets.form import FormModal

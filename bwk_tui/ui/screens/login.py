@@ -13,8 +13,8 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from db import database
 
 from bwk_tui.i18n import t
-from bwk_tui.services import auth
-from bwk_tui.services.errors import BwkError
+from bwk_tui.services.room import auth
+from bwk_tui.services.kernel.errors import BwkError
 
 
 class LoginScreen(Screen[None]):

@@ -9,7 +9,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services import room
-from bwk_tui.services.errors import BwkError, InvalidInput
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 
 
 class SetupScreen(Screen[None]):

@@ -4,8 +4,8 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import formatting
-from bwk_tui.services.clock import today
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.kernel.clock import today
 
 
 class DeskHeader(Static):

@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services.errors import BwkError, InvalidInput
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 
 FORM_CSS = Path(__file__).with_name("form.tcss")
 

@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import cash, formatting
-from bwk_tui.services.cash import Entry
-from bwk_tui.services.clock import today
+from bwk_tui.services.cash import cash
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.cash.cash import Entry
+from bwk_tui.services.kernel.clock import today
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.cash.forms import (BudgetModal, EntryDetailModal, EntryModal, ReverseModal,
                                            direction_text)

@@ -9,9 +9,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import cash, formatting
-from bwk_tui.services.cash import Entry
-from bwk_tui.services.errors import BwkError
+from bwk_tui.services.cash import cash
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.cash.cash import Entry
+from bwk_tui.services.kernel.errors import BwkError
 from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
 
 # The field names follow the ``field=`` the cash service names in its errors

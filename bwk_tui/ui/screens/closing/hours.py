@@ -4,10 +4,10 @@ from __future__ import annotations
 from textual.widgets import Input, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import attendance
-from bwk_tui.services.allowance import AllowanceWarning
-from bwk_tui.services.attendance import AttendanceLine
-from bwk_tui.services.roster import time_text, times_text
+from bwk_tui.services.roster import attendance
+from bwk_tui.services.roster.allowance import AllowanceWarning
+from bwk_tui.services.roster.attendance import AttendanceLine
+from bwk_tui.services.roster.roster import time_text, times_text
 from bwk_tui.ui.widgets.form import FormModal
 
 

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import closing
+from bwk_tui.services.closing import closing
 
 
 class ReportModal(ModalScreen[None]):

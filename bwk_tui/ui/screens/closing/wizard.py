@@ -15,9 +15,11 @@ from textual.widgets import Button, ContentSwitcher, DataTable, Input, Label, St
 from db import database
 
 from bwk_tui.i18n import t
-from bwk_tui.services import attendance, closing, formatting
-from bwk_tui.services.errors import BwkError, InvalidInput
-from bwk_tui.services.roster import times_text
+from bwk_tui.services.roster import attendance
+from bwk_tui.services.closing import closing
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
+from bwk_tui.services.roster.roster import times_text
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
 from bwk_tui.ui.screens.roster.shift import hours_text

@@ -11,9 +11,12 @@ from textual import on
 from textual.widgets import Input, Select
 
 from bwk_tui.i18n import t
-from bwk_tui.services import auth, matching, persons, visits
-from bwk_tui.services.errors import InvalidInput
-from bwk_tui.services.matching import MatchInfo, OfferInfo, OfferForm, Reason, RequestForm, RequestInfo
+from bwk_tui.services.room import auth
+from bwk_tui.services.matching import matching
+from bwk_tui.services.visitors import persons
+from bwk_tui.services.visitors import visits
+from bwk_tui.services.kernel.errors import InvalidInput
+from bwk_tui.services.matching.matching import MatchInfo, OfferInfo, OfferForm, Reason, RequestForm, RequestInfo
 from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
 from bwk_tui.ui.widgets.tick_list import TickList
 

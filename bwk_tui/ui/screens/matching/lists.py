@@ -12,10 +12,11 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from bwk_tui.i18n import t
-from bwk_tui.services import formatting, matching
-from bwk_tui.services.clock import today
-from bwk_tui.services.errors import BwkError
-from bwk_tui.services.matching import MatchInfo, Scored
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.matching import matching
+from bwk_tui.services.kernel.clock import today
+from bwk_tui.services.kernel.errors import BwkError
+from bwk_tui.services.matching.matching import MatchInfo, Scored
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
 from bwk_tui.ui.screens.matching.forms import FinishModal, reasons_text, score_question, status_text

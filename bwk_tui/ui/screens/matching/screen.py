@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import formatting, matching
-from bwk_tui.services.clock import to_local, today
-from bwk_tui.services.errors import BwkError
-from bwk_tui.services.matching import RequestInfo, Scored
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.matching import matching
+from bwk_tui.services.kernel.clock import to_local, today
+from bwk_tui.services.kernel.errors import BwkError
+from bwk_tui.services.matching.matching import RequestInfo, Scored
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
 from bwk_tui.ui.screens.matching.forms import (OfferModal, RequestModal, reasons_text, score_question,

@@ -17,8 +17,9 @@ from textual_plotext import PlotextPlot
 from db import database
 
 from bwk_tui.i18n import t
-from bwk_tui.services import formatting, reports
-from bwk_tui.services.clock import today
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.reports import reports
+from bwk_tui.services.kernel.clock import today
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
 

@@ -13,12 +13,15 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Select, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import allowance, formatting, persons, roster
-from bwk_tui.services.allowance import HoursLine
-from bwk_tui.services.availability import availability_text
-from bwk_tui.services.clock import today
-from bwk_tui.services.errors import BwkError, InvalidInput
-from bwk_tui.services.roster import ProfileForm, VolunteerInfo
+from bwk_tui.services.roster import allowance
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.visitors import persons
+from bwk_tui.services.roster import roster
+from bwk_tui.services.roster.allowance import HoursLine
+from bwk_tui.services.kernel.availability import availability_text
+from bwk_tui.services.kernel.clock import today
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
+from bwk_tui.services.roster.roster import ProfileForm, VolunteerInfo
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
 from bwk_tui.ui.screens.roster.templates import ADMIN_CSS, table_room

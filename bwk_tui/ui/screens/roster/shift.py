@@ -18,10 +18,11 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import formatting, roster
-from bwk_tui.services.errors import BwkError
-from bwk_tui.services.roster import ShiftInfo, StandIn
-from bwk_tui.services.roster_print import GAP, count_text
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.roster import roster
+from bwk_tui.services.kernel.errors import BwkError
+from bwk_tui.services.roster.roster import ShiftInfo, StandIn
+from bwk_tui.services.roster.roster_print import GAP, count_text
 from bwk_tui.ui.screens.matching.forms import reasons_text
 from bwk_tui.ui.screens.roster.week import ask_then, shift_title
 from bwk_tui.ui.widgets.confirm import ConfirmModal

@@ -14,10 +14,10 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Select, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import roster
-from bwk_tui.services.availability import DAGDELEN
-from bwk_tui.services.errors import BwkError
-from bwk_tui.services.roster import DEFAULT_TIMES, TemplateForm, TemplateInfo, time_text, times_text
+from bwk_tui.services.roster import roster
+from bwk_tui.services.kernel.availability import DAGDELEN
+from bwk_tui.services.kernel.errors import BwkError
+from bwk_tui.services.roster.roster import DEFAULT_TIMES, TemplateForm, TemplateInfo, time_text, times_text
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
 from bwk_tui.ui.widgets.confirm import ConfirmModal

@@ -16,11 +16,13 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import attendance, formatting, roster
-from bwk_tui.services.allowance import AllowanceWarning
-from bwk_tui.services.errors import BwkError
-from bwk_tui.services.roster import ShiftInfo, WeekView
-from bwk_tui.services.roster_print import GAP, count_text
+from bwk_tui.services.roster import attendance
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.roster import roster
+from bwk_tui.services.roster.allowance import AllowanceWarning
+from bwk_tui.services.kernel.errors import BwkError
+from bwk_tui.services.roster.roster import ShiftInfo, WeekView
+from bwk_tui.services.roster.roster_print import GAP, count_text
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
 from bwk_tui.ui.widgets.confirm import ConfirmModal

@@ -5,9 +5,10 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import formatting, visits
-from bwk_tui.services.persons import PersonHit
-from bwk_tui.services.visits import VisitForm, VisitLine
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.visitors import visits
+from bwk_tui.services.visitors.persons import PersonHit
+from bwk_tui.services.visitors.visits import VisitForm, VisitLine
 from bwk_tui.ui.widgets.form import FormModal
 from bwk_tui.ui.widgets.tick_list import TickList
 

@@ -13,8 +13,10 @@ from textual.widgets import DataTable, Input, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.ui.widgets.tables import step_cursor
-from bwk_tui.services import formatting, persons, visits
-from bwk_tui.services.persons import PersonHit
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.visitors import persons
+from bwk_tui.services.visitors import visits
+from bwk_tui.services.visitors.persons import PersonHit
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
 from bwk_tui.ui.screens.visitors.checkin import CheckInModal

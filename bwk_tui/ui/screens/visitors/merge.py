@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.ui.widgets.tables import step_cursor
-from bwk_tui.services import persons
+from bwk_tui.services.visitors import persons
 from bwk_tui.ui.widgets.form import FORM_CSS
 
 

@@ -5,8 +5,9 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import persons, visits
-from bwk_tui.services.persons import DuplicateWarning, PersonDetail, PersonForm
+from bwk_tui.services.visitors import persons
+from bwk_tui.services.visitors import visits
+from bwk_tui.services.visitors.persons import DuplicateWarning, PersonDetail, PersonForm
 from bwk_tui.ui.widgets.form import FormModal
 from bwk_tui.ui.widgets.tick_list import TickBox
 

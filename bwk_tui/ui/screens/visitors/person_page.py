@@ -6,8 +6,10 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services import formatting, persons, visits
-from bwk_tui.services.errors import BwkError
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.visitors import persons
+from bwk_tui.services.visitors import visits
+from bwk_tui.services.kernel.errors import BwkError
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
 from bwk_tui.ui.screens.visitors.checkin import CheckInModal

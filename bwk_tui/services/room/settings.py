@@ -4,7 +4,7 @@ from __future__ import annotations
 from db import write
 from db.models import Setting
 
-from bwk_tui.services.errors import InvalidInput
+from bwk_tui.services.kernel.errors import InvalidInput
 
 DEFAULTS: dict[str, str] = {
     "room_name": "",
@@ -115,7 +115,7 @@ def _language(value: str) -> str:
 
 
 def _allowance_limits(value: str) -> str:
-    from bwk_tui.services.allowance import limits_text
+    from bwk_tui.services.roster.allowance import limits_text
 
     return limits_text(value)
 
@@ -144,7 +144,7 @@ EDITABLE = {
 
 def change(key: str, value: str, actor_id: int | None = None) -> str:
     """Set an editable setting after checking its value; returns the value as stored."""
-    from bwk_tui.services import audit  # audit imports nothing from here, but keep the import light
+    from bwk_tui.services.room import audit  # audit imports nothing from here, but keep the import light
 
     check = EDITABLE.get(key)
     if check is None:

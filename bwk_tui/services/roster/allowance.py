@@ -21,9 +21,10 @@ from pathlib import Path
 from db.models import PLANNED, Account, Shift, ShiftAssignment, Volunteer
 
 from bwk_tui.i18n import t
-from bwk_tui.services import formatting, settings
-from bwk_tui.services.clock import today
-from bwk_tui.services.errors import BwkError, InvalidInput
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.room import settings
+from bwk_tui.services.kernel.clock import today
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 
 FORMATS = ("table", "csv", "md")
 
@@ -37,7 +38,7 @@ class AllowanceWarning(BwkError):
 
 def parse_limits(text: str) -> dict[int, tuple[int, int]]:
     """"2026: 210 / 2100" per line -> {2026: (21000, 210000)} (cents per month, per year)."""
-    from bwk_tui.services.cash import parse_amount
+    from bwk_tui.services.cash.cash import parse_amount
 
     found: dict[int, tuple[int, int]] = {}
     for line in (text or "").replace(";", "\n").splitlines():
@@ -300,7 +301,7 @@ def parse_month(text: str | None) -> tuple[int, int]:
 
 def find_volunteer(name: str) -> int:
     """A volunteer's id by account name (case and accents do not matter)."""
-    from bwk_tui.services.text import fold
+    from bwk_tui.services.kernel.text import fold
 
     found = (Volunteer.select(Volunteer.id).join(Account, on=(Volunteer.account == Account.id))
              .where(Account.name_key == fold(name)).first())
@@ -313,9 +314,9 @@ def render_statement(st: Statement, fmt: str) -> str:
     """The statement as ``table``, ``csv`` (amounts as 12.50) or ``md``."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
-    from bwk_tui.services.availability import slot_name
-    from bwk_tui.services.cash_export import decimal
-    from bwk_tui.services.roster import time_text, times_text
+    from bwk_tui.services.kernel.availability import slot_name
+    from bwk_tui.services.cash.cash_export import decimal
+    from bwk_tui.services.roster.roster import time_text, times_text
 
     headers = [t("statement.col_day"), t("statement.col_shift"), t("statement.col_times"),
                t("statement.col_hours"), t("statement.col_amount")]
@@ -348,14 +349,14 @@ def render_statement(st: Statement, fmt: str) -> str:
 
 def write_statement(st: Statement, fmt: str, path: str | os.PathLike) -> Path:
     """All or nothing: a temporary file beside ``path``, moved into place."""
-    from bwk_tui.services.roster_print import write_text
+    from bwk_tui.services.roster.roster_print import write_text
 
     return write_text(render_statement(st, fmt), path)
 
 
 def statements_dir() -> Path:
     """``vergoedingen/`` beside the database (as ``afsluitingen/``), made when missing."""
-    from bwk_tui.services import backup
+    from bwk_tui.services.room import backup
 
     folder = backup.default_backup_dir().parent / "vergoedingen"
     try:
@@ -367,7 +368,7 @@ def statements_dir() -> Path:
 
 def statement_path(st: Statement, folder: Path, fmt: str = "csv") -> Path:
     """``vergoedingen/2026-11-ans.csv`` beside the database."""
-    from bwk_tui.services.text import fold
+    from bwk_tui.services.kernel.text import fold
 
     slug = re.sub(r"[^a-z0-9]+", "-", fold(st.name)).strip("-") or str(st.volunteer_id)
     return folder / f"{st.year}-{st.month:02d}-{slug}.{fmt}"

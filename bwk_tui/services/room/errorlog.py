@@ -8,7 +8,7 @@ import platformdirs
 
 from db.connection import APP_NAME
 
-from bwk_tui.services.clock import now_utc, to_local
+from bwk_tui.services.kernel.clock import now_utc, to_local
 
 
 def log_path() -> Path:

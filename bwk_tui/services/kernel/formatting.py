@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from bwk_tui.i18n import current_locale
-from bwk_tui.services.clock import to_local
+from bwk_tui.services.kernel.clock import to_local
 
 
 def money(cents: int, locale: str | None = None) -> str:

@@ -9,9 +9,11 @@ from db import DatabaseUrlError, describe, open_database, write
 from db.models import Room
 from db.schema import latest_version, schema_version, upgrade
 
-from bwk_tui.services import audit, auth, settings
-from bwk_tui.services.clock import now_utc
-from bwk_tui.services.errors import BwkError, InvalidInput
+from bwk_tui.services.room import audit
+from bwk_tui.services.room import auth
+from bwk_tui.services.room import settings
+from bwk_tui.services.kernel.clock import now_utc
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 
 
 @dataclasses.dataclass(frozen=True)

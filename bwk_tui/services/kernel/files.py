@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from bwk_tui.services.errors import BwkError
+from bwk_tui.services.kernel.errors import BwkError
 
 T = TypeVar("T")
 

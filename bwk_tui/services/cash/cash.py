@@ -16,10 +16,12 @@ from db import write
 from db.models import Account, CashCategory, CashClosing, CashEntry
 
 from bwk_tui.i18n import current_language
-from bwk_tui.services import audit, coded_lists, room
-from bwk_tui.services.auth import Session, coordinator_only, require_role
-from bwk_tui.services.clock import now_utc, today
-from bwk_tui.services.errors import BwkError, InvalidInput
+from bwk_tui.services.room import audit
+from bwk_tui.services.room import coded_lists
+from bwk_tui.services import room
+from bwk_tui.services.room.auth import Session, coordinator_only, require_role
+from bwk_tui.services.kernel.clock import now_utc, today
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 
 MAX_CENTS = 10_000_000  # EUR 100,000: more than any cash box holds; the database refuses more too
 IN, OUT = "in", "out"
@@ -192,7 +194,7 @@ def _check_balance(room_id: int, day: dt.date, direction: str, cents: int) -> No
 
 
 def _money(cents: int) -> str:
-    from bwk_tui.services.formatting import money
+    from bwk_tui.services.kernel.formatting import money
 
     return money(cents)
 

@@ -30,8 +30,9 @@ from peewee import JOIN
 from db.models import Account, CashCategory, CashClosing, CashEntry, Room
 
 from bwk_tui.i18n import current_language
-from bwk_tui.services import files, room as room_service
-from bwk_tui.services.cash import IN, OUT, receipt_label
+from bwk_tui.services.kernel import files
+from bwk_tui.services import room as room_service
+from bwk_tui.services.cash.cash import IN, OUT, receipt_label
 
 FORMATS = ("csv", "journal")
 COMMODITY = "EUR"

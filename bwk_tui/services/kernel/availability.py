@@ -6,7 +6,7 @@ Availability is a set of weekday-dagdeel codes: ma di wo do vr za zo x o m a
 from __future__ import annotations
 
 from bwk_tui.i18n import t
-from bwk_tui.services.errors import InvalidInput
+from bwk_tui.services.kernel.errors import InvalidInput
 
 WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 DAGDELEN = ("o", "m", "a")

@@ -10,11 +10,14 @@ from db import write
 from db.models import Account, HelpDomain, Household, Person, Visit, VisitDomain, WalkIn
 
 from bwk_tui.i18n import current_language
-from bwk_tui.services import audit, coded_lists, room, settings
-from bwk_tui.services.auth import Session, coordinator_only, require_role
-from bwk_tui.services.clock import now_utc, today
-from bwk_tui.services.errors import BwkError, InvalidInput
-from bwk_tui.services.persons import display_name
+from bwk_tui.services.room import audit
+from bwk_tui.services.room import coded_lists
+from bwk_tui.services import room
+from bwk_tui.services.room import settings
+from bwk_tui.services.room.auth import Session, coordinator_only, require_role
+from bwk_tui.services.kernel.clock import now_utc, today
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
+from bwk_tui.services.visitors.persons import display_name
 
 DEFAULT_DOMAIN = "koffie"  # a first visit starts with coffee ticked
 
@@ -145,7 +148,7 @@ def _open_visit(person_id: int, day: dt.date) -> Visit | None:
 
 
 def _already_in(person: Person, visit: Visit) -> AlreadyCheckedIn:
-    from bwk_tui.services.formatting import clock_time
+    from bwk_tui.services.kernel.formatting import clock_time
 
     return AlreadyCheckedIn(display_name(person.first_name, person.last_name), clock_time(visit.arrived_at),
                             visit.id)

@@ -17,11 +17,13 @@ from peewee import JOIN, fn
 from db import is_sqlite, write
 from db.models import Account, Household, Person, Visit
 
-from bwk_tui.services import audit, codes, settings
-from bwk_tui.services.auth import Session, coordinator_only, require_role
-from bwk_tui.services.clock import now_utc, today
-from bwk_tui.services.errors import BwkError, InvalidInput
-from bwk_tui.services.text import fold
+from bwk_tui.services.room import audit
+from bwk_tui.services.visitors import codes
+from bwk_tui.services.room import settings
+from bwk_tui.services.room.auth import Session, coordinator_only, require_role
+from bwk_tui.services.kernel.clock import now_utc, today
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
+from bwk_tui.services.kernel.text import fold
 
 SEARCH_LIMIT = 20
 

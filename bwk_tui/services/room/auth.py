@@ -14,10 +14,11 @@ from peewee import fn
 from db import write
 from db.models import LANGUAGES, ROLES, Account
 
-from bwk_tui.services import audit, settings
-from bwk_tui.services.clock import now_utc
-from bwk_tui.services.errors import AuthFailed, BwkError, InvalidInput, NotAllowed
-from bwk_tui.services.text import fold
+from bwk_tui.services.room import audit
+from bwk_tui.services.room import settings
+from bwk_tui.services.kernel.clock import now_utc
+from bwk_tui.services.kernel.errors import AuthFailed, BwkError, InvalidInput, NotAllowed
+from bwk_tui.services.kernel.text import fold
 
 COORDINATOR = "coordinator"
 VOLUNTEER = "volunteer"

@@ -23,10 +23,15 @@ from db.models import (Account, CashCategory, CashClosing, CashEntry, HelpDomain
                        VisitDomain, WalkIn)
 
 from bwk_tui.i18n import t
-from bwk_tui.services import audit, backup, cash, room, settings, visits
-from bwk_tui.services.auth import Session, coordinator_only, verify_own_pin
-from bwk_tui.services.clock import now_utc, today
-from bwk_tui.services.errors import BwkError, InvalidInput
+from bwk_tui.services.room import audit
+from bwk_tui.services.room import backup
+from bwk_tui.services.cash import cash
+from bwk_tui.services import room
+from bwk_tui.services.room import settings
+from bwk_tui.services.visitors import visits
+from bwk_tui.services.room.auth import Session, coordinator_only, verify_own_pin
+from bwk_tui.services.kernel.clock import now_utc, today
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 
 DENOMINATIONS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000)  # cents: 5c up to EUR 200
 MAX_PIECES = 100_000
@@ -98,11 +103,12 @@ def summary(day: dt.date, room_id: int) -> DaySummary:
     follow_ups_due = (Visit.select().where(Visit.room == room_id, Visit.follow_up_date <= day,
                                            Visit.follow_up_done.is_null()).count())
     totals = cash.day_totals(day, room_id)
-    from bwk_tui.services import matching
+    from bwk_tui.services.matching import matching
 
     started = matching.match_counts(day, day, room_id).started
     check_ins = sum(1 for m in matching.follow_ups_due(day))
-    from bwk_tui.services import allowance, attendance
+    from bwk_tui.services.roster import allowance
+    from bwk_tui.services.roster import attendance
 
     minutes, volunteers = allowance.total_minutes(day, day, room_id)
     return DaySummary(visits_count, households, walk_ins, new_persons, domains, started, follow_ups_due,
@@ -301,7 +307,7 @@ def report_text(closing_id: int) -> str:
     """The closing report as plain text (tabulate), to read on screen or print."""
     from tabulate import tabulate
 
-    from bwk_tui.services.formatting import day as fmt_day, hours as fmt_hours, money, moment
+    from bwk_tui.services.kernel.formatting import day as fmt_day, hours as fmt_hours, money, moment
 
     c = (CashClosing.select(CashClosing, Account.name.alias("signer"))
          .join(Account, on=(CashClosing.signed_by == Account.id))

@@ -9,10 +9,12 @@ import datetime as dt
 from db import write
 from db.models import ABSENT, PLANNED, Account, Shift, ShiftAssignment, Volunteer
 
-from bwk_tui.services import allowance, audit, room
-from bwk_tui.services.auth import Session, coordinator_only, require_role
-from bwk_tui.services.clock import now_utc, to_local, today
-from bwk_tui.services.errors import BwkError, InvalidInput
+from bwk_tui.services.roster import allowance
+from bwk_tui.services.room import audit
+from bwk_tui.services import room
+from bwk_tui.services.room.auth import Session, coordinator_only, require_role
+from bwk_tui.services.kernel.clock import now_utc, to_local, today
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,7 +70,7 @@ def line(assignment_id: int) -> AttendanceLine:
 def _editable(session: Session, found: AttendanceLine, own_allowed: bool = True) -> None:
     if not own_allowed or found.account_id != session.account_id:
         require_role(session)
-    from bwk_tui.services import cash
+    from bwk_tui.services.cash import cash
 
     room_id = Shift.get_by_id(ShiftAssignment.get_by_id(found.assignment_id).shift_id).room_id
     if cash.is_closed(found.shift_date, room_id):
@@ -159,7 +161,7 @@ def confirm_planned(session: Session, day: dt.date | None = None, accept_over_al
 def correct(session: Session, assignment_id: int, starts: str, ends: str,
             accept_over_allowance: bool = False) -> AttendanceLine:
     """The coordinator sets the times someone actually worked (not for a day in the future)."""
-    from bwk_tui.services.roster import parse_time
+    from bwk_tui.services.roster.roster import parse_time
 
     found = line(assignment_id)
     _editable(session, found, own_allowed=False)

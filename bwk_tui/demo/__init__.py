@@ -51,13 +51,18 @@ from db.models import (ABSENT, CANT_COME, PLANNED, Account, CashCategory, CashCl
                        HelpDomain, Person, Room, Shift, ShiftAssignment, ShiftTemplate, Visit, VisitDomain, Volunteer,
                        WalkIn)
 
-from bwk_tui.services import allowance, audit, closing as closing_service, codes, persons as persons_service
-from bwk_tui.services import room as room_service, settings
-from bwk_tui.services.availability import availability_text, slot
-from bwk_tui.services.clock import AMSTERDAM, now_utc, to_local
-from bwk_tui.services.errors import BwkError
-from bwk_tui.services.roster import DEFAULT_TIMES, PRACTICAL_SKILLS
-from bwk_tui.services.text import fold
+from bwk_tui.services.roster import allowance
+from bwk_tui.services.room import audit
+from bwk_tui.services.closing import closing as closing_service
+from bwk_tui.services.visitors import codes
+from bwk_tui.services.visitors import persons as persons_service
+from bwk_tui.services import room as room_service
+from bwk_tui.services.room import settings
+from bwk_tui.services.kernel.availability import availability_text, slot
+from bwk_tui.services.kernel.clock import AMSTERDAM, now_utc, to_local
+from bwk_tui.services.kernel.errors import BwkError
+from bwk_tui.services.roster.roster import DEFAULT_TIMES, PRACTICAL_SKILLS
+from bwk_tui.services.kernel.text import fold
 
 Progress = Callable[[str], None]
 
@@ -1732,8 +1737,8 @@ def _make_matching(builder: _Builder, persons: list[_Person], volunteers: list[_
     """Help offers (some by residents who were helped before), open requests and match histories."""
     from db.models import HelpOffer, HelpOfferDomain, HelpRequest, HelpRequestDomain, Match
 
-    from bwk_tui.services import matching
-    from bwk_tui.services.matching import OfferInfo, RequestInfo
+    from bwk_tui.services.matching import matching
+    from bwk_tui.services.matching.matching import OfferInfo, RequestInfo
 
     b = builder
     rng = b.rng("matching")

@@ -10,9 +10,10 @@ import os
 from pathlib import Path
 
 from bwk_tui.i18n import t
-from bwk_tui.services import allowance, formatting
-from bwk_tui.services.availability import DAGDELEN
-from bwk_tui.services.roster import ShiftInfo, WeekView, skill_name, time_text
+from bwk_tui.services.roster import allowance
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.kernel.availability import DAGDELEN
+from bwk_tui.services.roster.roster import ShiftInfo, WeekView, skill_name, time_text
 
 FORMATS = ("table", "csv", "md")
 GAP = "✗"
@@ -86,7 +87,7 @@ def render_hours(lines: list[allowance.HoursLine], year: int, month: int, fmt: s
     if fmt not in FORMATS:
         raise ValueError(fmt)
     if fmt == "csv":
-        from bwk_tui.services.cash_export import decimal
+        from bwk_tui.services.cash.cash_export import decimal
 
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -116,7 +117,7 @@ def render_hours(lines: list[allowance.HoursLine], year: int, month: int, fmt: s
 
 def write_text(text: str, path: str | os.PathLike) -> Path:
     """All or nothing, like every export."""
-    from bwk_tui.services.files import write_atomically
+    from bwk_tui.services.kernel.files import write_atomically
 
     path = Path(path)
 

@@ -17,9 +17,10 @@ from db.models import (CashCategory, CashEntry, HelpDomain, Household, Person, R
 
 from bwk_tui.i18n import current_language, t
 
-from bwk_tui.services import room, settings
-from bwk_tui.services.clock import today
-from bwk_tui.services.errors import UsageError
+from bwk_tui.services import room
+from bwk_tui.services.room import settings
+from bwk_tui.services.kernel.clock import today
+from bwk_tui.services.kernel.errors import UsageError
 
 
 @dataclasses.dataclass(frozen=True)
@@ -269,7 +270,7 @@ def _unknown_last(key) -> tuple:
 
 
 def _matching_rows(period: Period, previous: Period, room_id: int) -> list[Row]:
-    from bwk_tui.services import matching
+    from bwk_tui.services.matching import matching
 
     now = matching.match_counts(period.start, period.end, room_id)
     before = matching.match_counts(previous.start, previous.end, room_id)

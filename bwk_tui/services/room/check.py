@@ -6,7 +6,7 @@ import dataclasses
 from db import database, is_sqlite
 from db.schema import latest_version, schema_version
 
-from bwk_tui.services import auth
+from bwk_tui.services.room import auth
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,7 +45,7 @@ def run_check() -> list[Finding]:
                             {"version": version, "latest": latest_version()}))
     findings.append(Finding(auth.has_coordinator(), "check.coordinator", {}))
     if version >= 4:  # the cash book exists from migration 4 on
-        from bwk_tui.services import closing
+        from bwk_tui.services.closing import closing
 
         problems = closing.verify_chain()
         findings.append(Finding(not problems, "check.cash_chain", {"count": len(problems)}))

@@ -21,13 +21,16 @@ from db.models import (CANT_COME, PLANNED, Account, ClosedDay, HelpDomain, Perso
                        ShiftTemplate, Volunteer)
 
 from bwk_tui.i18n import current_language, t
-from bwk_tui.services import allowance, audit, room, settings
-from bwk_tui.services.auth import Session, coordinator_only, require_role
-from bwk_tui.services.availability import (DAGDELEN, availability_text, parse_availability, parse_languages,
+from bwk_tui.services.roster import allowance
+from bwk_tui.services.room import audit
+from bwk_tui.services import room
+from bwk_tui.services.room import settings
+from bwk_tui.services.room.auth import Session, coordinator_only, require_role
+from bwk_tui.services.kernel.availability import (DAGDELEN, availability_text, parse_availability, parse_languages,
                                            slot, slot_name, split)
-from bwk_tui.services.clock import now_utc, to_local, today
-from bwk_tui.services.errors import BwkError, InvalidInput
-from bwk_tui.services.persons import display_name
+from bwk_tui.services.kernel.clock import now_utc, to_local, today
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
+from bwk_tui.services.visitors.persons import display_name
 
 # Practical skills beside the help domains (whose codes are skills too).
 PRACTICAL_SKILLS = ("gastvrouw", "koffie", "administratie", "taal", "computerhulp")
@@ -97,7 +100,7 @@ def skill_name(code: str | None) -> str:
 
 def skills() -> list[tuple[str, str]]:
     """Every skill as (code, name): the practical ones, then the help domains."""
-    from bwk_tui.services import visits
+    from bwk_tui.services.visitors import visits
 
     # A help domain with a practical skill's code (koffie) is that skill, listed once.
     return [(code, t(f"roster.skill_{code}")) for code in PRACTICAL_SKILLS] + [
@@ -189,7 +192,7 @@ def accounts_without_profile() -> list[tuple[int, str]]:
 def _allowance_cents(text: str) -> int | None:
     if not (text or "").strip():
         return None
-    from bwk_tui.services.cash import parse_amount
+    from bwk_tui.services.cash.cash import parse_amount
 
     try:
         return parse_amount(text)
@@ -784,6 +787,6 @@ def stand_ins(shift_id: int, top: int = 8) -> list[StandIn]:
 
 
 def _hours_text(minutes: int) -> str:
-    from bwk_tui.services.formatting import hours
+    from bwk_tui.services.kernel.formatting import hours
 
     return hours(minutes)

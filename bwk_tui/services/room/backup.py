@@ -18,9 +18,10 @@ from db import database, is_sqlite
 from db.connection import APP_NAME
 from db.schema import HISTORY_TABLE, latest_version, upgrade
 
-from bwk_tui.services import audit, settings
-from bwk_tui.services.clock import now_utc, to_local
-from bwk_tui.services.errors import BackupError
+from bwk_tui.services.room import audit
+from bwk_tui.services.room import settings
+from bwk_tui.services.kernel.clock import now_utc, to_local
+from bwk_tui.services.kernel.errors import BackupError
 
 PREFIX = "bwk-"
 SAFETY_PREFIX = "bwk-voor-herstel-"  # copies of the live data taken before a restore; never pruned

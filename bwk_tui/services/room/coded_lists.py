@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from peewee import Model, fn
 
-from bwk_tui.services.errors import InvalidInput
+from bwk_tui.services.kernel.errors import InvalidInput
 
 
 def prepare_new(model: type[Model], name_nl: str, empty_key: str, exists_key: str, fallback: str) -> dict:

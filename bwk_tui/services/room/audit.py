@@ -12,7 +12,7 @@ from peewee import JOIN
 from db import write
 from db.models import Account, AuditLog
 
-from bwk_tui.services.clock import now_utc
+from bwk_tui.services.kernel.clock import now_utc
 
 
 def record(actor_id: int | None, action: str, entity: str = "", entity_id: int | None = None,

@@ -16,10 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from bwk_tui.i18n import t
-from bwk_tui.services import files, formatting
-from bwk_tui.services.cash_export import decimal
-from bwk_tui.services.errors import UsageError
-from bwk_tui.services.reports import Report, Row, suppress
+from bwk_tui.services.kernel import files
+from bwk_tui.services.kernel import formatting
+from bwk_tui.services.cash.cash_export import decimal
+from bwk_tui.services.kernel.errors import UsageError
+from bwk_tui.services.reports.reports import Report, Row, suppress
 
 FORMATS = ("table", "csv", "md", "xlsx")
 TEXT_FORMATS = ("table", "csv", "md")
@@ -37,7 +38,7 @@ def headers(report: Report) -> list[str]:
 
 def _suppress_enabled(enabled: bool | None) -> bool:
     if enabled is None:
-        from bwk_tui.services import settings
+        from bwk_tui.services.room import settings
 
         return settings.get("report_suppress_small") != "0"
     return enabled

@@ -25,13 +25,15 @@ from db.models import (Account, HelpDomain, HelpOffer, HelpOfferDomain, HelpRequ
                        Person)
 
 from bwk_tui.i18n import current_language, current_locale, t
-from bwk_tui.services import audit, room, settings
-from bwk_tui.services.auth import coordinator_only, require_role
-from bwk_tui.services.availability import (DAGDELEN, WEEKDAYS, availability_text, parse_availability,
+from bwk_tui.services.room import audit
+from bwk_tui.services import room
+from bwk_tui.services.room import settings
+from bwk_tui.services.room.auth import coordinator_only, require_role
+from bwk_tui.services.kernel.availability import (DAGDELEN, WEEKDAYS, availability_text, parse_availability,
                                            parse_languages, split)
-from bwk_tui.services.clock import AMSTERDAM, now_utc, today
-from bwk_tui.services.errors import BwkError, InvalidInput
-from bwk_tui.services.persons import display_name
+from bwk_tui.services.kernel.clock import AMSTERDAM, now_utc, today
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
+from bwk_tui.services.visitors.persons import display_name
 
 PROPOSED, ACTIVE, DONE, STOPPED = "voorgesteld", "actief", "afgerond", "gestopt"
 
