@@ -15,13 +15,15 @@ from common import median, report
 from db import write
 from db.models import HelpDomain, HelpOffer, HelpOfferDomain, HelpRequest, HelpRequestDomain, Match, Person
 
-from bwk_tui.services.matching import matching
+from bwk_tui.services.kernel.availability import DAGDELEN, WEEKDAYS
+from bwk_tui.services.matching import scoring
+from bwk_tui.services.matching import requests
 from bwk_tui.services import room
 from bwk_tui.services.room import open_ready
 
 REQUESTS, OFFERS, HISTORY = 500, 300, 1500
 LANGS = ["nl", "nl", "nl", "en", "tw", "ar", "tr", "pap", "srn", "ti", "so", "fr", "es"]
-SLOTS = [f"{d}-{p}" for d in matching.WEEKDAYS[:6] for p in matching.DAGDELEN]
+SLOTS = [f"{d}-{p}" for d in WEEKDAYS[:6] for p in DAGDELEN]
 
 
 def build(path: Path) -> None:
@@ -100,24 +102,24 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench-matching.sqlite3"
         build(path)
-        open_requests, offers = len(matching.open_requests(limit=None)), len(matching.offers())
+        open_requests, offers = len(requests.open_requests(limit=None)), len(requests.offers())
         raws = [raw_load(path) for _ in range(5)]
         runs, pairs_runs = [], []
         for _ in range(5):
             start = time.perf_counter()
-            proposal = matching.propose_all()
+            proposal = scoring.propose_all()
             runs.append((time.perf_counter() - start) * 1000)
         for _ in range(3):
             start = time.perf_counter()
-            pairs = matching.feasible_pairs()
+            pairs = scoring.feasible_pairs()
             pairs_runs.append((time.perf_counter() - start) * 1000)
         short = []
         for request_id in range(1, 41):
             start = time.perf_counter()
-            matching.shortlist(request_id)
+            scoring.shortlist(request_id)
             short.append((time.perf_counter() - start) * 1000)
         print(f"matching: {open_requests} open requests, {offers} offers "
-              f"({sum(o.remaining for o in matching.offers())} free places), {len(pairs)} feasible pairs; "
+              f"({sum(o.remaining for o in requests.offers())} free places), {len(pairs)} feasible pairs; "
               f"proposal: {len(proposal)} pairs, total score {sum(p.score for p in proposal)}")
         report("propose_all, 500 x 300 (median of 5)", median(runs), median(raws), "ms")
         print(f"{'':44} worst {max(runs):.1f} ms; goal: <= 1000 ms: {'ok' if max(runs) <= 1000 else 'OVER'}")

@@ -9,7 +9,7 @@ import time
 from common import large_demo_db, median, report
 
 from bwk_tui.services.reports import reports
-from bwk_tui.services.kernel.clock import today
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.room import current_room_id, open_ready
 
 RUNS = 7
@@ -43,7 +43,7 @@ RAW_CASH = ("SELECT category_id, direction, SUM(amount_cents) FROM cash_entry WH
 def raw_figures(con: sqlite3.Connection, room: int, start: dt.date, end: dt.date) -> dict:
     """The same figures as reports._figures, by hand-written SQL and the same small aggregation."""
     args = {"room": room, "start": start.isoformat(), "end": end.isoformat(),
-            "until": min(end, today() - dt.timedelta(days=1)).isoformat()}
+            "until": min(end, clock.today() - dt.timedelta(days=1)).isoformat()}
     visits, persons, volunteers = con.execute(RAW_TOTALS, args).fetchone()
     walk_ins = con.execute(RAW_WALK_INS, args).fetchone()[0]
     household_of, pc4, corporations, new = {}, {}, {}, 0
@@ -71,7 +71,7 @@ def raw_figures(con: sqlite3.Connection, room: int, start: dt.date, end: dt.date
     }
 
 
-def raw_report(con: sqlite3.Connection, room: int, period: reports.Period) -> tuple[dict, dict]:
+def raw_report(con: sqlite3.Connection, room: int, period: clock.Period) -> tuple[dict, dict]:
     previous = period.year_earlier()
     # the labels the service looks up (domain and category names, the room's name)
     con.execute("SELECT id, name_nl FROM help_domain").fetchall()
@@ -86,7 +86,7 @@ def main() -> None:
     open_ready(str(path))
     room = current_room_id()
     con = sqlite3.connect(str(path))
-    period = reports.parse_period(str(today().year - 1))  # the last whole year
+    period = clock.parse_period(str(clock.today().year - 1))  # the last whole year
 
     now, before = raw_report(con, room, period)  # warm both caches once
     built = reports.build_report(period)

@@ -14,7 +14,9 @@ import time
 
 from common import large_demo_db, median, report
 
-from bwk_tui.services.roster import roster
+from bwk_tui.services.roster import shifts as roster_shifts
+from bwk_tui.services.roster import templates
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.room import current_room_id, open_ready
 
 RUNS = 25
@@ -114,11 +116,11 @@ def main() -> None:
     path = large_demo_db()
     open_ready(str(path))
     room = current_room_id()
-    monday = roster.week_start(roster.today())
+    monday = clock.week_start(clock.today())
     con = sqlite3.connect(str(path))
 
-    made = roster.generate(monday, monday + dt.timedelta(days=6), room)  # once: what the first look makes
-    view = roster.week(monday, room)
+    made = templates.generate(monday, monday + dt.timedelta(days=6), room)  # once: what the first look makes
+    view = roster_shifts.week(monday, room)
     rows, closed = raw_week(con, room, monday)
     assert len(rows) == len(view.shifts()), (len(rows), len(view.shifts()))
     assert sum(len(p) for _, p in rows) == sum(len(s.people) for s in view.shifts())
@@ -126,8 +128,8 @@ def main() -> None:
     raw, service, generate = [], [], []
     for _ in range(RUNS):  # interleaved, so both see the same cache state
         raw += timed(lambda: raw_week(con, room, monday), 1)
-        service += timed(lambda: roster.week(monday, room), 1)
-        generate += timed(lambda: roster.generate(monday, monday + dt.timedelta(days=6), room), 1)
+        service += timed(lambda: roster_shifts.week(monday, room), 1)
+        generate += timed(lambda: templates.generate(monday, monday + dt.timedelta(days=6), room), 1)
     shifts = con.execute("SELECT COUNT(*) FROM shift").fetchone()[0]
     assignments = con.execute("SELECT COUNT(*) FROM shift_assignment").fetchone()[0]
     print(f"F3 week {view.label} on {path}: room {room}, {len(rows)} shifts with "

@@ -11,7 +11,7 @@ from common import large_demo_db, median, report
 
 from bwk_tui.services.visitors import persons
 from bwk_tui.services.visitors import visits
-from bwk_tui.services.kernel.clock import today
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.room import current_room_id, open_ready
 from bwk_tui.services.kernel.text import fold
 
@@ -104,7 +104,7 @@ def main() -> None:
     names = [Person.get_by_id(rng.randint(1, count)).first_name for _ in range(SAMPLE)]
     prefixes = typed_prefixes(names)
     con = sqlite3.connect(str(path))
-    day, room = today().isoformat(), current_room_id()
+    day, room = clock.today().isoformat(), current_room_id()
 
     raw_keys, raw_opens = [], []
     for text in prefixes:

@@ -15,6 +15,7 @@ from peewee import DatabaseError, InterfaceError
 
 from bwk_tui.i18n import set_language, t
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput, UsageError
+from bwk_tui.services.kernel import clock
 
 
 # argparse's own words go through gettext; these are the ones a user meets, in Dutch.
@@ -55,8 +56,10 @@ def _prompt_pin() -> str:
 
 
 def _open(args):
+    from bwk_tui.services import load_desks
     from bwk_tui.services.room import open_ready
 
+    load_desks()  # every desk's settings and checks are known to every command
     return open_ready(args.db)
 
 
@@ -164,8 +167,8 @@ def cmd_settings(args) -> int:
             print(f"{key} = {value.replace(chr(10), '; ')}")
         return 0
     if args.value is None:
-        if args.key not in settings.EDITABLE:
-            raise InvalidInput("error.setting_unknown", key=args.key, keys=", ".join(settings.EDITABLE))
+        if args.key not in settings.editable():
+            raise InvalidInput("error.setting_unknown", key=args.key, keys=", ".join(settings.editable()))
         print(settings.get(args.key).replace("\n", "; "))
         return 0
     stored = settings.change(args.key, args.value)
@@ -244,7 +247,7 @@ def cmd_report(args) -> int:
     from bwk_tui.services.reports import report_export
     from bwk_tui.services.reports import reports
 
-    period = reports.parse_period(args.period, args.date_from, args.date_to)
+    period = clock.parse_period(args.period, args.date_from, args.date_to)
     report_export.check_format(args.format, args.out)
     _open(args)
     report = reports.build_report(period)
@@ -274,26 +277,22 @@ def _print_match_rows(pairs, fmt: str, with_remaining: bool) -> None:
 
 def _write_match_rows(pairs, fmt: str, with_remaining: bool) -> None:
     header, rows = _match_rows(pairs, with_remaining)
+    from bwk_tui.services.kernel import tables
+
     if fmt == "csv":
-        import csv
-
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+        sys.stdout.write(tables.csv_text(header, rows))
         return
-    from tabulate import tabulate
-
     labels = {"request": t("cli.match_col_request"), "offer": t("cli.match_col_offer"),
               "score": t("cli.match_col_score"), "reasons": t("cli.match_col_reasons"),
               "remaining": t("cli.match_col_remaining"), "request_id": "#", "offer_id": "#"}
-    print(tabulate(rows, headers=[labels[h] for h in header], tablefmt="simple"))
+    print(tables.text_table([labels[h] for h in header], rows))
 
 
 def cmd_match_propose(args) -> int:
-    from bwk_tui.services.matching import matching
+    from bwk_tui.services.matching import scoring
 
     _open(args)
-    proposal = matching.propose_all()
+    proposal = scoring.propose_all()
     _print_match_rows(proposal, args.format, with_remaining=False)
     if args.format == "table":
         print(t("cli.match_total", count=len(proposal), total=sum(p.score for p in proposal)), file=sys.stderr)
@@ -301,17 +300,17 @@ def cmd_match_propose(args) -> int:
 
 
 def cmd_match_scores(args) -> int:
-    from bwk_tui.services.matching import matching
+    from bwk_tui.services.matching import scoring
 
     _open(args)
-    _print_match_rows(matching.feasible_pairs(), args.format, with_remaining=True)
+    _print_match_rows(scoring.feasible_pairs(), args.format, with_remaining=True)
     return 0
 
 
 def _print_or_write(text: str, out: str | None) -> None:
     """To the file ``out`` (all or nothing) or to stdout."""
     if out:
-        from bwk_tui.services.roster.roster_print import write_text
+        from bwk_tui.services.kernel.files import write_text
 
         path = write_text(text, out)
         print(t("cli.written", path=path), file=sys.stderr)
@@ -332,12 +331,12 @@ def _usage(parse, value):
 
 
 def cmd_roster_week(args) -> int:
-    from bwk_tui.services.roster import roster
+    from bwk_tui.services.roster import shifts
     from bwk_tui.services.roster import roster_print
 
     _open(args)
-    monday = _usage(roster.parse_week, args.week)
-    _print_or_write(roster_print.render_week(roster.week(monday), args.format), args.out)
+    monday = _usage(clock.parse_week, args.week)
+    _print_or_write(roster_print.render_week(shifts.week(monday), args.format), args.out)
     return 0
 
 
@@ -346,7 +345,7 @@ def cmd_roster_hours(args) -> int:
     from bwk_tui.services.roster import roster_print
 
     _open(args)
-    year, month = _usage(allowance.parse_month, args.month)
+    year, month = _usage(clock.parse_month, args.month)
     _print_or_write(roster_print.render_hours(allowance.hours(year, month), year, month, args.format), args.out)
     return 0
 
@@ -355,7 +354,7 @@ def cmd_roster_statement(args) -> int:
     from bwk_tui.services.roster import allowance
 
     _open(args)
-    year, month = _usage(allowance.parse_month, args.month)
+    year, month = _usage(clock.parse_month, args.month)
     st = allowance.statement(allowance.find_volunteer(args.name), year, month)
     _print_or_write(allowance.render_statement(st, args.format), args.out)
     return 0

@@ -132,16 +132,55 @@ def _set_up_room():
 CASH_TODAY = datetime.date(2026, 6, 10)
 
 
+class Clock:
+    """The room's clock for a test. ``now`` is naive UTC (as the database stores times) and
+    ``day`` the Amsterdam date; both can be set, and ``at``, ``set`` and ``advance`` move it.
+    The ``clock`` fixture puts it in place of ``kernel.clock.now_utc`` and ``today``: every
+    service and screen asks the kernel, so this moves time for the whole app."""
+
+    def __init__(self, now: datetime.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime.datetime:  # stands in for now_utc
+        return self.now
+
+    def at(self, day: datetime.date, hour: int = 9, minute: int = 0) -> "Clock":
+        """``hour:minute`` Amsterdam time on ``day``."""
+        from bwk_tui.services.kernel.clock import AMSTERDAM
+
+        local = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=AMSTERDAM)
+        self.now = local.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        return self
+
+    def set(self, day: datetime.date, now: datetime.datetime | None = None) -> "Clock":
+        """``day`` at the same time of day, or exactly ``now`` (naive UTC)."""
+        self.now = now or datetime.datetime.combine(day, self.now.time())
+        return self
+
+    def advance(self, **delta) -> None:
+        self.now += datetime.timedelta(**delta)
+
+    def today(self) -> datetime.date:
+        from bwk_tui.services.kernel.clock import to_local
+
+        return to_local(self.now).date()
+
+    @property
+    def day(self) -> datetime.date:
+        return self.today()
+
+    @day.setter
+    def day(self, value: datetime.date) -> None:
+        self.set(value)
+
+
 @pytest.fixture
 def clock(monkeypatch):
-    """The room's day as the cash services see it; tests move it with ``clock.day = ...``."""
-
-    class Clock:
-        day = CASH_TODAY
-
-    for module in ("cash.cash", "closing.closing"):
-        monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: Clock.day)
-    return Clock
+    """The room's clock, at 12:00 in Amsterdam on CASH_TODAY; tests move it (``clock.day = ...``)."""
+    c = Clock(datetime.datetime.combine(CASH_TODAY, datetime.time(10, 0)))  # 10:00 UTC is 12:00 CEST
+    monkeypatch.setattr("bwk_tui.services.kernel.clock.now_utc", c)
+    monkeypatch.setattr("bwk_tui.services.kernel.clock.today", c.today)
+    return c
 
 
 @pytest.fixture
@@ -159,32 +198,7 @@ def desk(room, clock):
 # --- the roster ------------------------------------------------------------------------------
 
 
-class RosterClock:
-    """The room's clock for the roster tests: ``now`` is naive UTC, like ``clock.now_utc``; it
-    starts on Wednesday 25 November 2026, 09:00 in Amsterdam."""
-
-    def __init__(self) -> None:
-        self.at(datetime.date(2026, 11, 25), 9)
-
-    def at(self, day: datetime.date, hour: int = 9, minute: int = 0) -> "RosterClock":
-        from bwk_tui.services.kernel.clock import AMSTERDAM
-
-        local = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=AMSTERDAM)
-        self.now = local.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-        return self
-
-    def today(self) -> datetime.date:
-        from bwk_tui.services.kernel.clock import to_local
-
-        return to_local(self.now).date()
-
-
 @pytest.fixture
-def roster_clock(monkeypatch):
-    """Moves the clock of the roster, the hours and the allowance, and of the cash closing (to close a day)."""
-    c = RosterClock()
-    for module in ("roster.roster", "roster.attendance", "roster.allowance", "closing.closing", "cash.cash"):
-        monkeypatch.setattr(f"bwk_tui.services.{module}.today", c.today)
-    for module in ("roster.roster", "roster.attendance", "closing.closing"):
-        monkeypatch.setattr(f"bwk_tui.services.{module}.now_utc", lambda: c.now)
-    return c
+def roster_clock(clock):
+    """The clock for the roster tests: Wednesday 25 November 2026, 09:00 in Amsterdam."""
+    return clock.at(datetime.date(2026, 11, 25), 9)

@@ -21,9 +21,14 @@ from bwk_tui.services.roster import attendance
 from bwk_tui.services.room import auth
 from bwk_tui.services.closing import closing
 from bwk_tui.services import room
-from bwk_tui.services.roster import roster
+from bwk_tui.services.roster import shifts
+from bwk_tui.services.roster import stand_ins
+from bwk_tui.services.roster import holidays
+from bwk_tui.services.roster import templates
+from bwk_tui.services.roster import volunteers
 from bwk_tui.services.room import settings
 from bwk_tui.services.roster.allowance import AllowanceWarning, Excess
+from bwk_tui.services.kernel.scoring import Reason
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput, NotAllowed
 
 WED = dt.date(2026, 11, 25)  # "today": a Wednesday
@@ -47,16 +52,16 @@ def vera(room, clock):
 
 
 def template(boss, weekday: int, dagdeel: str, starts: str = "", ends: str = "", needed=1, skill=None):
-    return roster.add_template(boss, roster.TemplateForm(weekday, dagdeel, starts, ends, needed, skill))
+    return templates.add_template(boss, templates.TemplateForm(weekday, dagdeel, starts, ends, needed, skill))
 
 
-def volunteer(boss, name: str, **profile) -> roster.VolunteerInfo:
+def volunteer(boss, name: str, **profile) -> volunteers.VolunteerInfo:
     account = auth.create_account_as_admin(name, "volunteer", "1234")
-    return roster.save_profile(boss, roster.ProfileForm(account.id, **profile))
+    return volunteers.save_profile(boss, volunteers.ProfileForm(account.id, **profile))
 
 
-def shift_on(day: dt.date, dagdeel: str) -> roster.ShiftInfo:
-    view = roster.week(day)
+def shift_on(day: dt.date, dagdeel: str) -> shifts.ShiftInfo:
+    view = shifts.week(day)
     return next(d for d in view.days if d.day == day).shifts[dagdeel]
 
 
@@ -79,10 +84,10 @@ def today_shift(boss, vera):
     template(boss, 2, "o", needed=3)
     ans, bram = volunteer(boss, "Ans"), volunteer(boss, "Bram")
     morning = shift_on(WED, "o")
-    roster.sign_up(vera, morning.id)
-    roster.assign(boss, morning.id, ans.id)
-    roster.assign(boss, morning.id, bram.id)
-    on = {p.name: p.assignment_id for p in roster.shift(morning.id).planned}
+    shifts.sign_up(vera, morning.id)
+    shifts.assign(boss, morning.id, ans.id)
+    shifts.assign(boss, morning.id, bram.id)
+    on = {p.name: p.assignment_id for p in shifts.shift(morning.id).planned}
     assert set(on) == {"Vera", "Ans", "Bram"}
     return morning.id, on
 
@@ -111,7 +116,7 @@ def test_sign_in_only_on_the_day_and_sign_out_only_after_it(boss, vera, clock, t
     with pytest.raises(BwkError) as caught:
         attendance.sign_out(vera, on["Vera"])
     assert caught.value.key == "error.roster_not_signed_in"
-    later = roster.sign_up(vera, shift_on(NEXT_WED, "o").id)
+    later = shifts.sign_up(vera, shift_on(NEXT_WED, "o").id)
     with pytest.raises(BwkError) as caught:
         attendance.sign_in(vera, later.people[0].assignment_id)
     assert caught.value.key == "error.roster_not_today"
@@ -146,9 +151,9 @@ def test_a_day_with_someone_signed_in_cannot_be_closed(boss, vera, clock, today_
     _, on = today_shift
     attendance.sign_in(vera, on["Vera"])
     with pytest.raises(BwkError) as caught:
-        roster.close_day(boss, WED, "storing")
+        holidays.close_day(boss, WED, "storing")
     assert caught.value.key == "error.roster_close_worked"
-    assert roster.closed_days(WED, WED) == {} and len(roster.shift(shift_on(WED, "o").id).planned) == 3
+    assert holidays.holidays(WED, WED) == {} and len(shifts.shift(shift_on(WED, "o").id).planned) == 3
 
 
 def test_a_past_shift_without_hours_is_not_counted_as_planned(boss, vera, clock):
@@ -156,10 +161,10 @@ def test_a_past_shift_without_hours_is_not_counted_as_planned(boss, vera, clock)
     template(boss, 0, "o")
     template(boss, 3, "o")
     clock.at(WED - 2 * DAY, 8)
-    roster.sign_up(vera, shift_on(WED - 2 * DAY, "o").id)
+    shifts.sign_up(vera, shift_on(WED - 2 * DAY, "o").id)
     clock.at(WED, 9)
-    roster.sign_up(vera, shift_on(WED + DAY, "o").id)
-    vera_id = roster.profile_for_account(vera.account_id).id
+    shifts.sign_up(vera, shift_on(WED + DAY, "o").id)
+    vera_id = volunteers.profile_for_account(vera.account_id).id
     [line] = [h for h in allowance.hours(2026, 11) if h.volunteer_id == vera_id]
     assert (line.month_minutes, line.planned_minutes) == (0, 210)  # only Thursday is still planned
     assert allowance.month_minutes([vera_id], 2026, 11) == {vera_id: 210}
@@ -198,7 +203,7 @@ def test_confirm_planned_only_for_the_given_people_past_days_and_coordinators(bo
     _, on = today_shift
     with pytest.raises(NotAllowed):
         attendance.confirm_planned(vera)
-    roster.sign_up(vera, shift_on(NEXT_WED, "o").id)
+    shifts.sign_up(vera, shift_on(NEXT_WED, "o").id)
     with pytest.raises(BwkError) as caught:
         attendance.confirm_planned(boss, NEXT_WED)
     assert caught.value.key == "error.roster_future_hours"
@@ -219,7 +224,7 @@ def test_correct_sets_the_minutes_worked(boss, vera, today_shift):
     with pytest.raises(NotAllowed):
         attendance.correct(vera, on["Vera"], "9:00", "17:00")  # not even her own
     assert [minutes_of(on[n]) for n in ("Vera", "Ans", "Bram")] == [210, 150, 255]
-    later = roster.sign_up(vera, shift_on(NEXT_WED, "o").id)
+    later = shifts.sign_up(vera, shift_on(NEXT_WED, "o").id)
     with pytest.raises(BwkError) as caught:
         attendance.correct(boss, later.people[0].assignment_id, "9:00", "12:00")
     assert caught.value.key == "error.roster_future_hours"
@@ -331,10 +336,10 @@ def test_the_month_maximum_warns_before_an_assignment_goes_over_it(boss, clock, 
     for weekday in range(5):
         template(boss, weekday, "o", "9:00", "14:00")
     template(boss, 2, "m", "14:00", "17:00")
-    roster.generate(NOV_2, dt.date(2026, 11, 30))
+    templates.generate(NOV_2, dt.date(2026, 11, 30))
     mornings = [NOV_2 + n * DAY for n in (0, 1, 2, 3, 4, 7, 8, 9)]
     for day in mornings:
-        roster.assign(boss, shift_on(day, "o").id, ans.id)
+        shifts.assign(boss, shift_on(day, "o").id, ans.id)
     assert allowance.would_exceed(ans.id, NOV_2, 0) is None
     assert allowance.would_exceed(ans.id, dt.date(2026, 11, 30), 120) is None  # EUR 210: at, not over
     assert allowance.would_exceed(ans.id, dt.date(2026, 11, 30), 121) == Excess("november 2026", 21008, 21000)
@@ -343,7 +348,7 @@ def test_the_month_maximum_warns_before_an_assignment_goes_over_it(boss, clock, 
     afternoon = shift_on(NOV_2 + 2 * DAY, "m")
     before = ShiftAssignment.select().count()
     with pytest.raises(AllowanceWarning) as caught:
-        roster.assign(boss, afternoon.id, ans.id)
+        shifts.assign(boss, afternoon.id, ans.id)
     assert caught.value.key == "roster.allowance_warning"
     assert caught.value.params["name"] == "Ans" and caught.value.params["period"] == "november 2026"
     assert "215,00" in caught.value.params["amount"] and "210,00" in caught.value.params["limit"]
@@ -352,10 +357,10 @@ def test_the_month_maximum_warns_before_an_assignment_goes_over_it(boss, clock, 
     # she signs up herself: the same warning
     own = auth.login("Ans", "1234")
     with pytest.raises(AllowanceWarning):
-        roster.sign_up(own, afternoon.id)
+        shifts.sign_up(own, afternoon.id)
     assert ShiftAssignment.select().count() == before
     # asked and accepted: it goes through
-    assert roster.sign_up(own, afternoon.id, accept_over_allowance=True).has(own.account_id)
+    assert shifts.sign_up(own, afternoon.id, accept_over_allowance=True).has(own.account_id)
     assert allowance.month_minutes([ans.id], 2026, 11) == {ans.id: 43 * 60}
 
 
@@ -363,18 +368,18 @@ def test_stand_ins_put_whoever_would_go_over_last(boss, clock, ans):
     clock.at(NOV_2, 8)
     template(boss, 2, "o", "9:00", "14:00", needed=1)
     bram = volunteer(boss, "Bram")  # no availability, no skill, no allowance
-    roster.generate(NOV_2, dt.date(2026, 11, 30))
+    templates.generate(NOV_2, dt.date(2026, 11, 30))
     wednesdays = [NOV_2 + 2 * DAY + n * 7 * DAY for n in range(4)]  # 4, 11, 18, 25 November
     for day in wednesdays[:3]:
-        roster.assign(boss, shift_on(day, "o").id, ans.id)
+        shifts.assign(boss, shift_on(day, "o").id, ans.id)
     # 15 h = EUR 75 so far: the fourth (EUR 25) is fine
-    first = roster.stand_ins(shift_on(wednesdays[3], "o").id)
+    first = stand_ins.stand_ins(shift_on(wednesdays[3], "o").id)
     assert [(s.name, s.over_allowance) for s in first] == [("Ans", False), ("Bram", False)]
     settings.change("allowance_limits", "2026: 90 / 2100", boss.account_id)  # now EUR 100 > EUR 90
-    ranked = roster.stand_ins(shift_on(wednesdays[3], "o").id)
+    ranked = stand_ins.stand_ins(shift_on(wednesdays[3], "o").id)
     assert [(s.name, s.over_allowance) for s in ranked] == [("Bram", False), ("Ans", True)]
     assert ranked[1].score > ranked[0].score  # better on points, but last
-    assert ranked[1].reasons[-1] == roster.Reason("zou boven de maximale vergoeding komen", 0)
+    assert ranked[1].reasons[-1] == Reason("zou boven de maximale vergoeding komen", 0)
     assert ranked[1].score == sum(r.points for r in ranked[1].reasons)
     assert bram.hourly_allowance_cents is None
 
@@ -385,12 +390,12 @@ def test_the_year_maximum_warns_too(boss, clock, ans):
     in November takes the year over, while November itself stays under EUR 210."""
     clock.at(dt.date(2026, 1, 1), 0, 0)
     template(boss, 0, "o", "0:00", "21:00")
-    roster.generate(dt.date(2026, 1, 1), dt.date(2026, 11, 30))
+    templates.generate(dt.date(2026, 1, 1), dt.date(2026, 11, 30))
     mondays = [dt.date(2026, month, 1) + DAY * ((7 - dt.date(2026, month, 1).weekday()) % 7)
                for month in range(1, 11)]
     worked = [m for first in mondays for m in (first, first + 7 * DAY)]
     for day in worked:
-        roster.assign(boss, shift_on(day, "o").id, ans.id)  # never a warning: at the maximum is allowed
+        shifts.assign(boss, shift_on(day, "o").id, ans.id)  # never a warning: at the maximum is allowed
     clock.at(NOV_2, 22)
     for day in worked:
         assert attendance.confirm_planned(boss, day) == 1
@@ -398,7 +403,7 @@ def test_the_year_maximum_warns_too(boss, clock, ans):
     assert allowance.would_exceed(ans.id, NOV_2, 60) == Excess("2026", 210500, 210000)
     before = ShiftAssignment.select().count()
     with pytest.raises(AllowanceWarning) as caught:
-        roster.assign(boss, shift_on(NOV_2, "o").id, ans.id)  # 21 h = EUR 105: November EUR 105, 2026 EUR 2205
+        shifts.assign(boss, shift_on(NOV_2, "o").id, ans.id)  # 21 h = EUR 105: November EUR 105, 2026 EUR 2205
     assert caught.value.params["period"] == "2026" and "2.205,00" in caught.value.params["amount"]
     assert ShiftAssignment.select().count() == before
     # the figures per volunteer, for October
@@ -414,10 +419,10 @@ def test_confirming_or_correcting_over_the_maximum_warns(boss, clock, ans):
     clock.at(NOV_2, 8)
     template(boss, 0, "o", "0:00", "20:00")
     template(boss, 2, "m", "14:00", "17:00")
-    roster.generate(NOV_2, dt.date(2026, 11, 30))
-    monday = roster.assign(boss, shift_on(NOV_2, "o").id, ans.id)
-    second = roster.assign(boss, shift_on(NOV_2 + 7 * DAY, "o").id, ans.id)
-    afternoon = roster.assign(boss, shift_on(NOV_2 + 9 * DAY, "m").id, ans.id, accept_over_allowance=True)
+    templates.generate(NOV_2, dt.date(2026, 11, 30))
+    monday = shifts.assign(boss, shift_on(NOV_2, "o").id, ans.id)
+    second = shifts.assign(boss, shift_on(NOV_2 + 7 * DAY, "o").id, ans.id)
+    afternoon = shifts.assign(boss, shift_on(NOV_2 + 9 * DAY, "m").id, ans.id, accept_over_allowance=True)
     clock.at(NOV_2 + 9 * DAY, 18)
     attendance.confirm_planned(boss, NOV_2)
     attendance.confirm_planned(boss, NOV_2 + 7 * DAY)
@@ -447,10 +452,10 @@ def worked(boss, clock, ans):
     template(boss, 0, "o", "9:00", "14:00")
     template(boss, 2, "o", "9:00", "14:00")
     bram = volunteer(boss, "Bram")
-    roster.generate(dt.date(2026, 10, 26), dt.date(2026, 11, 30))
+    templates.generate(dt.date(2026, 10, 26), dt.date(2026, 11, 30))
     for day, who in [(dt.date(2026, 10, 26), ans.id), (dt.date(2026, 10, 28), bram.id), (NOV_2, ans.id),
                      (dt.date(2026, 11, 4), ans.id), (dt.date(2026, 11, 9), bram.id), (dt.date(2026, 11, 30), ans.id)]:
-        roster.assign(boss, shift_on(day, "o").id, who)
+        shifts.assign(boss, shift_on(day, "o").id, who)
     clock.at(WED, 9)
     for day in (dt.date(2026, 10, 26), dt.date(2026, 10, 28), NOV_2):
         assert attendance.confirm_planned(boss, day) == 1

@@ -13,28 +13,17 @@ from db.models import ALL_MODELS, Account, AuditLog
 
 from bwk_tui.services.room import auth
 from bwk_tui.services.room import settings
-from bwk_tui.services.kernel.clock import now_utc
+from bwk_tui.services.kernel import clock as kernel_clock
 from bwk_tui.services.kernel.errors import AuthFailed, InvalidInput, NotAllowed
 
 SECRET_PIN = "73915284"
 
 
-class FakeClock:
-    def __init__(self):
-        self.now = now_utc().replace(microsecond=0)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += dt.timedelta(**delta)
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr("bwk_tui.services.room.auth.now_utc", fake)
-    return fake
+def clock(clock):
+    """The shared clock, started at the real time (the lockout tests move it)."""
+    clock.now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    return clock
 
 
 def _all_stored_text(db) -> str:
@@ -104,7 +93,7 @@ def test_database_refuses_a_pin_hash_that_is_not_argon2id(db):
     with pytest.raises(IntegrityError):
         with write():
             Account.create(name="Plain", name_key="plain", role="volunteer", pin_hash="1234",
-                           created_at=now_utc())
+                           created_at=kernel_clock.now_utc())
 
 
 def test_pin_never_appears_in_an_error_message(db, room):

@@ -20,23 +20,11 @@ from bwk_tui.services.kernel.errors import BackupError
 NAME = re.compile(r"^bwk-\d{8}-\d{6}(-\d+)?\.sqlite3$")
 
 
-class FakeClock:
-    def __init__(self, start: dt.datetime):
-        self.now = start
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += dt.timedelta(**delta)
-
-
 @pytest.fixture
-def clock(monkeypatch):
+def clock(clock):
     # 09:30 UTC on 15 March 2026 is 10:30 in Amsterdam (CET).
-    fake = FakeClock(dt.datetime(2026, 3, 15, 9, 30, 0))
-    monkeypatch.setattr("bwk_tui.services.room.backup.now_utc", fake)
-    return fake
+    clock.now = dt.datetime(2026, 3, 15, 9, 30, 0)
+    return clock
 
 
 def _integrity(path: Path) -> str:

@@ -15,10 +15,12 @@ from conftest import CASH_TODAY
 from db.models import AuditLog, CashCategory, CashClosing, CashEntry
 
 from bwk_tui.services.cash import cash
+from bwk_tui.services.kernel import money
 from bwk_tui.services.closing import closing
+from bwk_tui.services.closing import chain
 from bwk_tui.services.room import settings
 from bwk_tui.services.cash.cash import DayClosed
-from bwk_tui.services.kernel.clock import today
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput, NotAllowed
 
 # A fixed day for the tests, so that "yesterday" never falls in another year by accident.
@@ -46,7 +48,7 @@ def days_ago(n: int) -> dt.date:
     ("100.000,00", 10_000_000),
 ])
 def test_amounts_as_people_type_them(text, cents):
-    assert cash.parse_amount(text) == cents
+    assert money.parse_amount(text) == cents
 
 
 @pytest.mark.parametrize("text, key", [
@@ -60,7 +62,7 @@ def test_amounts_as_people_type_them(text, cents):
 ])
 def test_bad_amounts_are_refused_with_a_reason(text, key):
     with pytest.raises(InvalidInput) as caught:
-        cash.parse_amount(text)
+        money.parse_amount(text)
     assert caught.value.key == key and caught.value.field == "amount"
 
 
@@ -261,7 +263,7 @@ def test_an_entry_of_a_closed_day_is_corrected_by_a_reversal_today(boss):
     reversal = cash.reverse(boss, old.id, "hoorde bij de andere ruimte")
     assert reversal.entry_date == TODAY and reversal.reverses == old.id
     assert cash.entry_info(old.id).entry_date == days_ago(1)  # the closed day itself is untouched
-    assert closing.verify_chain() == []
+    assert chain.verify_chain() == []
     assert cash.balance(through=days_ago(1)) == 3000 and cash.balance() == 0
 
 
@@ -343,4 +345,4 @@ def test_month_and_year_overview_with_budgets(boss, clock):
 def test_the_real_clock_is_the_default_day(room):
     # Without a patched clock, entries land on the room's real calendar day.
     entry = cash.add_entry(room["volunteer"], "in", "1", cat("koffie"))
-    assert entry.entry_date == today()
+    assert entry.entry_date == clock.today()

@@ -24,7 +24,10 @@ from db.models import CashCategory, CashClosing, CashEntry, Room
 from bwk_tui.cli import main
 from bwk_tui.services.cash import cash
 from bwk_tui.services.cash import cash_export
+from bwk_tui.services.kernel import money
 from bwk_tui.services.closing import closing
+from bwk_tui.services.closing import report as closing_report
+from bwk_tui.services.closing import chain
 from bwk_tui import demo
 from bwk_tui.services import room as room_service
 from bwk_tui.services.room import settings
@@ -34,14 +37,6 @@ from bwk_tui.services.kernel.errors import BwkError
 TODAY = dt.date(2026, 6, 10)
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        day = TODAY
-
-    for module in ("cash.cash", "closing.closing"):
-        monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: Clock.day)
-    return Clock
 
 
 def cat(code: str) -> int:
@@ -106,11 +101,11 @@ def book(room, clock):
 
 
 def test_amounts_are_exact_decimal_strings_from_cents():
-    assert [cash_export.decimal(c) for c in (0, 5, 50, 1250, 10_000_000, -5, -123456)] == [
+    assert [money.decimal(c) for c in (0, 5, 50, 1250, 10_000_000, -5, -123456)] == [
         "0.00", "0.05", "0.50", "12.50", "100000.00", "-0.05", "-1234.56"]
-    assert cash_export.decimal(2**70) == f"{2**70 // 100}.{2**70 % 100:02d}"  # no float rounding anywhere
+    assert money.decimal(2**70) == f"{2**70 // 100}.{2**70 % 100:02d}"  # no float rounding anywhere
     with pytest.raises(TypeError):
-        cash_export.decimal(12.5)
+        money.decimal(12.5)
 
 
 def test_account_names_are_safe():
@@ -177,7 +172,7 @@ def test_journal_structure(book):
         assert len(amounts) == 2 and sum(amounts) == 0, t
     counted = [c.counted_cents for c in CashClosing.select().where(CashClosing.room == book["room_id"])
                .order_by(CashClosing.day)]
-    assert [a[1].split("= EUR ")[1] for a in assertions] == [cash_export.decimal(c) for c in counted]
+    assert [a[1].split("= EUR ")[1] for a in assertions] == [money.decimal(c) for c in counted]
     # Each assertion comes right after the last entry of its day.
     dates = [t[0][:10] for t in transactions]
     assert dates == sorted(dates)
@@ -349,9 +344,9 @@ def test_demo_has_a_realistic_closed_cash_history(demo_book):
         numbers[e.receipt_year].append(e.receipt_no)
     assert all(n == list(range(1, len(n) + 1)) for n in numbers.values())
     assert balance == cash.balance()
-    assert closing.verify_chain() == []
+    assert chain.verify_chain() == []
     assert all(f.ok for f in run_check())
-    report = closing.report_text(closings[-1].id)
+    report = closing_report.report_text(closings[-1].id)
     assert "sha256" in report
 
 
@@ -372,12 +367,11 @@ def test_demo_cash_is_deterministic_and_passes_hledger(demo_book, tmp_path):
     assert hashes == [c.hash for c in CashClosing.select().order_by(CashClosing.id)]
 
 
-def test_the_demo_day_can_be_closed_by_its_coordinator(demo_book, monkeypatch):
+def test_the_demo_day_can_be_closed_by_its_coordinator(demo_book, clock, monkeypatch):
     """Today is open: the demo coordinator closes it with the service, and the chain holds."""
     from bwk_tui.services.room import auth
 
-    monkeypatch.setattr("bwk_tui.services.cash.cash.today", lambda: dt.date(2026, 11, 25))
-    monkeypatch.setattr("bwk_tui.services.closing.closing.today", lambda: dt.date(2026, 11, 25))
+    clock.day = dt.date(2026, 11, 25)
     monkeypatch.setattr("bwk_tui.services.closing.closing.visits.who_is_in", lambda: [])
     boss = auth.login(demo_book.coordinator_name, demo_book.coordinator_pin)
     draft = closing.draft(boss)
@@ -386,4 +380,4 @@ def test_the_demo_day_can_be_closed_by_its_coordinator(demo_book, monkeypatch):
     expected = draft.totals.expected_cents
     counts = {5: expected % 100 // 5, 100: expected // 100}
     closing.close(boss, counts, "", demo_book.coordinator_pin)
-    assert closing.verify_chain() == []
+    assert chain.verify_chain() == []

@@ -29,6 +29,7 @@ from db.models import CashCategory, CashClosing, CashEntry
 from bwk_tui.services.room import backup
 from bwk_tui.services.cash import cash
 from bwk_tui.services.closing import closing
+from bwk_tui.services.closing import chain
 from bwk_tui.services import room as room_service
 from bwk_tui.services.room import settings as bwk_settings
 from bwk_tui.services.cash.cash import DayClosed
@@ -37,10 +38,6 @@ from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 START = dt.date(2027, 3, 1)
 CENTS = st.integers(1, 4_000).map(lambda n: n * 5)  # cash: whole multiples of 5 cents, so a count can match
 _rooms = itertools.count(1)
-
-
-class Clock:
-    day = START
 
 
 def _entry_rows(room_id: int, day: dt.date) -> list[tuple]:
@@ -56,6 +53,7 @@ class CashBook(RuleBasedStateMachine):
 
     session = None
     volunteer = None
+    clock = None  # the shared test clock (conftest), moved by the rules
 
     @initialize()
     def new_room(self):
@@ -63,7 +61,7 @@ class CashBook(RuleBasedStateMachine):
         room_service.ensure_room(name)
         bwk_settings.put("room_name", name)
         self.room_id = room_service.current_room_id()
-        Clock.day = START
+        self.clock.day = START
         self.model: list[tuple[dt.date, int, int]] = []  # (day, signed cents, entry id)
         self.reversible: dict[int, int] = {}  # entry id -> its signed cents, not yet reversed
         self.closed: dict[dt.date, tuple] = {}  # day -> (entries, closing row) when closed
@@ -81,7 +79,7 @@ class CashBook(RuleBasedStateMachine):
         return all(self.balance_through(d) + (signed if d >= day else 0) >= 0 for d in days)
 
     def open_days_with_entries(self) -> list[dt.date]:
-        return sorted({d for d, _, _ in self.model if d not in self.closed and d < Clock.day})
+        return sorted({d for d, _, _ in self.model if d not in self.closed and d < self.clock.day})
 
     # -- rules -----------------------------------------------------------------------
 
@@ -90,7 +88,7 @@ class CashBook(RuleBasedStateMachine):
         signed = cents if direction == "in" else -cents
         code = "koffie" if direction == "in" else "boodschappen"
         who = self.volunteer if by_volunteer else self.session
-        expect = Clock.day not in self.closed and self.book_ok(Clock.day, signed)
+        expect = self.clock.day not in self.closed and self.book_ok(self.clock.day, signed)
         before = CashEntry.select().count()
         try:
             entry = cash.add_entry(who, direction, cents, self.categories[code], "stateful")
@@ -99,12 +97,12 @@ class CashBook(RuleBasedStateMachine):
             assert CashEntry.select().count() == before
             return
         assert expect
-        self.model.append((Clock.day, signed, entry.id))
+        self.model.append((self.clock.day, signed, entry.id))
         self.reversible[entry.id] = signed
 
     @rule(direction=st.sampled_from(["in", "out"]), cents=CENTS, back=st.integers(1, 3))
     def book_backdated(self, direction, cents, back):
-        day = Clock.day - dt.timedelta(days=back)
+        day = self.clock.day - dt.timedelta(days=back)
         signed = cents if direction == "in" else -cents
         closed_behind = self.last_closed is not None and day <= self.last_closed
         expect = not closed_behind and self.book_ok(day, signed)
@@ -124,7 +122,7 @@ class CashBook(RuleBasedStateMachine):
     def reverse(self, data):
         entry_id = data.draw(st.sampled_from(sorted(self.reversible)))
         signed = -self.reversible[entry_id]
-        expect = Clock.day not in self.closed and self.book_ok(Clock.day, signed)
+        expect = self.clock.day not in self.closed and self.book_ok(self.clock.day, signed)
         try:
             reversal = cash.reverse(self.session, entry_id, "correctie")
         except (InvalidInput, DayClosed) as exc:
@@ -132,7 +130,7 @@ class CashBook(RuleBasedStateMachine):
             return
         assert expect and reversal.reverses == entry_id
         del self.reversible[entry_id]
-        self.model.append((Clock.day, signed, reversal.id))
+        self.model.append((self.clock.day, signed, reversal.id))
         # A reversal is never reversed, and an entry never twice.
         for target in (reversal.id, entry_id):
             with pytest.raises(BwkError):
@@ -152,9 +150,9 @@ class CashBook(RuleBasedStateMachine):
                 return
             day = self.last_closed
         else:
-            if Clock.day in self.closed:
+            if self.clock.day in self.closed:
                 return
-            day = Clock.day
+            day = self.clock.day
         expected = self.balance_through(day)
         counted = max(0, expected + difference)
         difference = counted - expected
@@ -190,7 +188,7 @@ class CashBook(RuleBasedStateMachine):
 
     @rule(days=st.integers(1, 3))
     def next_day(self, days):
-        Clock.day += dt.timedelta(days=days)
+        self.clock.day += dt.timedelta(days=days)
 
     # -- invariants ------------------------------------------------------------------
 
@@ -219,12 +217,11 @@ class CashBook(RuleBasedStateMachine):
             assert _entry_rows(self.room_id, day) == entries
             row = CashClosing.get(CashClosing.room == self.room_id, CashClosing.day == day)
             assert (row.counted_cents, row.hash, row.prev_hash) == closing_row
-        assert closing.verify_chain(self.room_id) == []
+        assert chain.verify_chain(self.room_id) == []
 
 
-def test_cash_book_state_machine(sqlite_room, monkeypatch):
-    for module in ("cash.cash", "closing.closing"):
-        monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: Clock.day)
+def test_cash_book_state_machine(sqlite_room, clock, monkeypatch):
+    CashBook.clock = clock
     monkeypatch.setattr(closing, "verify_own_pin", lambda session, pin: pin == "2468")
     # Hundreds of closings in a few seconds: the backups (tested in test_closing.py and
     # test_backup.py) are left out here.

@@ -13,9 +13,11 @@ import pytest
 from db.models import HelpDomain
 
 from bwk_tui.cli import main
-from bwk_tui.services.matching import matching
+from bwk_tui.services.matching import scoring
+from bwk_tui.services.matching import matches
+from bwk_tui.services.matching import requests as matching_requests
 from bwk_tui.services.visitors import persons
-from bwk_tui.services.matching.matching import OfferForm, RequestForm
+from bwk_tui.services.matching.requests import OfferForm, RequestForm
 from bwk_tui.services.visitors.persons import PersonForm
 
 
@@ -33,23 +35,23 @@ def filled(sqlite_room, sqlite_url):
     offers = []
     for i in range(8):
         ds = rng.sample(domains, rng.randint(1, 3))
-        offers.append(matching.create_offer(boss, OfferForm(
+        offers.append(matching_requests.create_offer(boss, OfferForm(
             ds, rng.randint(1, 3), person_id=pid(f"Helper{i}", ",".join(rng.sample(langs, 2))),
             lived_experience_ids=ds[:1] if rng.random() < 0.5 else [], languages=",".join(rng.sample(langs, 2)),
             availability=",".join(rng.sample(["ma-o", "di-m", "wo-a", "do-o", "vr-m"], 2)))))
     requests = []
     for i in range(25):
-        requests.append(matching.create_request(boss, RequestForm(
+        requests.append(matching_requests.create_request(boss, RequestForm(
             pid(f"Asker{i}", ""), rng.sample(domains, rng.randint(1, 2)), languages=rng.choice(langs),
             availability=",".join(rng.sample(["ma-o", "di-m", "wo-a", "do-o", "vr-m"], rng.randint(0, 3))),
             urgency=rng.randint(1, 3))))
     # Some places are already taken: an active match and a waiting proposal.
     for req in requests[:3]:
-        short = matching.shortlist(req.id, top=1)
+        short = scoring.shortlist(req.id, top=1)
         if short:
-            m = matching.propose(boss, req.id, short[0].offer_id)
+            m = matches.propose(boss, req.id, short[0].offer_id)
             if req is not requests[2]:
-                matching.confirm(boss, m.id)
+                matches.confirm(boss, m.id)
     return sqlite_url
 
 
@@ -88,7 +90,7 @@ def test_the_csv_outputs_are_consistent(filled, capsys):
     for row in proposal:
         assert feasible[(row["request_id"], row["offer_id"])] == int(row["score"])
     total = sum(int(row["score"]) for row in proposal)
-    assert total == sum(p.score for p in matching.propose_all())
+    assert total == sum(p.score for p in scoring.propose_all())
 
     code, out, err = run(capsys, "--db", filled, "match", "propose")
     assert code == 0 and "hulpvraag" in out

@@ -20,10 +20,12 @@ from bwk_tui.cli import main
 from bwk_tui.services.room import backup
 from bwk_tui.services.cash import cash
 from bwk_tui.services.closing import closing
+from bwk_tui.services.closing import report
+from bwk_tui.services.closing import chain
 from bwk_tui.services.room import settings
 from bwk_tui.services.cash.cash import DayClosed
 from bwk_tui.services.kernel.errors import BackupError, BwkError, InvalidInput, NotAllowed
-from bwk_tui.services.kernel.formatting import money
+from bwk_tui.services.kernel.money import money
 
 TODAY = CASH_TODAY  # the day the `clock` fixture (conftest) starts on
 
@@ -110,7 +112,7 @@ def test_the_difference_is_booked_as_kasverschil(boss, counts, difference, direc
     assert c.reason == "wisselgeld verkeerd teruggegeven"
     # After the booking the box holds exactly what was counted.
     assert cash.balance() == c.counted_cents == c.opening_cents + c.in_cents - c.out_cents
-    assert closing.verify_chain() == []
+    assert chain.verify_chain() == []
 
 
 def test_counted_amount_is_the_next_days_opening_balance(boss, clock):
@@ -174,7 +176,7 @@ def test_an_earlier_open_day_must_be_closed_first(boss):
     assert cash_rows() == before
     closing.close(boss, TWELVE_FIFTY, "", "2468", day=days_ago(2))
     closing.close(boss, {1000: 1, 200: 1, 50: 1, 100: 1}, "", "2468")
-    assert closing.verify_chain() == []
+    assert chain.verify_chain() == []
 
 
 def test_a_day_before_the_last_closing_cannot_be_closed_later(boss):
@@ -186,7 +188,7 @@ def test_a_day_before_the_last_closing_cannot_be_closed_later(boss):
     with pytest.raises(DayClosed) as caught:
         closing.close(boss, {}, "", "2468", day=days_ago(3))
     assert caught.value.key == "error.day_before_closing"
-    assert cash_rows() == before and closing.verify_chain() == []
+    assert cash_rows() == before and chain.verify_chain() == []
 
 
 def test_no_closing_in_the_future_and_no_bad_counts(boss):
@@ -216,7 +218,7 @@ def test_a_failing_backup_leaves_the_day_open_with_nothing_kept(boss, monkeypatc
     with pytest.raises(BackupError):
         closing.close(boss, {1000: 1}, "tekort", "2468")
     assert cash_rows() == before and not cash.is_closed(TODAY)
-    assert not list(closing.closings_dir().glob("*.txt")) if closing.closings_dir().exists() else True
+    assert not list(report.closings_dir().glob("*.txt")) if report.closings_dir().exists() else True
 
 
 def test_a_failure_inside_the_closing_keeps_nothing(boss, monkeypatch):
@@ -230,7 +232,7 @@ def test_a_failure_inside_the_closing_keeps_nothing(boss, monkeypatch):
     with pytest.raises(OSError):
         closing.close(boss, {1000: 1}, "tekort", "2468")  # with a kasverschil entry to roll back
     assert cash_rows() == before and not cash.is_closed(TODAY)
-    folder = closing.closings_dir()
+    folder = report.closings_dir()
     assert not folder.exists() or not any(folder.iterdir())
 
 
@@ -261,7 +263,7 @@ def test_the_database_refuses_to_change_a_closed_day(boss, db):
         entry.room_id, days_ago(1), cat("koffie"), boss.account_id, dt.datetime(2026, 6, 9, 18))
     assert [tuple(row) for row in db.execute_sql("SELECT * FROM cash_entry ORDER BY id").fetchall()] == snapshot
     assert db.execute_sql("SELECT * FROM cash_closing").fetchall() == closing_row
-    assert closing.verify_chain() == [] and CashClosing.get_by_id(closed.closing_id).counted_cents == 1250
+    assert chain.verify_chain() == [] and CashClosing.get_by_id(closed.closing_id).counted_cents == 1250
     # The services refuse it as well.
     with pytest.raises(DayClosed):
         cash.add_entry(boss, "in", "1", cat("koffie"), day=days_ago(1))
@@ -288,12 +290,12 @@ def _three_closed_days(boss) -> list[int]:
 
 def test_a_changed_amount_is_found_by_the_chain_and_by_bwk_check(boss, db, db_url, capsys):
     _three_closed_days(boss)
-    assert closing.verify_chain() == []
+    assert chain.verify_chain() == []
     assert main(["--db", db_url, "check"]) == 0
     _unguard(db)
     target = CashEntry.select().where(CashEntry.entry_date == days_ago(2)).order_by(CashEntry.id).first()
     db.execute_sql(f"UPDATE cash_entry SET amount_cents = 500 WHERE id = {target.id}")
-    problems = closing.verify_chain()
+    problems = chain.verify_chain()
     assert [(p.day, p.what) for p in problems] == [(days_ago(2), "hash")]
     capsys.readouterr()
     assert main(["--db", db_url, "check"]) == 1
@@ -305,9 +307,9 @@ def test_a_changed_closing_or_a_removed_one_is_found(boss, db):
     ids = _three_closed_days(boss)
     _unguard(db)
     db.execute_sql(f"UPDATE cash_closing SET counted_cents = 99999 WHERE id = {ids[0]}")
-    assert [(p.day, p.what) for p in closing.verify_chain()] == [(days_ago(3), "hash")]
+    assert [(p.day, p.what) for p in chain.verify_chain()] == [(days_ago(3), "hash")]
     db.execute_sql(f"DELETE FROM cash_closing WHERE id = {ids[1]}")
-    found = {(p.day, p.what) for p in closing.verify_chain()}
+    found = {(p.day, p.what) for p in chain.verify_chain()}
     assert (days_ago(1), "link") in found
 
 
@@ -324,7 +326,7 @@ def test_an_entry_slipped_into_a_closed_day_is_found(boss, db):
         f"receipt_year, receipt_no, entered_by_id, entered_at) VALUES ({p}, {p}, 'in', 100, {p}, 'later', "
         f"2026, 99, {p}, {p})",
         (CashClosing.get().room_id, days_ago(3), cat("koffie"), boss.account_id, dt.datetime(2026, 6, 8, 18)))
-    assert [(p.day, p.what) for p in closing.verify_chain()] == [(days_ago(3), "hash")]
+    assert [(p.day, p.what) for p in chain.verify_chain()] == [(days_ago(3), "hash")]
 
 
 # --- the report -----------------------------------------------------------------------------
@@ -337,7 +339,7 @@ def test_the_report_has_the_figures(boss):
     cash.add_entry(boss, "out", "7,50", cat("boodschappen"), "melk en koekjes")
     closed = closing.close(boss, {1000: 2, 500: 1, 100: 1, 50: 1, 20: 2, 5: 1}, "munt onder de kast gevonden",
                            "2468")
-    text = closing.report_text(closed.closing_id)
+    text = report.report_text(closed.closing_id)
     c = CashClosing.get_by_id(closed.closing_id)
     for figure in (money(2000), money(1435 + 10), money(750), money(2685), money(2695), money(10)):
         assert figure in text, figure

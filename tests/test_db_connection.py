@@ -10,7 +10,7 @@ from peewee import PostgresqlDatabase, SqliteDatabase
 from db import DatabaseUrlError, describe, is_sqlite, open_database, write
 from db.connection import default_database_path, make_database
 from db.models import Room, Setting
-from bwk_tui.services.kernel.clock import now_utc
+from bwk_tui.services.kernel import clock
 
 
 # --- URL forms -------------------------------------------------------------------------------
@@ -138,7 +138,7 @@ def test_foreign_keys_are_enforced_on_sqlite(sqlite_db):
 
     with pytest.raises(IntegrityError):
         with write():
-            AuditLog.create(at=now_utc(), account=424242, action="x")
+            AuditLog.create(at=clock.now_utc(), account=424242, action="x")
 
 
 # --- write() ---------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ def test_write_rolls_back_everything_on_exception(db):
     before = Room.select().count()
     with pytest.raises(RuntimeError):
         with write():
-            Room.create(name="Tijdelijk", created_at=now_utc())
+            Room.create(name="Tijdelijk", created_at=clock.now_utc())
             Setting.create(key="room_name", value="Tijdelijk")
             raise RuntimeError("boom")
     assert Room.select().count() == before
@@ -190,10 +190,10 @@ def test_write_rolls_back_everything_on_exception(db):
 
 def test_nested_write_failure_rolls_back_only_the_inner_part(db):
     with write():
-        Room.create(name="Buiten", created_at=now_utc())
+        Room.create(name="Buiten", created_at=clock.now_utc())
         with pytest.raises(RuntimeError):
             with write():
-                Room.create(name="Binnen", created_at=now_utc())
+                Room.create(name="Binnen", created_at=clock.now_utc())
                 raise RuntimeError("inner")
     names = {r.name for r in Room.select()}
     assert "Buiten" in names
@@ -202,7 +202,7 @@ def test_nested_write_failure_rolls_back_only_the_inner_part(db):
 
 def test_write_commits_on_success_for_another_connection(db, db_url):
     with write():
-        Room.create(name="Gedeeld", created_at=now_utc())
+        Room.create(name="Gedeeld", created_at=clock.now_utc())
     other = make_database(db_url)
     try:
         other.connect()

@@ -200,17 +200,19 @@ def test_progress_lines_and_unknown_scale(sqlite_db):
     assert lines and all(isinstance(line, str) for line in lines)
 
 
-def test_the_roster_is_filled_and_consistent(small, monkeypatch):
+def test_the_roster_is_filled_and_consistent(small, clock):
     """Profiles for every account, shifts on the open days only (the desk crews of the visits),
     hours mostly under the allowance maximum, and sign-ups ahead with gaps."""
     from bwk_tui.services.roster import allowance
-    from bwk_tui.services.roster import roster
+    from bwk_tui.services.roster import shifts as roster_shifts
+    from bwk_tui.services.roster import templates as roster_templates
+    from bwk_tui.services.roster import volunteers as roster_volunteers
     from bwk_tui.services.kernel.availability import parse_availability
 
     today = to_local(NOW).date()
     monday = today - dt.timedelta(days=today.weekday())
     horizon = monday + dt.timedelta(days=27)  # this week and the three after it
-    monkeypatch.setattr("bwk_tui.services.roster.roster.today", lambda: today)
+    clock.day = today
     room_id = Room.select().first().id
 
     # A profile for every account, started on the day the account was made.
@@ -220,7 +222,7 @@ def test_the_roster_is_filled_and_consistent(small, monkeypatch):
     assert set(by_account) == set(accounts)
     assert (small.volunteer_profiles, small.shifts, small.shift_assignments) == (
         len(profiles), Shift.select().count(), ShiftAssignment.select().count())
-    known_skills = dict(roster.skills())
+    known_skills = dict(roster_volunteers.skills())
     for v in profiles.values():
         assert v.room_id == room_id
         assert v.started_on == to_local(accounts[v.account_id].created_at).date()
@@ -266,7 +268,7 @@ def test_the_roster_is_filled_and_consistent(small, monkeypatch):
             assert s.shift_date in visit_days  # the room was open: people came in
         have.add((s.shift_date, s.dagdeel))
     assert all((day, "o") in have for day in visit_days)
-    assert roster.generate(today, horizon, room_id) == 0  # nothing missing that the week view would add
+    assert roster_templates.generate(today, horizon, room_id) == 0  # nothing missing that the week view would add
 
     # Who was on them: the people at the desk, with hours; nobody twice at the same time.
     assignments = list(ShiftAssignment.select())
@@ -311,7 +313,7 @@ def test_the_roster_is_filled_and_consistent(small, monkeypatch):
     assert cents and len(over) <= max(2, len(cents) // 20)
 
     # The week on screen: filled in the past, signed up ahead, with at least one gap ahead.
-    week = roster.week(monday, room_id)
+    week = roster_shifts.week(monday, room_id)
     assert week.gaps >= 1 and any(s.short for s in week.shifts() if s.shift_date >= today)
     assert sum(len(s.planned) for s in week.shifts()) >= len(week.shifts())
     # The three weeks after it: people have signed up, fewer further ahead; gaps remain.

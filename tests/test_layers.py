@@ -104,3 +104,26 @@ def test_importing_a_layer_loads_nothing_it_must_not(layer):
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == []
+
+
+def test_import_contracts_hold():
+    """The import-linter contracts in pyproject.toml: the layers from the command line down to the
+    kernel and the database, screens that call services only, and no cycles among a package's
+    modules. ``lint-imports`` prints what is broken."""
+    result = subprocess.run([str(Path(sys.executable).with_name("lint-imports")), "--no-cache"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_each_desk_is_a_layer_of_its_own():
+    """Every package under services/ is named in the layers contract, so a new desk cannot slip
+    past the architecture by not being listed."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    layers = next(c for c in config["contracts"] if c["type"] == "layers")["layers"]
+    named = {part.strip() for layer in layers for part in layer.split("|")}
+    desks = {f"bwk_tui.services.{p.name}" for p in (ROOT / "bwk_tui/services").iterdir()
+             if (p / "__init__.py").exists()}
+    assert desks and desks <= named, sorted(desks - named)

@@ -1,7 +1,7 @@
 """Issue 6: propose_all is optimal. On small random instances its total score equals the brute-force
 optimum over every assignment that respects capacities and gives no request two helpers.
 
-The solver part (_assign on RequestInfo/OfferInfo values) runs without a database, so Hypothesis can try
+The solver part (assign on RequestInfo/OfferInfo values) runs without a database, so Hypothesis can try
 many instances; one end-to-end example goes through the database on both backends.
 """
 from __future__ import annotations
@@ -11,10 +11,12 @@ import itertools
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from bwk_tui.services.matching import matching
-from bwk_tui.services.matching.matching import OfferInfo, RequestInfo, _Weights
+from bwk_tui.services.matching import scoring
+from bwk_tui.services.matching import requests as matching_requests
+from bwk_tui.services.matching.scoring import Weights
+from bwk_tui.services.matching.requests import OfferInfo, RequestInfo
 
-W = _Weights(domain=40, experience=20, language=20, availability=10, continuity=10, urgency=5)
+W = Weights(domain=40, experience=20, language=20, availability=10, continuity=10, urgency=5)
 SLOTS = ["ma-o", "ma-m", "di-o", "wo-a"]
 LANGS = ["nl", "tw", "ar"]
 NAMES = {1: "wonen", 2: "schulden", 3: "werk"}
@@ -52,9 +54,9 @@ def instances(draw):
 def brute_force(reqs, offs, continued) -> int:
     """The best total over every way to give each request one offer or none."""
     def points(r, o):
-        return sum(p for _, _, p in matching._raw_reasons(r, o, W, continued))
+        return sum(p for _, _, p in scoring.raw_reasons(r, o, W, continued))
 
-    choices = [[None] + [o for o in offs if matching._feasible(r, o)] for r in reqs]
+    choices = [[None] + [o for o in offs if scoring.feasible(r, o)] for r in reqs]
     best = 0
     for pick in itertools.product(*choices):
         used: dict[int, int] = {}
@@ -73,7 +75,7 @@ def brute_force(reqs, offs, continued) -> int:
 @given(instances())
 def test_propose_all_is_optimal_on_small_instances(instance):
     reqs, offs, continued = instance
-    proposal = matching._assign(reqs, [o for o in offs if o.remaining > 0], W, continued, NAMES)
+    proposal = scoring.assign(reqs, [o for o in offs if o.remaining > 0], W, continued, NAMES)
     by_id = {o.id: o for o in offs}
     # no request twice
     assert len({p.request_id for p in proposal}) == len(proposal)
@@ -82,7 +84,7 @@ def test_propose_all_is_optimal_on_small_instances(instance):
         assert sum(p.offer_id == oid for p in proposal) <= by_id[oid].remaining
     requests = {r.id: r for r in reqs}
     for p in proposal:
-        assert matching._feasible(requests[p.request_id], by_id[p.offer_id])
+        assert scoring.feasible(requests[p.request_id], by_id[p.offer_id])
         assert p.score == sum(r.points for r in p.reasons)
     assert sum(p.score for p in proposal) == brute_force(reqs, offs, continued)
 
@@ -93,10 +95,10 @@ def test_the_score_matrix_equals_the_explained_scores(instance):
     reqs, offs, continued = instance
     if not reqs or not offs:
         return
-    scores, feasible = matching.score_matrix(reqs, offs, W, continued)
+    scores, feasible = scoring.score_matrix(reqs, offs, W, continued)
     for (i, r), (j, o) in itertools.product(enumerate(reqs), enumerate(offs)):
-        assert bool(feasible[i, j]) == matching._feasible(r, o)
-        assert scores[i, j] == sum(p for _, _, p in matching._raw_reasons(r, o, W, continued))
+        assert bool(feasible[i, j]) == scoring.feasible(r, o)
+        assert scores[i, j] == sum(p for _, _, p in scoring.raw_reasons(r, o, W, continued))
 
 
 def test_propose_all_through_the_database(room):
@@ -104,7 +106,7 @@ def test_propose_all_through_the_database(room):
     from db.models import HelpDomain
 
     from bwk_tui.services.visitors import persons
-    from bwk_tui.services.matching.matching import OfferForm, RequestForm
+    from bwk_tui.services.matching.requests import OfferForm, RequestForm
     from bwk_tui.services.visitors.persons import PersonForm
 
     boss = room["coordinator"]
@@ -116,15 +118,15 @@ def test_propose_all_through_the_database(room):
 
     # Offer A fits both requests; offer B only fits r1. Greedy on the best single score gives A to r1
     # (tw speaker) and leaves r2 without help; the optimum gives B to r1 and A to r2.
-    a = matching.create_offer(boss, OfferForm([dom["schulden"], dom["wonen"]], 1, person_id=pid("A", "tw"),
+    a = matching_requests.create_offer(boss, OfferForm([dom["schulden"], dom["wonen"]], 1, person_id=pid("A", "tw"),
                                               languages="tw"))
-    b = matching.create_offer(boss, OfferForm([dom["schulden"]], 1, person_id=pid("B", "nl"), languages="nl"))
-    r1 = matching.create_request(boss, RequestForm(pid("R1", "tw"), [dom["schulden"]], languages="tw"))
-    r2 = matching.create_request(boss, RequestForm(pid("R2", "nl"), [dom["wonen"]], languages="nl"))
-    proposal = {p.request_id: p.offer_id for p in matching.propose_all()}
+    b = matching_requests.create_offer(boss, OfferForm([dom["schulden"]], 1, person_id=pid("B", "nl"), languages="nl"))
+    r1 = matching_requests.create_request(boss, RequestForm(pid("R1", "tw"), [dom["schulden"]], languages="tw"))
+    r2 = matching_requests.create_request(boss, RequestForm(pid("R2", "nl"), [dom["wonen"]], languages="nl"))
+    proposal = {p.request_id: p.offer_id for p in scoring.propose_all()}
     assert proposal == {r1.id: b.id, r2.id: a.id}
-    reqs, offs = matching.open_requests(), matching.offers()
-    assert sum(p.score for p in matching.propose_all()) == brute_force(reqs, offs, matching._continued())
+    reqs, offs = matching_requests.open_requests(), matching_requests.offers()
+    assert sum(p.score for p in scoring.propose_all()) == brute_force(reqs, offs, scoring.continued_pairs())
 
 
 def test_a_request_stays_open_rather_than_lowering_the_total():
@@ -137,6 +139,6 @@ def test_a_request_stays_open_rather_than_lowering_the_total():
     o1 = OfferInfo(1, "O1", None, 1, [1, 2, 3], ["wonen", "schulden", "werk"], ["wonen"], ["tw"],
                    frozenset({"ma-o"}), 1, 0)
     o2 = OfferInfo(2, "O2", None, 1, [3], ["werk"], [], ["nl"], frozenset(), 1, 0)
-    proposal = matching._assign([r1, r2], [o1, o2], W, {(101, 1)}, NAMES)
+    proposal = scoring.assign([r1, r2], [o1, o2], W, {(101, 1)}, NAMES)
     assert [(p.request_id, p.offer_id) for p in proposal] == [(1, 1)]
     assert sum(p.score for p in proposal) == brute_force([r1, r2], [o1, o2], {(101, 1)})

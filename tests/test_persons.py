@@ -11,6 +11,7 @@ import pytest
 from db.models import AuditLog, Household, Person, Visit
 
 from bwk_tui.services.visitors import codes
+from bwk_tui.services.kernel import clock as kernel_clock
 from bwk_tui.services.visitors import persons
 from bwk_tui.services.room import settings
 from bwk_tui.services.visitors import visits
@@ -21,10 +22,9 @@ TODAY = dt.date(2026, 6, 10)
 
 
 @pytest.fixture(autouse=True)
-def _fixed_day(monkeypatch):
+def _fixed_day(clock):
     """A fixed calendar day for every service that asks for it."""
-    monkeypatch.setattr("bwk_tui.services.visitors.persons.today", lambda: TODAY)
-    monkeypatch.setattr("bwk_tui.services.visitors.visits.today", lambda: TODAY)
+    clock.day = TODAY
 
 
 def _form(first="Anna", pc4="1103", **fields) -> PersonForm:
@@ -49,12 +49,13 @@ def _coffee() -> list[int]:
 
 def _visit_on(monkeypatch, session, person_id: int, day: dt.date) -> int:
     """A visit on ``day`` (checked out again, so that later check-ins are free)."""
-    monkeypatch.setattr("bwk_tui.services.visitors.visits.today", lambda: day)
+    test_clock = kernel_clock.now_utc  # the shared test clock (conftest) stands in for now_utc
+    test_clock.day = day
     try:
         visit_id = visits.check_in(session, person_id, visits.VisitForm(domain_ids=_coffee()))
         visits.check_out(session, visit_id)
     finally:
-        monkeypatch.setattr("bwk_tui.services.visitors.visits.today", lambda: TODAY)
+        test_clock.day = TODAY
     return visit_id
 
 

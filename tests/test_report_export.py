@@ -11,8 +11,9 @@ import pytest
 from bwk_tui.cli import main
 from bwk_tui.services.reports import report_export
 from bwk_tui.services.reports import reports
+from bwk_tui.services.kernel import clock
 
-PERIOD = reports.parse_period("2026-Q1")
+PERIOD = clock.parse_period("2026-Q1")
 REPORT = reports.Report("De Kameleon", PERIOD, PERIOD.year_earlier(), [
     reports.Section("Bereik", [reports.Row("Unieke huishoudens", 412, 3), reports.Row("Bezoeken", 4, 0)]),
     reports.Section("Vrijwilligers", [reports.Row("Actief", 12, 11)], note="De uren komen met het rooster."),

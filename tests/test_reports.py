@@ -8,6 +8,7 @@ import pytest
 
 from bwk_tui.i18n import t
 from bwk_tui.services.reports import reports
+from bwk_tui.services.kernel.clock import Period, parse_period
 
 NOON = dt.time(12, 0)
 
@@ -49,13 +50,13 @@ def _figures(report: reports.Report) -> dict[tuple[str, str], tuple[int, int]]:
 
 
 @pytest.fixture
-def hand_made(room, monkeypatch):
+def hand_made(room, clock):
     from db.models import (Account, CashCategory, CashEntry, HelpDomain, Household, Person, Room, Visit,
                            VisitDomain, WalkIn)
 
     from bwk_tui.services import room as room_service
 
-    monkeypatch.setattr(reports, "today", lambda: dt.date(2026, 6, 1))
+    clock.day = dt.date(2026, 6, 1)
     here = room_service.current_room_id()
     other = Room.create(name="Elders", created_at=dt.datetime(2024, 1, 1)).id
     coby = Account.get(Account.name == "Coby").id
@@ -126,7 +127,7 @@ def hand_made(room, monkeypatch):
 
 
 def test_hand_made_report(hand_made):
-    report = reports.build_report(reports.parse_period("2026-Q1"))
+    report = reports.build_report(parse_period("2026-Q1"))
     assert report.room == "De Kameleon"
     assert report.previous.label == "2025-Q1"
     got = _figures(report)
@@ -186,7 +187,7 @@ def test_hand_made_other_room_and_english(hand_made):
 
     other = Room.get(Room.name == "Elders").id
     set_language("en")
-    got = _figures(reports.build_report(reports.parse_period("2026-Q1"), room_id=other))
+    got = _figures(reports.build_report(parse_period("2026-Q1"), room_id=other))
     assert got[("Reach", "Visits")] == (1, 0)
     assert got[("Reach", "Unique households")] == (1, 0)
     assert got[("Reach", "Coffee visitors (anonymous)")] == (1, 0)
@@ -195,15 +196,15 @@ def test_hand_made_other_room_and_english(hand_made):
 
 
 def test_a_month_and_free_dates(hand_made):
-    jan = _figures(reports.build_report(reports.parse_period("2026-01")))
+    jan = _figures(reports.build_report(parse_period("2026-01")))
     reach = t("reports.sec_reach")
     assert jan[(reach, "Bezoeken")] == (3, 0)  # Dee 1 Jan, Ann and Ben 5 Jan
-    free = reports.build_report(reports.parse_period(date_from="2026-01-05", date_to="2026-02-10"))
+    free = reports.build_report(parse_period(date_from="2026-01-05", date_to="2026-02-10"))
     assert _figures(free)[(reach, "Bezoeken")] == (3, 1)  # Ann twice, Ben; a year earlier Ann 10 Feb 2025
 
 
 def test_empty_database_period(room):
-    report = reports.build_report(reports.parse_period("2026-Q3"))
+    report = reports.build_report(parse_period("2026-Q3"))
     got = _figures(report)
     assert got[(t("reports.sec_reach"), "Bezoeken")] == (0, 0)
     assert got[(t("reports.sec_cash"), "Totaal ontvangen")] == (0, 0)
@@ -218,7 +219,7 @@ def _day(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _expected(period: reports.Period, room_id: int, today: dt.date) -> dict:
+def _expected(period: Period, room_id: int, today: dt.date) -> dict:
     """Every figure by plain Python over all rows in memory."""
     from db.models import CashCategory, CashEntry, HelpDomain, Household, Person, Visit, VisitDomain, WalkIn
 
@@ -371,15 +372,15 @@ def demo_db(tmp_path_factory):
 
 
 @pytest.mark.parametrize("text", ["2026-Q3", "2026", "2026-11"])
-def test_cross_check_against_plain_python(demo_db, text, monkeypatch):
+def test_cross_check_against_plain_python(demo_db, text, clock):
     from bwk_tui.services import room as room_service
     from bwk_tui.services.room import open_ready
 
     opened = open_ready(str(demo_db))
     try:
         today = dt.date(2026, 11, 20)
-        monkeypatch.setattr(reports, "today", lambda: today)
-        period = reports.parse_period(text)
+        clock.day = today
+        period = parse_period(text)
         room_id = room_service.current_room_id()
         report = reports.build_report(period)
         got = _figures(report)
@@ -397,7 +398,8 @@ def test_cross_check_against_plain_python(demo_db, text, monkeypatch):
 
 def test_matching_figures_in_the_report(room):
     """By hand: one match started and still running, one started and ended, one helped person now helps."""
-    from bwk_tui.services.matching import matching
+    from bwk_tui.services.matching import matches
+    from bwk_tui.services.matching import requests
     from bwk_tui.services.visitors import visits
     from bwk_tui.services.visitors.persons import PersonForm, register
 
@@ -406,17 +408,17 @@ def test_matching_figures_in_the_report(room):
     asker = register(coordinator, PersonForm(first_name="Abena", pc4="1102", consent=True))
     other = register(coordinator, PersonForm(first_name="Kofi", pc4="1103", consent=True))
     helper = register(coordinator, PersonForm(first_name="Ama", pc4="1104", consent=True))
-    offer = matching.create_offer(coordinator, matching.OfferForm([domain], 3, person_id=helper.id))
-    first = matching.create_request(coordinator, matching.RequestForm(asker.id, [domain]))
-    second = matching.create_request(coordinator, matching.RequestForm(other.id, [domain]))
-    running = matching.confirm(coordinator, matching.propose(coordinator, first.id, offer.id).id)
-    ended = matching.confirm(coordinator, matching.propose(coordinator, second.id, offer.id).id)
-    matching.finish(coordinator, ended.id, "geholpen met de brief")
-    matching.create_offer(coordinator, matching.OfferForm([domain], 1, person_id=asker.id))  # Abena now helps
+    offer = requests.create_offer(coordinator, requests.OfferForm([domain], 3, person_id=helper.id))
+    first = requests.create_request(coordinator, requests.RequestForm(asker.id, [domain]))
+    second = requests.create_request(coordinator, requests.RequestForm(other.id, [domain]))
+    running = matches.confirm(coordinator, matches.propose(coordinator, first.id, offer.id).id)
+    ended = matches.confirm(coordinator, matches.propose(coordinator, second.id, offer.id).id)
+    matches.finish(coordinator, ended.id, "geholpen met de brief")
+    requests.create_offer(coordinator, requests.OfferForm([domain], 1, person_id=asker.id))  # Abena now helps
     assert running.status == "actief"
-    from bwk_tui.services.kernel.clock import today
+    from bwk_tui.services.kernel import clock
 
-    report = reports.build_report(reports.parse_period(f"{today().year}"))
+    report = reports.build_report(parse_period(f"{clock.today().year}"))
     got = {(s.title, r.label): (r.value, r.previous) for s in report.sections for r in s.rows
            if s.title == t("reports.sec_matches")}
     section = t("reports.sec_matches")

@@ -15,7 +15,12 @@ from db.models import CANT_COME, PLANNED, AuditLog, ClosedDay, Shift, ShiftAssig
 
 from bwk_tui.services.roster import attendance
 from bwk_tui.services.room import auth
-from bwk_tui.services.roster import roster
+from bwk_tui.services.roster import shifts
+from bwk_tui.services.roster import stand_ins
+from bwk_tui.services.roster import holidays
+from bwk_tui.services.roster import templates
+from bwk_tui.services.roster import volunteers
+from bwk_tui.services.kernel import clock as kernel_clock
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput, NotAllowed
 
 WED = dt.date(2026, 11, 25)  # "today": a Wednesday
@@ -33,7 +38,7 @@ def clock(roster_clock):
 
 def test_the_clock_is_amsterdam_time(clock):
     assert clock.now == dt.datetime(2026, 11, 25, 8, 0)  # UTC+1 in winter
-    assert roster.today() == WED and roster._now_minutes() == 9 * 60
+    assert kernel_clock.today() == WED and shifts._now_minutes() == 9 * 60
 
 
 @pytest.fixture
@@ -47,17 +52,17 @@ def vera(room, clock):
 
 
 def template(boss, weekday: int, dagdeel: str, starts: str = "", ends: str = "", needed=2, skill=None):
-    return roster.add_template(boss, roster.TemplateForm(weekday, dagdeel, starts, ends, needed, skill))
+    return templates.add_template(boss, templates.TemplateForm(weekday, dagdeel, starts, ends, needed, skill))
 
 
-def volunteer(boss, name: str, **profile) -> roster.VolunteerInfo:
+def volunteer(boss, name: str, **profile) -> volunteers.VolunteerInfo:
     account = auth.create_account_as_admin(name, "volunteer", "1234")
-    return roster.save_profile(boss, roster.ProfileForm(account.id, **profile))
+    return volunteers.save_profile(boss, volunteers.ProfileForm(account.id, **profile))
 
 
-def shift_on(day: dt.date, dagdeel: str) -> roster.ShiftInfo:
+def shift_on(day: dt.date, dagdeel: str) -> shifts.ShiftInfo:
     """The shift of ``day`` and ``dagdeel`` as the week view shows it (making it if need be)."""
-    view = roster.week(day)
+    view = shifts.week(day)
     return next(d for d in view.days if d.day == day).shifts[dagdeel]
 
 
@@ -93,13 +98,13 @@ def week_templates(boss):
     (" 13:05 ", 785), ("0:00", 0), ("24:00", 1440), ("24", 1440),
 ])
 def test_parse_time_reads_what_people_type(text, minutes):
-    assert roster.parse_time(text) == minutes
+    assert kernel_clock.parse_time(text) == minutes
 
 
 @pytest.mark.parametrize("text", ["", "  ", "abc", "25", "9:60", "24:30", "9:3", "12:000", "-1", "9u", "9:30pm"])
 def test_parse_time_refuses_anything_else(text):
     with pytest.raises(InvalidInput) as caught:
-        roster.parse_time(text, "ends")
+        kernel_clock.parse_time(text, "ends")
     assert caught.value.key == "error.roster_time" and caught.value.field == "ends"
     caught.value.message()  # the message can be shown
 
@@ -109,25 +114,25 @@ def test_parse_time_refuses_anything_else(text):
     ("2026-W53", dt.date(2026, 12, 28)),  # 2026 has 53 ISO weeks
 ])
 def test_parse_week_reads_iso_weeks(text, monday):
-    assert roster.parse_week(text) == monday
+    assert kernel_clock.parse_week(text) == monday
 
 
 def test_parse_week_without_text_is_this_week(clock):
-    assert roster.parse_week(None) == MON and roster.parse_week("") == MON
+    assert kernel_clock.parse_week(None) == MON and kernel_clock.parse_week("") == MON
     clock.at(dt.date(2026, 11, 29), 23, 59)  # Sunday evening: still this week
-    assert roster.parse_week(None) == MON
+    assert kernel_clock.parse_week(None) == MON
 
 
 @pytest.mark.parametrize("text", ["2025-W53", "2026-W00", "2026-W54", "week 48", "2026-48", "48", "2026-W", "W48"])
 def test_parse_week_refuses_anything_else(text):
     with pytest.raises(InvalidInput) as caught:
-        roster.parse_week(text)
+        kernel_clock.parse_week(text)
     assert caught.value.key == "error.roster_week" and caught.value.field == "week"
 
 
 def test_week_label():
-    assert roster.week_label(MON) == "2026-W48"
-    assert roster.week_label(dt.date(2025, 12, 29)) == "2026-W01"
+    assert kernel_clock.week_label(MON) == "2026-W48"
+    assert kernel_clock.week_label(dt.date(2025, 12, 29)) == "2026-W01"
 
 
 # --- templates -----------------------------------------------------------------------------
@@ -151,11 +156,11 @@ def test_a_template_ends_after_it_starts(boss):
 
 
 def test_a_template_refuses_a_bad_weekday_dagdeel_or_skill(boss):
-    for form, field in [(roster.TemplateForm(7, "o"), "weekday"), (roster.TemplateForm("wo", "o"), "weekday"),
-                        (roster.TemplateForm(2, "x"), "dagdeel"), (roster.TemplateForm(2, "o", skill="juggling"), "skill"),
-                        (roster.TemplateForm(2, "o", starts="half tien"), "starts")]:
+    for form, field in [(templates.TemplateForm(7, "o"), "weekday"), (templates.TemplateForm("wo", "o"), "weekday"),
+                        (templates.TemplateForm(2, "x"), "dagdeel"), (templates.TemplateForm(2, "o", skill="juggling"), "skill"),
+                        (templates.TemplateForm(2, "o", starts="half tien"), "starts")]:
         with pytest.raises(InvalidInput) as caught:
-            roster.add_template(boss, form)
+            templates.add_template(boss, form)
         assert caught.value.field == field
     assert ShiftTemplate.select().count() == 0
 
@@ -165,7 +170,7 @@ def test_a_template_without_times_takes_the_dagdeels_usual_times(boss):
     assert (made.weekday, made.dagdeel, made.starts_min, made.ends_min, made.needed, made.skill) == (
         2, "m", 12 * 60 + 30, 17 * 60, 3, "koffie")
     assert made.label == "woensdagmiddag"
-    assert roster.templates() == [made]
+    assert templates.templates() == [made]
 
 
 def test_a_volunteer_may_not_make_or_change_templates(boss, vera):
@@ -173,10 +178,10 @@ def test_a_volunteer_may_not_make_or_change_templates(boss, vera):
         template(vera, 2, "o")
     made = template(boss, 2, "o")
     with pytest.raises(NotAllowed):
-        roster.update_template(vera, made.id, roster.TemplateForm(2, "o", needed=5))
+        templates.update_template(vera, made.id, templates.TemplateForm(2, "o", needed=5))
     with pytest.raises(NotAllowed):
-        roster.end_template(vera, made.id)
-    assert roster.templates() == [made]
+        templates.end_template(vera, made.id)
+    assert templates.templates() == [made]
 
 
 def test_one_active_template_per_weekday_and_dagdeel(boss):
@@ -189,11 +194,11 @@ def test_one_active_template_per_weekday_and_dagdeel(boss):
     # another dagdeel that day, or the same dagdeel another day, is fine
     template(boss, 2, "m")
     template(boss, 3, "o")
-    assert [(x.weekday, x.dagdeel) for x in roster.templates()] == [(2, "o"), (2, "m"), (3, "o")]
+    assert [(x.weekday, x.dagdeel) for x in templates.templates()] == [(2, "o"), (2, "m"), (3, "o")]
     # once the first has ended, the slot is free again
-    roster.end_template(boss, first.id)
+    templates.end_template(boss, first.id)
     again = template(boss, 2, "o", "10:00", "12:00", 1)
-    assert [(x.weekday, x.dagdeel, x.starts_min) for x in roster.templates()] == [
+    assert [(x.weekday, x.dagdeel, x.starts_min) for x in templates.templates()] == [
         (2, "o", 600), (2, "m", 750), (3, "o", 540)]
     assert again.id != first.id
 
@@ -201,14 +206,14 @@ def test_one_active_template_per_weekday_and_dagdeel(boss):
 def test_update_template_changes_shifts_after_today_only(boss, clock):
     made = template(boss, 2, "o", "9:00", "13:00", 2)
     clock.at(WED - WEEK)  # a week ago: its shift is made then
-    roster.week()
+    shifts.week()
     clock.at(WED)
     for day in (WED, NEXT_WED):
-        roster.week(day)
+        shifts.week(day)
     assert shift_keys() == {(WED - WEEK, "o"), (WED, "o"), (NEXT_WED, "o")}
 
     # the weekday and dagdeel of a template stay what they are, whatever the form says
-    changed = roster.update_template(boss, made.id, roster.TemplateForm(5, "a", "10:00", "12:30", 3, "koffie"))
+    changed = templates.update_template(boss, made.id, templates.TemplateForm(5, "a", "10:00", "12:30", 3, "koffie"))
     assert (changed.weekday, changed.dagdeel, changed.starts_min, changed.ends_min, changed.needed,
             changed.skill) == (2, "o", 600, 750, 3, "koffie")
 
@@ -227,8 +232,8 @@ def test_update_template_refuses_bad_input_and_changes_nothing(boss):
     made = template(boss, 2, "o", "9:00", "13:00", 2)
     shift_on(NEXT_WED, "o")
     with pytest.raises(InvalidInput):
-        roster.update_template(boss, made.id, roster.TemplateForm(2, "o", "13:00", "9:00", 2))
-    assert roster.templates()[0] == made
+        templates.update_template(boss, made.id, templates.TemplateForm(2, "o", "13:00", "9:00", 2))
+    assert templates.templates()[0] == made
     assert Shift.get(Shift.shift_date == NEXT_WED).starts_min == 540
 
 
@@ -237,22 +242,22 @@ def test_end_template_removes_future_shifts_nobody_is_on_and_keeps_manned_ones(b
     other = template(boss, 2, "m", "13:00", "17:00", 1)
     ans = volunteer(boss, "Ans")
     for day in (WED, NEXT_WED, NEXT_WED + WEEK, NEXT_WED + 2 * WEEK):
-        roster.week(day)
+        shifts.week(day)
     manned = shift_on(NEXT_WED + WEEK, "o")
-    roster.assign(boss, manned.id, ans.id)
+    shifts.assign(boss, manned.id, ans.id)
 
-    removed = roster.end_template(boss, made.id)
+    removed = templates.end_template(boss, made.id)
 
     assert removed == 2  # 2 and 16 December; today's stays, and so does the one Ans is on
     assert shift_keys() == {(WED, "o"), (WED, "m"), (NEXT_WED + WEEK, "o")} | {
         (d, "m") for d in (NEXT_WED, NEXT_WED + WEEK, NEXT_WED + 2 * WEEK)}
-    assert roster.shift(manned.id).has(ans.account_id)
-    assert [x.id for x in roster.templates()] == [other.id]
+    assert shifts.shift(manned.id).has(ans.account_id)
+    assert [x.id for x in templates.templates()] == [other.id]
     # an ended template makes no more shifts
-    roster.week(NEXT_WED + 3 * WEEK)
+    shifts.week(NEXT_WED + 3 * WEEK)
     assert (NEXT_WED + 3 * WEEK, "o") not in shift_keys()
     with pytest.raises(BwkError) as caught:
-        roster.end_template(boss, made.id)
+        templates.end_template(boss, made.id)
     assert caught.value.key == "error.roster_no_template"
 
 
@@ -260,8 +265,8 @@ def test_end_template_removes_future_shifts_nobody_is_on_and_keeps_manned_ones(b
 
 
 def test_week_makes_shifts_from_today_on_and_none_on_a_closed_day(boss, week_templates):
-    assert roster.close_day(boss, FRI, "  Studiedag  ") == 0
-    view = roster.week()
+    assert holidays.close_day(boss, FRI, "  Studiedag  ") == 0
+    view = shifts.week()
     assert view.monday == MON and view.label == "2026-W48"
     assert shift_keys() == {(WED, "o"), (WED, "m")}  # not Monday (past), not Friday (closed)
     assert [d.day for d in view.days] == [MON + i * DAY for i in range(7)]
@@ -273,89 +278,89 @@ def test_week_makes_shifts_from_today_on_and_none_on_a_closed_day(boss, week_tem
     assert (wed["o"].times, wed["o"].needed, wed["o"].skill, wed["o"].short) == ("09:00-13:00", 2, "gastvrouw", 2)
     assert [s.label for s in view.shifts()] == ["woensdagochtend", "woensdagmiddag"]
 
-    following = roster.week(NEXT_WED)  # any day of a week means that week
+    following = shifts.week(NEXT_WED)  # any day of a week means that week
     assert following.monday == NEXT_WED - 2 * DAY
     assert shift_keys() - {(WED, "o"), (WED, "m")} == {
         (NEXT_WED - 2 * DAY, "o"), (NEXT_WED, "o"), (NEXT_WED, "m"), (NEXT_WED + 2 * DAY, "o")}
 
 
 def test_a_past_week_gets_no_new_shifts(boss, week_templates):
-    view = roster.week(MON - WEEK)
+    view = shifts.week(MON - WEEK)
     assert Shift.select().count() == 0 and view.gaps == 0
     assert all(d.shifts == {} for d in view.days)
 
 
 def test_looking_twice_makes_no_duplicates(boss, week_templates):
-    roster.week()
-    roster.week(NEXT_WED)
+    shifts.week()
+    shifts.week(NEXT_WED)
     made = Shift.select().count()
     assert made == 7  # this week: Wednesday (2) and Friday; next week: Monday, Wednesday (2), Friday
-    roster.week()
-    roster.week(NEXT_WED)
+    shifts.week()
+    shifts.week(NEXT_WED)
     assert Shift.select().count() == made
-    assert roster.generate(MON, NEXT_WED + 4 * DAY) == 0
+    assert templates.generate(MON, NEXT_WED + 4 * DAY) == 0
 
 
 def test_close_day_takes_its_shifts_and_says_how_many_were_planned(boss, vera, week_templates):
     ans, bram, cor = (volunteer(boss, n) for n in ("Ans", "Bram", "Cor"))
     morning, afternoon = shift_on(NEXT_WED, "o"), shift_on(NEXT_WED, "m")
     friday = shift_on(NEXT_WED + 2 * DAY, "o")
-    roster.sign_up(vera, morning.id)
-    roster.cant_come(vera, morning.id, profile_id(vera))  # not counted: she is not coming anyway
-    roster.assign(boss, morning.id, ans.id)
-    roster.assign(boss, morning.id, bram.id)
-    roster.assign(boss, afternoon.id, cor.id)
-    roster.assign(boss, friday.id, cor.id)
-    assert roster.people_planned_on(NEXT_WED) == 3 and assignments() == 5
+    shifts.sign_up(vera, morning.id)
+    shifts.cant_come(vera, morning.id, profile_id(vera))  # not counted: she is not coming anyway
+    shifts.assign(boss, morning.id, ans.id)
+    shifts.assign(boss, morning.id, bram.id)
+    shifts.assign(boss, afternoon.id, cor.id)
+    shifts.assign(boss, friday.id, cor.id)
+    assert holidays.people_planned_on(NEXT_WED) == 3 and assignments() == 5
 
-    assert roster.close_day(boss, NEXT_WED, "Sinterklaasuitje") == 3
+    assert holidays.close_day(boss, NEXT_WED, "Sinterklaasuitje") == 3
 
     assert (NEXT_WED, "o") not in shift_keys() and (NEXT_WED, "m") not in shift_keys()
     assert assignments() == 1  # the day's assignments went with its shifts; Friday's stays
-    assert roster.shift(friday.id).has(cor.account_id)
-    assert roster.closed_days(NEXT_WED, NEXT_WED) == {NEXT_WED: "Sinterklaasuitje"}
-    view = roster.week(NEXT_WED)
+    assert shifts.shift(friday.id).has(cor.account_id)
+    assert holidays.holidays(NEXT_WED, NEXT_WED) == {NEXT_WED: "Sinterklaasuitje"}
+    view = shifts.week(NEXT_WED)
     assert view.days[2].closed == "Sinterklaasuitje" and view.days[2].shifts == {}
-    assert roster.upcoming_for(ans.account_id) == []
+    assert shifts.upcoming_for(ans.account_id) == []
     with pytest.raises(BwkError) as caught:
-        roster.close_day(boss, NEXT_WED, "nog een keer")
+        holidays.close_day(boss, NEXT_WED, "nog een keer")
     assert caught.value.key == "error.roster_already_closed"
     assert ClosedDay.select().count() == 1
 
 
 def test_close_day_refuses_the_past_no_reason_and_a_volunteer(boss, vera, week_templates):
-    roster.week()
+    shifts.week()
     for day, reason, field in [(WED - DAY, "Te laat", "day"), (FRI, "   ", "reason"), (FRI, "x" * 101, "reason")]:
         with pytest.raises(InvalidInput) as caught:
-            roster.close_day(boss, day, reason)
+            holidays.close_day(boss, day, reason)
         assert caught.value.field == field
     with pytest.raises(NotAllowed):
-        roster.close_day(vera, FRI, "Vrij")
+        holidays.close_day(vera, FRI, "Vrij")
     assert ClosedDay.select().count() == 0 and (FRI, "o") in shift_keys()
 
 
 def test_close_day_refuses_a_day_with_hours_worked(boss, week_templates):
     ans = volunteer(boss, "Ans")
-    on = roster.assign(boss, shift_on(WED, "o").id, ans.id)
+    on = shifts.assign(boss, shift_on(WED, "o").id, ans.id)
     attendance.correct(boss, on.people[0].assignment_id, "9:00", "11:00")
     with pytest.raises(BwkError) as caught:
-        roster.close_day(boss, WED, "Storing")
+        holidays.close_day(boss, WED, "Storing")
     assert caught.value.key == "error.roster_close_worked"
-    assert ClosedDay.select().count() == 0 and roster.shift(on.id).planned[0].minutes == 120
+    assert ClosedDay.select().count() == 0 and shifts.shift(on.id).planned[0].minutes == 120
 
 
 def test_reopen_day_brings_the_shifts_back(boss, week_templates):
     ans = volunteer(boss, "Ans")
-    roster.assign(boss, shift_on(NEXT_WED, "o").id, ans.id)
-    roster.close_day(boss, NEXT_WED, "Uitje")
-    roster.reopen_day(boss, NEXT_WED)
+    shifts.assign(boss, shift_on(NEXT_WED, "o").id, ans.id)
+    holidays.close_day(boss, NEXT_WED, "Uitje")
+    holidays.reopen_day(boss, NEXT_WED)
     assert ClosedDay.select().count() == 0
     assert {(NEXT_WED, "o"), (NEXT_WED, "m")} <= shift_keys()
-    day = roster.week(NEXT_WED).days[2]
+    day = shifts.week(NEXT_WED).days[2]
     assert day.closed is None and set(day.shifts) == {"o", "m"}
     assert day.shifts["o"].people == () and day.shifts["o"].short == 2  # the planned people went with the closing
     with pytest.raises(BwkError) as caught:
-        roster.reopen_day(boss, NEXT_WED)
+        holidays.reopen_day(boss, NEXT_WED)
     assert caught.value.key == "error.roster_not_closed"
 
 
@@ -363,14 +368,14 @@ def test_reopen_day_brings_the_shifts_back(boss, week_templates):
 
 
 def test_sign_up_puts_the_volunteer_on_and_makes_her_profile(boss, vera, week_templates):
-    assert roster.profile_for_account(vera.account_id) is None
+    assert volunteers.profile_for_account(vera.account_id) is None
     morning = shift_on(WED, "o")
-    after = roster.sign_up(vera, morning.id)
+    after = shifts.sign_up(vera, morning.id)
     assert after.has(vera.account_id) and after.short == 1
     assert [(p.name, p.status) for p in after.people] == [("Vera", PLANNED)]
-    own = roster.profile_for_account(vera.account_id)
+    own = volunteers.profile_for_account(vera.account_id)
     assert own is not None and own.active and own.skills == [] and own.started_on == WED
-    assert [s.id for s in roster.upcoming_for(vera.account_id)] == [morning.id]
+    assert [s.id for s in shifts.upcoming_for(vera.account_id)] == [morning.id]
 
 
 def test_a_past_shift_is_refused(boss, vera, clock, week_templates):
@@ -380,10 +385,10 @@ def test_a_past_shift_is_refused(boss, vera, clock, week_templates):
     ans = volunteer(boss, "Ans")
     before = assignments()
     with pytest.raises(BwkError) as caught:
-        roster.sign_up(vera, monday.id)
+        shifts.sign_up(vera, monday.id)
     assert caught.value.key == "error.roster_past"
     with pytest.raises(BwkError) as caught:
-        roster.assign(boss, monday.id, ans.id)
+        shifts.assign(boss, monday.id, ans.id)
     assert caught.value.key == "error.roster_past"
     assert assignments() == before == 0
 
@@ -393,57 +398,57 @@ def test_todays_shift_that_has_ended_only_a_coordinator_may_add_to(boss, vera, c
     ans = volunteer(boss, "Ans")
     clock.at(WED, 13, 0)
     with pytest.raises(BwkError) as caught:
-        roster.sign_up(vera, morning.id)
+        shifts.sign_up(vera, morning.id)
     assert caught.value.key == "error.roster_past"
     assert assignments() == 0
-    roster.assign(boss, morning.id, ans.id)  # to record who was there
-    assert roster.shift(morning.id).has(ans.account_id)
+    shifts.assign(boss, morning.id, ans.id)  # to record who was there
+    assert shifts.shift(morning.id).has(ans.account_id)
     clock.at(WED, 12, 59)
-    assert roster.sign_up(vera, morning.id).has(vera.account_id)
+    assert shifts.sign_up(vera, morning.id).has(vera.account_id)
 
 
 def test_a_closed_day_is_refused(boss, vera, week_templates):
     ans = volunteer(boss, "Ans")
     stale = shift_on(NEXT_WED, "o")
-    roster.close_day(boss, NEXT_WED, "Uitje")  # the shift on the screen is gone
+    holidays.close_day(boss, NEXT_WED, "Uitje")  # the shift on the screen is gone
     with pytest.raises(BwkError) as caught:
-        roster.sign_up(vera, stale.id)
+        shifts.sign_up(vera, stale.id)
     assert caught.value.key == "error.roster_no_shift"
     # and the service's own guard, for a shift that exists on a day marked closed
     friday = shift_on(FRI, "o")
     ClosedDay.create(room=Shift.get_by_id(friday.id).room_id, day=FRI, reason="hand", created_by=boss.account_id)
     with pytest.raises(BwkError) as caught:
-        roster.sign_up(vera, friday.id)
+        shifts.sign_up(vera, friday.id)
     assert caught.value.key == "error.roster_closed_day"
     with pytest.raises(BwkError) as caught:
-        roster.assign(boss, friday.id, ans.id)
+        shifts.assign(boss, friday.id, ans.id)
     assert caught.value.key == "error.roster_closed_day"
     assert assignments() == 0
 
 
 def test_already_on_is_refused(boss, vera, week_templates):
     morning = shift_on(WED, "o")
-    roster.sign_up(vera, morning.id)
-    for attempt in (lambda: roster.sign_up(vera, morning.id),
-                    lambda: roster.assign(boss, morning.id, profile_id(vera))):
+    shifts.sign_up(vera, morning.id)
+    for attempt in (lambda: shifts.sign_up(vera, morning.id),
+                    lambda: shifts.assign(boss, morning.id, profile_id(vera))):
         with pytest.raises(BwkError) as caught:
             attempt()
         assert caught.value.key == "error.roster_already_on"
-    assert assignments() == 1 and len(roster.shift(morning.id).planned) == 1
+    assert assignments() == 1 and len(shifts.shift(morning.id).planned) == 1
 
 
 def test_a_full_shift_refuses_a_volunteer_but_not_a_coordinator(boss, vera, week_templates):
     afternoon = shift_on(WED, "m")  # needs 1
     ans, bram = volunteer(boss, "Ans"), volunteer(boss, "Bram")
-    roster.assign(boss, afternoon.id, ans.id)
+    shifts.assign(boss, afternoon.id, ans.id)
     with pytest.raises(BwkError) as caught:
-        roster.sign_up(vera, afternoon.id)
+        shifts.sign_up(vera, afternoon.id)
     assert caught.value.key == "error.roster_full"
     assert assignments() == 1
     # a refused first sign-up is one transaction: it does not leave a profile behind either
-    assert roster.profile_for_account(vera.account_id) is None
+    assert volunteers.profile_for_account(vera.account_id) is None
     assert AuditLog.select().where(AuditLog.action == "volunteer.create", AuditLog.detail == "self").count() == 0
-    after = roster.assign(boss, afternoon.id, bram.id)
+    after = shifts.assign(boss, afternoon.id, bram.id)
     assert [p.name for p in after.planned] == ["Ans", "Bram"] and after.short == 0
     assert assignments() == 2
 
@@ -452,68 +457,68 @@ def test_overlapping_shifts_for_one_volunteer_are_refused(boss, vera, week_templ
     evening = template(boss, 2, "a", "17:00", "21:00", 1)
     morning, afternoon = shift_on(WED, "o"), shift_on(WED, "m")  # 9:00-13:00 and 12:30-17:00
     ans = volunteer(boss, "Ans")
-    roster.sign_up(vera, morning.id)
+    shifts.sign_up(vera, morning.id)
     with pytest.raises(BwkError) as caught:
-        roster.sign_up(vera, afternoon.id)
+        shifts.sign_up(vera, afternoon.id)
     assert caught.value.key == "error.roster_overlap"
     assert caught.value.params == {"slot": "woensdagochtend", "times": "09:00-13:00"}
     with pytest.raises(BwkError) as caught:
-        roster.assign(boss, afternoon.id, profile_id(vera))
+        shifts.assign(boss, afternoon.id, profile_id(vera))
     assert caught.value.key == "error.roster_overlap"
     assert assignments() == 1
     # shifts that only touch do not overlap; the same times on another day do not either
-    roster.assign(boss, afternoon.id, ans.id)
-    roster.assign(boss, shift_on(WED, "a").id, ans.id)
-    roster.sign_up(vera, shift_on(NEXT_WED, "m").id)
+    shifts.assign(boss, afternoon.id, ans.id)
+    shifts.assign(boss, shift_on(WED, "a").id, ans.id)
+    shifts.sign_up(vera, shift_on(NEXT_WED, "m").id)
     assert assignments() == 4 and evening.starts_min == 17 * 60
     # after "kan niet komen" the time is free again
-    roster.cant_come(vera, morning.id, profile_id(vera))
-    roster.remove(boss, afternoon.id, ans.id)
-    assert roster.sign_up(vera, afternoon.id).has(vera.account_id)
+    shifts.cant_come(vera, morning.id, profile_id(vera))
+    shifts.remove(boss, afternoon.id, ans.id)
+    assert shifts.sign_up(vera, afternoon.id).has(vera.account_id)
 
 
 def test_a_volunteer_may_not_assign_remove_or_cancel_others(boss, vera, week_templates):
     morning = shift_on(WED, "o")
     ans = volunteer(boss, "Ans")
-    roster.assign(boss, morning.id, ans.id)
-    for attempt in (lambda: roster.assign(vera, morning.id, ans.id),
-                    lambda: roster.remove(vera, morning.id, ans.id),
-                    lambda: roster.cant_come(vera, morning.id, ans.id),
-                    lambda: roster.save_profile(vera, roster.ProfileForm(vera.account_id))):
+    shifts.assign(boss, morning.id, ans.id)
+    for attempt in (lambda: shifts.assign(vera, morning.id, ans.id),
+                    lambda: shifts.remove(vera, morning.id, ans.id),
+                    lambda: shifts.cant_come(vera, morning.id, ans.id),
+                    lambda: volunteers.save_profile(vera, volunteers.ProfileForm(vera.account_id))):
         with pytest.raises(NotAllowed):
             attempt()
-    assert [(p.name, p.status) for p in roster.shift(morning.id).people] == [("Ans", PLANNED)]
+    assert [(p.name, p.status) for p in shifts.shift(morning.id).people] == [("Ans", PLANNED)]
     assert assignments() == 1
 
 
 def test_cant_come_frees_the_place(boss, vera, week_templates):
     morning = shift_on(WED, "o")
     ans = volunteer(boss, "Ans")
-    roster.sign_up(vera, morning.id)
-    assert roster.assign(boss, morning.id, ans.id).short == 0
+    shifts.sign_up(vera, morning.id)
+    assert shifts.assign(boss, morning.id, ans.id).short == 0
 
-    after = roster.cant_come(vera, morning.id, profile_id(vera))
+    after = shifts.cant_come(vera, morning.id, profile_id(vera))
 
     assert after.short == 1 and [p.name for p in after.planned] == ["Ans"]
     assert [(p.name, p.status) for p in after.cant_come] == [("Vera", CANT_COME)]
-    assert not after.has(vera.account_id) and roster.week().gaps == 3  # this one, the afternoon, Friday
-    assert roster.upcoming_for(vera.account_id) == []
+    assert not after.has(vera.account_id) and shifts.week().gaps == 3  # this one, the afternoon, Friday
+    assert shifts.upcoming_for(vera.account_id) == []
     with pytest.raises(BwkError) as caught:  # saying it twice
-        roster.cant_come(vera, morning.id, profile_id(vera))
+        shifts.cant_come(vera, morning.id, profile_id(vera))
     assert caught.value.key == "error.roster_not_on"
     # a coordinator may say it for someone; she may come after all (the same row again)
-    assert roster.cant_come(boss, morning.id, ans.id).short == 2
-    assert roster.sign_up(vera, morning.id).short == 1
+    assert shifts.cant_come(boss, morning.id, ans.id).short == 2
+    assert shifts.sign_up(vera, morning.id).short == 1
     assert assignments() == 2
 
 
 def test_remove_takes_someone_off(boss, week_templates):
     morning = shift_on(WED, "o")
     ans = volunteer(boss, "Ans")
-    roster.assign(boss, morning.id, ans.id)
-    assert roster.remove(boss, morning.id, ans.id).people == ()
+    shifts.assign(boss, morning.id, ans.id)
+    assert shifts.remove(boss, morning.id, ans.id).people == ()
     with pytest.raises(BwkError) as caught:
-        roster.remove(boss, morning.id, ans.id)
+        shifts.remove(boss, morning.id, ans.id)
     assert caught.value.key == "error.roster_not_on"
 
 
@@ -522,25 +527,25 @@ def test_remove_takes_someone_off(boss, week_templates):
 
 def test_save_profile_checks_its_fields(boss):
     account = auth.create_account_as_admin("Ans", "volunteer", "1234")
-    for form, field in [(roster.ProfileForm(account.id, skills=["juggling"]), "skill"),
-                        (roster.ProfileForm(account.id, availability="maandag"), "availability"),
-                        (roster.ProfileForm(account.id, hourly_allowance="vijf"), "hourly_allowance"),
-                        (roster.ProfileForm(999999), "account")]:
+    for form, field in [(volunteers.ProfileForm(account.id, skills=["juggling"]), "skill"),
+                        (volunteers.ProfileForm(account.id, availability="maandag"), "availability"),
+                        (volunteers.ProfileForm(account.id, hourly_allowance="vijf"), "hourly_allowance"),
+                        (volunteers.ProfileForm(999999), "account")]:
         with pytest.raises(InvalidInput) as caught:
-            roster.save_profile(boss, form)
+            volunteers.save_profile(boss, form)
         assert caught.value.field == field
     assert Volunteer.select().count() == 0
-    made = roster.save_profile(boss, roster.ProfileForm(account.id, skills=["koffie", "gastvrouw", "koffie"],
+    made = volunteers.save_profile(boss, volunteers.ProfileForm(account.id, skills=["koffie", "gastvrouw", "koffie"],
                                                         languages="nl, en", availability="di-m ma-o",
                                                         hourly_allowance="2,50"))
     assert (made.name, made.skills, made.languages, made.availability, made.hourly_allowance_cents) == (
         "Ans", ["koffie", "gastvrouw"], ["nl", "en"], frozenset({"ma-o", "di-m"}), 250)
     with pytest.raises(InvalidInput) as caught:
-        roster.save_profile(boss, roster.ProfileForm(account.id))
+        volunteers.save_profile(boss, volunteers.ProfileForm(account.id))
     assert caught.value.key == "error.roster_profile_exists"
-    changed = roster.save_profile(boss, roster.ProfileForm(account.id, active=False), made.id)
+    changed = volunteers.save_profile(boss, volunteers.ProfileForm(account.id, active=False), made.id)
     assert not changed.active and changed.hourly_allowance_cents is None
-    assert roster.volunteers() == [] and roster.volunteers(active_only=False) == [changed]
+    assert volunteers.volunteers() == [] and volunteers.volunteers(active_only=False) == [changed]
 
 
 # --- "kan niet komen" and the stand-ins ----------------------------------------------------
@@ -577,25 +582,25 @@ def gap(boss, vera, clock):
     ids = {name: v.id for name, v in people.items()}
     for wednesday in (dt.date(2026, 11, 11), dt.date(2026, 11, 18)):
         clock.at(wednesday)
-        roster.assign(boss, shift_on(wednesday, "o").id, ids["Bram"])
-        roster.assign(boss, shift_on(wednesday + DAY, "o").id, ids["Cor"])
-    roster.assign(boss, shift_on(dt.date(2026, 11, 18), "m").id, ids["Dina"])
+        shifts.assign(boss, shift_on(wednesday, "o").id, ids["Bram"])
+        shifts.assign(boss, shift_on(wednesday + DAY, "o").id, ids["Cor"])
+    shifts.assign(boss, shift_on(dt.date(2026, 11, 18), "m").id, ids["Dina"])
     clock.at(WED, 9)
     for day in (dt.date(2026, 11, 11), dt.date(2026, 11, 12), dt.date(2026, 11, 18), dt.date(2026, 11, 19)):
         attendance.confirm_planned(boss, day)
     morning = shift_on(WED, "o")
-    roster.sign_up(vera, morning.id)
-    roster.assign(boss, morning.id, ids["Fien"])
-    roster.assign(boss, shift_on(WED, "m").id, ids["Eef"])
-    assert roster.shift(morning.id).short == 0
-    after = roster.cant_come(vera, morning.id, profile_id(vera))
+    shifts.sign_up(vera, morning.id)
+    shifts.assign(boss, morning.id, ids["Fien"])
+    shifts.assign(boss, shift_on(WED, "m").id, ids["Eef"])
+    assert shifts.shift(morning.id).short == 0
+    after = shifts.cant_come(vera, morning.id, profile_id(vera))
     assert after.short == 1
     return morning.id, ids
 
 
 def test_stand_ins_are_ranked_with_reasons_that_add_up(gap):
     shift_id, ids = gap
-    ranked = roster.stand_ins(shift_id)
+    ranked = stand_ins.stand_ins(shift_id)
 
     assert [(s.name, s.score) for s in ranked] == [("Ans", 85), ("Bram", 64), ("Cor", 38), ("Dina", 12)]
     for s in ranked:
@@ -611,15 +616,15 @@ def test_stand_ins_are_ranked_with_reasons_that_add_up(gap):
                               ("9 uur deze maand", 8)]
     assert reasons["Dina"] == [("geen beschikbaarheid opgegeven", 0), ("geen gastvrouw/gastheer", 0),
                                ("4,5 uur deze maand", 12)]
-    assert [s.name for s in roster.stand_ins(shift_id, top=2)] == ["Ans", "Bram"]
+    assert [s.name for s in stand_ins.stand_ins(shift_id, top=2)] == ["Ans", "Bram"]
 
 
 def test_the_top_stand_in_fills_the_gap(boss, gap):
     shift_id, ids = gap
-    best = roster.stand_ins(shift_id)[0]
-    after = roster.assign(boss, shift_id, best.volunteer_id)
+    best = stand_ins.stand_ins(shift_id)[0]
+    after = shifts.assign(boss, shift_id, best.volunteer_id)
     assert after.short == 0 and sorted(p.name for p in after.planned) == ["Ans", "Fien"]
-    assert [s.name for s in roster.stand_ins(shift_id)] == ["Bram", "Cor", "Dina"]
+    assert [s.name for s in stand_ins.stand_ins(shift_id)] == ["Bram", "Cor", "Dina"]
 
 
 def test_stand_ins_follow_the_weights(boss, gap):
@@ -629,12 +634,12 @@ def test_stand_ins_follow_the_weights(boss, gap):
     settings.change("roster_weight_availability", "0", boss.account_id)
     settings.change("roster_weight_hours", "50", boss.account_id)
     # Ans 0+30+50, Cor 0+30+round(50*0.55)=28 -> 58, Dina round(50*0.775)=39, Bram 0+0+15+30=45
-    ranked = roster.stand_ins(shift_id)
+    ranked = stand_ins.stand_ins(shift_id)
     assert [(s.name, s.score) for s in ranked] == [("Ans", 80), ("Cor", 58), ("Bram", 45), ("Dina", 39)]
     assert all(s.score == sum(r.points for r in s.reasons) for s in ranked)
 
 
 def test_every_skill_is_listed_once(room):
-    codes = [code for code, _ in roster.skills()]
+    codes = [code for code, _ in volunteers.skills()]
     assert len(codes) == len(set(codes))
     assert "koffie" in codes and "schulden" in codes  # a practical skill and a help domain

@@ -25,23 +25,9 @@ TODAY = dt.date(2026, 6, 10)
 NOON = dt.datetime(2026, 6, 10, 10, 0)  # naive UTC: 12:00 in Amsterdam
 
 
-class Clock:
-    """The room's day and the UTC moment, as the services see them; tests move it."""
-
-    def __init__(self, monkeypatch):
-        self.day, self.now = TODAY, NOON
-        for module in ("visitors.persons", "visitors.visits"):
-            monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: self.day)
-            monkeypatch.setattr(f"bwk_tui.services.{module}.now_utc", lambda: self.now)
-
-    def set(self, day: dt.date, now: dt.datetime | None = None) -> None:
-        self.day = day
-        self.now = now or dt.datetime.combine(day, NOON.time())
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
+def clock(clock):
+    return clock.set(TODAY, NOON)
 
 
 @pytest.fixture

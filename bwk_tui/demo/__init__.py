@@ -54,14 +54,17 @@ from db.models import (ABSENT, CANT_COME, PLANNED, Account, CashCategory, CashCl
 from bwk_tui.services.roster import allowance
 from bwk_tui.services.room import audit
 from bwk_tui.services.closing import closing as closing_service
+from bwk_tui.services.closing import chain
 from bwk_tui.services.visitors import codes
 from bwk_tui.services.visitors import persons as persons_service
 from bwk_tui.services import room as room_service
 from bwk_tui.services.room import settings
 from bwk_tui.services.kernel.availability import availability_text, slot
-from bwk_tui.services.kernel.clock import AMSTERDAM, now_utc, to_local
+from bwk_tui.services.kernel import clock
+from bwk_tui.services.kernel.clock import AMSTERDAM, to_local
 from bwk_tui.services.kernel.errors import BwkError
-from bwk_tui.services.roster.roster import DEFAULT_TIMES, PRACTICAL_SKILLS
+from bwk_tui.services.roster.templates import DEFAULT_TIMES
+from bwk_tui.services.roster.volunteers import PRACTICAL_SKILLS
 from bwk_tui.services.kernel.text import fold
 
 Progress = Callable[[str], None]
@@ -507,7 +510,7 @@ def build_demo(seed: int = 1, scale: str = "small", progress: Progress | None = 
     if (Room.select().exists() or Account.select().exists() or Person.select().exists()
             or Visit.select().exists()):
         raise BwkError("error.demo_not_empty", path=describe())
-    return _Builder(seed, scale, progress or (lambda _line: None), now or now_utc()).build()
+    return _Builder(seed, scale, progress or (lambda _line: None), now or clock.now_utc()).build()
 
 
 class _Builder:
@@ -1062,7 +1065,7 @@ class _Builder:
         try:
             table = allowance.parse_limits(settings.get("allowance_limits"))
         except BwkError:
-            table = allowance.parse_limits(settings.DEFAULTS["allowance_limits"])
+            table = allowance.parse_limits(settings.default("allowance_limits"))
         self.limits = table
         # Holidays of the whole period and the weeks ahead; Saturdays the room does not open, ahead.
         today = cal.dates[cal.today]
@@ -1543,7 +1546,7 @@ class _Builder:
         for number, c in enumerate(closings):
             room, day, fields = c["room"], c["day"], c["fields"]
             room_id, date = self.room_ids[room], cal.dates[day]
-            digest = closing_service.compute_hash(room_id, date, fields, previous[room])
+            digest = chain.compute_hash(room_id, date, fields, previous[room])
             summary = summaries.get((room_id, date)) or _empty_summary()
             summary["cash_in_cents"], summary["cash_out_cents"] = fields["in_cents"], fields["out_cents"]
             closing_rows.append((
@@ -1738,7 +1741,8 @@ def _make_matching(builder: _Builder, persons: list[_Person], volunteers: list[_
     from db.models import HelpOffer, HelpOfferDomain, HelpRequest, HelpRequestDomain, Match
 
     from bwk_tui.services.matching import matching
-    from bwk_tui.services.matching.matching import OfferInfo, RequestInfo
+    from bwk_tui.services.matching import scoring
+    from bwk_tui.services.matching.requests import OfferInfo, RequestInfo
 
     b = builder
     rng = b.rng("matching")
@@ -1750,7 +1754,7 @@ def _make_matching(builder: _Builder, persons: list[_Person], volunteers: list[_
     follow_every = 30
     code_of = b.domain_code
     concern_ids = b.concern_ids
-    weights = matching._Weights(40, 20, 20, 10, 10, 5)
+    weights = scoring.Weights(40, 20, 20, 10, 10, 5)
 
     def when(day: int) -> dt.datetime:
         return cal.utc(day, rng.randint(9 * 3600, 17 * 3600))
@@ -1838,7 +1842,7 @@ def _make_matching(builder: _Builder, persons: list[_Person], volunteers: list[_
 
     def add_match(req: RequestInfo, offer: OfferInfo, status: str, proposed: int, started: int | None,
                   ended: int | None, outcome: str, follow: dt.date | None) -> None:
-        raw = matching._raw_reasons(req, offer, weights, continued)
+        raw = scoring.raw_reasons(req, offer, weights, continued)
         match_rows.append((len(match_rows) + 1, req.id, offer.id, status, sum(x[2] for x in raw), json.dumps(raw),
                            when(proposed), when(started) if started is not None else None,
                            when(ended) if ended is not None else None, outcome,

@@ -1,1 +1,11 @@
-"""The rules of the room. Plain Python: no Textual here; functions return plain data."""
+"""The rules of the room, one package per desk over a small shared kernel. No Textual here."""
+import importlib
+
+DESKS = ("room", "visitors", "cash", "roster", "matching", "closing", "reports")
+
+
+def load_desks() -> None:
+    """Import every desk, so that all their settings and checks are declared (``bwk settings``,
+    ``bwk check``, F8 list them all)."""
+    for desk in DESKS:
+        importlib.import_module(f"bwk_tui.services.{desk}")

@@ -5,10 +5,13 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services.matching import matching
+from bwk_tui.services.matching.requests import ACTIVE, DONE
+from bwk_tui.services.matching import scoring
+from bwk_tui.services.matching import matches
+from bwk_tui.services.matching import requests as matching_requests
 from bwk_tui.services.visitors import persons
 from bwk_tui.services.visitors import visits
-from bwk_tui.services.matching.matching import OfferForm, RequestForm
+from bwk_tui.services.matching.requests import OfferForm, RequestForm
 from bwk_tui.services.visitors.persons import PersonForm
 from bwk_tui.ui.app import BwkApp
 from bwk_tui.ui.screens.matching import MatchingScreen
@@ -50,11 +53,11 @@ def helpers_and_a_request(room) -> dict:
     coby = room["coordinator"]
     debts = domain_id("schulden")
     abena = person(coby, "Abena", "tw")
-    kofi = matching.create_offer(coby, OfferForm(domain_ids=[debts], capacity=2, person_id=person(coby, "Kofi", "tw"),
+    kofi = matching_requests.create_offer(coby, OfferForm(domain_ids=[debts], capacity=2, person_id=person(coby, "Kofi", "tw"),
                                                  lived_experience_ids=[debts], languages="tw, nl"))
-    mira = matching.create_offer(coby, OfferForm(domain_ids=[debts], capacity=1, person_id=person(coby, "Mira"),
+    mira = matching_requests.create_offer(coby, OfferForm(domain_ids=[debts], capacity=1, person_id=person(coby, "Mira"),
                                                  languages="ar"))
-    request = matching.create_request(coby, RequestForm(person_id=abena, domain_ids=[debts], languages="tw",
+    request = matching_requests.create_request(coby, RequestForm(person_id=abena, domain_ids=[debts], languages="tw",
                                                         urgency=3))
     return {"abena": abena, "kofi": kofi, "mira": mira, "request": request, "debts": debts}
 
@@ -81,7 +84,7 @@ async def test_a_coordinator_finds_the_shortlist_confirms_a_match_and_closes_it(
         # The shortlist: Kofi (shared language, lived experience) above Mira, each score with its reasons.
         shortlist = rows(screen, "#shortlist")
         assert [row[0] for row in shortlist] == ["Kofi", "Mira"]
-        best = matching.shortlist(data["request"].id)[0]
+        best = scoring.shortlist(data["request"].id)[0]
         assert shortlist[0][1] == str(best.score) and best.score == sum(r.points for r in best.reasons)
         assert shortlist[0][2] == "2"  # room left
         reasons = text_of(screen, "#shortlist-reasons")
@@ -98,11 +101,11 @@ async def test_a_coordinator_finds_the_shortlist_confirms_a_match_and_closes_it(
         question = plain(app.screen.query_one("#question", Static).render())
         assert "Abena" in question and "Kofi" in question and str(best.score) in question
         assert all(r.text in question for r in best.reasons)
-        assert matching.matches() == []  # nothing is matched before a person decides
+        assert matches.matches() == []  # nothing is matched before a person decides
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
-        [match] = matching.matches(matching.ACTIVE)
+        [match] = matches.matches(ACTIVE)
         assert (match.person_name, match.offer_name, match.score) == ("Abena", "Kofi", best.score)
         assert notified(app, "Abena is gekoppeld aan Kofi")
         assert rows(screen, "#requests") == [] and screen.query_one("#requests-empty").display
@@ -121,12 +124,12 @@ async def test_a_coordinator_finds_the_shortlist_confirms_a_match_and_closes_it(
         await pilot.pause()
         assert isinstance(app.screen, FinishModal)
         assert app.screen.query_one("#form-error", Static).render()
-        assert matching.matches(matching.ACTIVE)
+        assert matches.matches(ACTIVE)
         await pilot.press(*"schuldhulp loopt")
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is matches_screen
-        [done] = matching.matches(matching.DONE)
+        [done] = matches.matches(DONE)
         assert done.outcome == "schuldhulp loopt" and done.ended_at is not None
         assert rows(matches_screen, "#matches") == []
         assert notified(app, t("f4.status_afgerond"))
@@ -147,7 +150,7 @@ async def test_a_volunteer_sees_the_shortlist_but_may_not_confirm(sqlite_room):
         await pilot.pause()
         assert app.screen is screen  # no question: the answer would be no
         assert notified(app, t("error.coordinator_only"))
-        assert matching.matches() == []
+        assert matches.matches() == []
 
         await pilot.press("a")  # a help offer is the coordinator's too
         await pilot.pause()
@@ -161,13 +164,13 @@ async def test_a_volunteer_sees_the_shortlist_but_may_not_confirm(sqlite_room):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ProposalScreen)
-        assert matching.matches() == []
+        assert matches.matches() == []
 
 
 async def test_the_proposal_for_all_matches_one_pair_at_a_time(sqlite_room):
     data = helpers_and_a_request(sqlite_room)
     coby = sqlite_room["coordinator"]
-    other = matching.create_request(coby, RequestForm(person_id=person(coby, "Badu"), domain_ids=[data["debts"]]))
+    other = matching_requests.create_request(coby, RequestForm(person_id=person(coby, "Badu"), domain_ids=[data["debts"]]))
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
         await open_matching(app, pilot, "coby", "2468")
@@ -176,25 +179,25 @@ async def test_the_proposal_for_all_matches_one_pair_at_a_time(sqlite_room):
         await pilot.pause()
         proposal = app.screen
         assert isinstance(proposal, ProposalScreen)
-        pairs = matching.propose_all()
+        pairs = scoring.propose_all()
         shown = rows(proposal, "#proposal")
         assert [(r[0], r[1], r[2]) for r in shown] == [(p.request_name, p.offer_name, str(p.score)) for p in pairs]
         assert {r[0] for r in shown} == {"Abena", "Badu"}
         assert str(sum(p.score for p in pairs)) in text_of(proposal, "#proposal-total")
-        assert matching.matches() == []  # a proposal saves nothing
+        assert matches.matches() == []  # a proposal saves nothing
 
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         await pilot.press("escape")  # no: nothing happens
         await pilot.pause()
-        assert app.screen is proposal and matching.matches() == []
+        assert app.screen is proposal and matches.matches() == []
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is proposal
-        [match] = matching.matches(matching.ACTIVE)
+        [match] = matches.matches(ACTIVE)
         assert (match.person_name, match.offer_name) == (pairs[0].request_name, pairs[0].offer_name)
         assert len(rows(proposal, "#proposal")) == 1
 
@@ -202,15 +205,15 @@ async def test_the_proposal_for_all_matches_one_pair_at_a_time(sqlite_room):
         await pilot.pause()
         assert isinstance(app.screen, MatchingScreen)
         assert [row[0] for row in rows(app.screen, "#requests")] == [
-            r.person_name for r in matching.open_requests()]
-        assert len(matching.open_requests()) == 1
+            r.person_name for r in matching_requests.open_requests()]
+        assert len(matching_requests.open_requests()) == 1
 
 
 async def test_a_new_request_needs_a_domain_and_then_shows_its_shortlist(sqlite_room):
     data = helpers_and_a_request(sqlite_room)
     coby = sqlite_room["coordinator"]
     yaw = person(coby, "Yaw")
-    before = len(matching.open_requests())
+    before = len(matching_requests.open_requests())
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_matching(app, pilot, "vera", "1357")  # volunteers record requests too
@@ -228,7 +231,7 @@ async def test_a_new_request_needs_a_domain_and_then_shows_its_shortlist(sqlite_
         assert app.screen is form
         assert plain(form.query_one("#form-error", Static).render()) == t("error.match_request_no_domain")
         assert form.field("domains").has_class("-invalid") and form.field("domains").has_focus
-        assert len(matching.open_requests()) == before
+        assert len(matching_requests.open_requests()) == before
 
         domains = form.field("domains")
         index = next(i for i, d in enumerate(visits.domains()) if d.id == data["debts"])
@@ -239,19 +242,19 @@ async def test_a_new_request_needs_a_domain_and_then_shows_its_shortlist(sqlite_
         await pilot.pause()
         assert app.screen is screen
         assert notified(app, "Yaw")
-        requests = matching.open_requests()
+        requests = matching_requests.open_requests()
         assert len(requests) == before + 1
         new = next(r for r in requests if r.person_name == "Yaw")
         assert new.domain_ids == [data["debts"]] and new.availability == frozenset({"ma-o"})
         # The new request is highlighted, its helpers below it.
         assert screen.highlighted_request().id == new.id
         assert [row[0] for row in rows(screen, "#shortlist")][:2] == [p.offer_name for p in
-                                                                       matching.shortlist(new.id)][:2]
+                                                                       scoring.shortlist(new.id)][:2]
 
 
 async def test_an_offer_with_capacity_zero_is_refused(sqlite_room):
     data = helpers_and_a_request(sqlite_room)
-    offers_before = len(matching.offers())
+    offers_before = len(matching_requests.offers())
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_matching(app, pilot, "coby", "2468")
@@ -268,11 +271,11 @@ async def test_an_offer_with_capacity_zero_is_refused(sqlite_room):
         assert app.screen is form
         assert plain(form.query_one("#form-error", Static).render()) == t("error.match_capacity")
         assert form.field("capacity").has_class("-invalid")
-        assert len(matching.offers()) == offers_before
+        assert len(matching_requests.offers()) == offers_before
 
         form.field("capacity").value = "1"
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
-        assert len(matching.offers()) == offers_before + 1
+        assert len(matching_requests.offers()) == offers_before + 1
         assert "Vera" in [row[0] for row in rows(screen, "#shortlist")]

@@ -10,9 +10,13 @@ from textual.widgets import DataTable, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.room import auth
-from bwk_tui.services.roster import roster
+from bwk_tui.services.roster import shifts
+from bwk_tui.services.roster import holidays
+from bwk_tui.services.roster import templates
+from bwk_tui.services.roster import volunteers
 from bwk_tui.services.room import settings
-from bwk_tui.services.roster.roster import ProfileForm, TemplateForm
+from bwk_tui.services.roster.templates import TemplateForm
+from bwk_tui.services.roster.volunteers import ProfileForm
 from bwk_tui.ui.app import BwkApp
 from bwk_tui.ui.screens.roster import RosterScreen
 from bwk_tui.ui.screens.roster.shift import ShiftModal
@@ -41,19 +45,15 @@ def notified(app, text: str) -> bool:
 
 
 @pytest.fixture
-def day_clock(monkeypatch):
+def day_clock(clock):
     """Wednesday 25 November 2026, 08:00 in Amsterdam, for the roster and the hours."""
-    now = dt.datetime(2026, 11, 25, 7, 0)
-    for module in ("roster.roster", "roster.attendance", "roster.allowance", "cash.cash", "closing.closing"):
-        monkeypatch.setattr(f"bwk_tui.services.{module}.today", lambda: TODAY)
-    for module in ("roster.roster", "roster.attendance"):
-        monkeypatch.setattr(f"bwk_tui.services.{module}.now_utc", lambda: now)
-    return now
+    clock.now = dt.datetime(2026, 11, 25, 7, 0)
+    return clock.now
 
 
 def profile(coordinator, name: str, **fields) -> int:
     account = auth.create_account_as_admin(name, "volunteer", "1234")
-    return roster.save_profile(coordinator, ProfileForm(account_id=account.id, **fields)).id
+    return volunteers.save_profile(coordinator, ProfileForm(account_id=account.id, **fields)).id
 
 
 @pytest.fixture
@@ -62,10 +62,10 @@ def thursday(sqlite_room, day_clock):
     Ans: available do-o +40, has taal +30, 0 hours +15 = 85; Bob: available +40, no taal 0,
     0 hours +15 = 55; Cor: not available 0, has taal +30, 0 hours +15 = 45."""
     coby, vera = sqlite_room["coordinator"], sqlite_room["volunteer"]
-    roster.add_template(coby, TemplateForm(weekday=3, dagdeel="o", needed=2, skill="taal"))
-    roster.add_template(coby, TemplateForm(weekday=3, dagdeel="m", needed=1))
-    shift = roster.week(TODAY).days[3].shifts["o"]
-    roster.sign_up(vera, shift.id)
+    templates.add_template(coby, TemplateForm(weekday=3, dagdeel="o", needed=2, skill="taal"))
+    templates.add_template(coby, TemplateForm(weekday=3, dagdeel="m", needed=1))
+    shift = shifts.week(TODAY).days[3].shifts["o"]
+    shifts.sign_up(vera, shift.id)
     ids = {"ans": profile(coby, "Ans", skills=["taal"], availability="do-o"),
            "bob": profile(coby, "Bob", availability="do-o,vr-m"),
            "cor": profile(coby, "Cor", skills=["taal"], availability="ma-o")}
@@ -113,12 +113,12 @@ async def test_a_gap_shows_and_a_stand_in_fills_it(thursday):
         reasons = text_of(modal, "#stand-in-reasons")
         assert reasons.startswith("Ans: 85 = ") and "+40 beschikbaar op donderdagochtend" in reasons
         assert "+30 kan taal" in reasons and "+15 0 uur deze maand" in reasons
-        assert roster.shift(thursday["shift"]).short == 2
+        assert shifts.shift(thursday["shift"]).short == 2
         # A volunteer cannot put someone on: she is told to ask them.
         await pilot.press("enter")
         await pilot.pause()
         assert notified(app, "Vraag Ans of die kan invallen")
-        assert roster.shift(thursday["shift"]).short == 2
+        assert shifts.shift(thursday["shift"]).short == 2
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
@@ -137,7 +137,7 @@ async def test_a_gap_shows_and_a_stand_in_fills_it(thursday):
         await pilot.press("enter")
         await pilot.pause()
         assert notified(app, "Ans staat op donderdag 26 november")
-        info = roster.shift(thursday["shift"])
+        info = shifts.shift(thursday["shift"])
         assert [p.name for p in info.planned] == ["Ans"] and info.short == 1
         # And Bob, now the best one left, fills the gap.
         stand_ins = app.screen.query_one("#stand-ins", DataTable)
@@ -145,7 +145,7 @@ async def test_a_gap_shows_and_a_stand_in_fills_it(thursday):
         stand_ins.focus()
         await pilot.press("enter")
         await pilot.pause()
-        assert roster.shift(thursday["shift"]).short == 0
+        assert shifts.shift(thursday["shift"]).short == 0
         await pilot.press("escape")
         await pilot.pause()
         assert cell(screen, THURSDAY, "o").startswith("✓ 2/2")
@@ -154,8 +154,8 @@ async def test_a_gap_shows_and_a_stand_in_fills_it(thursday):
 
 async def test_signing_up_over_the_allowance_asks_first(thursday):
     settings.change("allowance_limits", "2026: 10 / 100")
-    vera_profile = roster.profile_for_account(thursday["vera"].account_id)
-    roster.save_profile(thursday["coby"], ProfileForm(account_id=thursday["vera"].account_id,
+    vera_profile = volunteers.profile_for_account(thursday["vera"].account_id)
+    volunteers.save_profile(thursday["coby"], ProfileForm(account_id=thursday["vera"].account_id,
                                                       hourly_allowance="5,00"), vera_profile.id)
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -171,12 +171,12 @@ async def test_signing_up_over_the_allowance_asks_first(thursday):
         assert "Vera" in question and "€ 40,00" in question and "€ 10,00" in question
         await pilot.press("escape")  # no: nothing saved
         await pilot.pause()
-        assert roster.shift(screen.highlighted_shift().id).planned == []
+        assert shifts.shift(screen.highlighted_shift().id).planned == []
         await pilot.press("i")
         await pilot.pause()
         await pilot.press("enter")  # yes, go ahead
         await pilot.pause()
-        assert [p.name for p in roster.shift(screen.highlighted_shift().id).planned] == ["Vera"]
+        assert [p.name for p in shifts.shift(screen.highlighted_shift().id).planned] == ["Vera"]
         assert cell(screen, THURSDAY, "m").startswith("✓ 1/1")
 
 
@@ -202,11 +202,11 @@ async def test_weeks_move_with_one_key_and_a_coordinator_closes_a_day(thursday):
         assert "1 mensen ingeroosterd" in plain(app.screen.query_one(".error", Static).render())
         await pilot.press("enter")  # no reason: refused, nothing closed
         await pilot.pause()
-        assert roster.closed_days(THURSDAY, THURSDAY) == {}
+        assert holidays.holidays(THURSDAY, THURSDAY) == {}
         await pilot.press(*"Uitje", "enter")
         await pilot.pause()
         assert app.screen is screen
-        assert roster.closed_days(THURSDAY, THURSDAY) == {THURSDAY: "Uitje"}
+        assert holidays.holidays(THURSDAY, THURSDAY) == {THURSDAY: "Uitje"}
         assert cell(screen, THURSDAY, "o") == "dicht\nUitje" and cell(screen, THURSDAY, "m") == "dicht"
         # Signing up for it is refused in words.
         await pilot.press("i")
@@ -221,7 +221,7 @@ async def test_a_volunteer_cannot_close_a_day(thursday):
         await pilot.press("d")
         await pilot.pause()
         assert notified(app, t("error.coordinator_only"))
-        assert roster.closed_days(TODAY, THURSDAY) == {}
+        assert holidays.holidays(TODAY, THURSDAY) == {}
 
 
 async def test_the_closing_confirms_todays_hours(sqlite_room, day_clock):
@@ -229,12 +229,12 @@ async def test_the_closing_confirms_todays_hours(sqlite_room, day_clock):
     from bwk_tui.ui.screens.closing import ClosingScreen
 
     coby, vera = sqlite_room["coordinator"], sqlite_room["volunteer"]
-    roster.add_template(coby, TemplateForm(weekday=2, dagdeel="o", starts="9:00", ends="12:30", needed=2))
-    roster.add_template(coby, TemplateForm(weekday=2, dagdeel="m", starts="12:30", ends="17:00", needed=1))
-    week = roster.week(TODAY)
-    roster.sign_up(vera, week.days[2].shifts["o"].id)
-    roster.sign_up(coby, week.days[2].shifts["o"].id)
-    roster.sign_up(coby, week.days[2].shifts["m"].id)
+    templates.add_template(coby, TemplateForm(weekday=2, dagdeel="o", starts="9:00", ends="12:30", needed=2))
+    templates.add_template(coby, TemplateForm(weekday=2, dagdeel="m", starts="12:30", ends="17:00", needed=1))
+    week = shifts.week(TODAY)
+    shifts.sign_up(vera, week.days[2].shifts["o"].id)
+    shifts.sign_up(coby, week.days[2].shifts["o"].id)
+    shifts.sign_up(coby, week.days[2].shifts["m"].id)
     app = BwkApp()
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press(*"coby", "tab", *"2468", "enter")

@@ -19,7 +19,9 @@ from bwk_tui.services.roster import allowance
 from bwk_tui.services.roster import attendance
 from bwk_tui.services.room import auth
 from bwk_tui.services.visitors import persons
-from bwk_tui.services.roster import roster
+from bwk_tui.services.roster import shifts
+from bwk_tui.services.roster import templates
+from bwk_tui.services.roster import volunteers
 from bwk_tui.services.room import settings
 from bwk_tui.services.visitors.persons import PersonForm
 from bwk_tui.ui.app import BwkApp
@@ -33,8 +35,7 @@ NOV_2 = dt.date(2026, 11, 2)  # a Monday
 
 
 @pytest.fixture
-def clock(roster_clock, monkeypatch):
-    monkeypatch.setattr("bwk_tui.ui.screens.roster.people.today", roster_clock.today)
+def clock(roster_clock):
     return roster_clock
 
 
@@ -94,7 +95,7 @@ async def test_a_coordinator_makes_changes_and_stops_a_weekly_shift(sqlite_room,
         assert app.screen is modal
         assert text_of(modal, "#form-error") == t("error.roster_needed")
         assert modal.field("needed").has_class("-invalid")
-        assert roster.templates() == []
+        assert templates.templates() == []
 
         await typed(pilot, "3", clear=2)
         await pilot.press("enter")
@@ -103,7 +104,7 @@ async def test_a_coordinator_makes_changes_and_stops_a_weekly_shift(sqlite_room,
         [row] = rows(screen, "#templates")
         assert row[:3] == ["woensdagmiddag", "12:30-17:00", "3"]
         assert not screen.query_one("#templates-empty").display
-        [made] = roster.templates()
+        [made] = templates.templates()
         assert (made.weekday, made.dagdeel, made.starts_min, made.ends_min, made.needed) == (2, "m", 750, 1020, 3)
 
         # Enter: the day and dagdeel are fixed, the start moves to 13:00
@@ -118,20 +119,20 @@ async def test_a_coordinator_makes_changes_and_stops_a_weekly_shift(sqlite_room,
         await pilot.pause()
         assert app.screen is screen
         assert rows(screen, "#templates")[0][:3] == ["woensdagmiddag", "13:00-17:00", "3"]
-        assert roster.templates()[0].starts_min == 13 * 60
+        assert templates.templates()[0].starts_min == 13 * 60
 
         # x: after a question; the three empty Wednesdays after today go
-        roster.generate(WED, WED + dt.timedelta(weeks=3))
+        templates.generate(WED, WED + dt.timedelta(weeks=3))
         later = Shift.select().where((Shift.template == made.id) & (Shift.shift_date > WED))
         assert later.count() == 3
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
-        assert roster.templates() != []  # nothing happens before the answer
+        assert templates.templates() != []  # nothing happens before the answer
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
-        assert roster.templates() == [] and later.count() == 0
+        assert templates.templates() == [] and later.count() == 0
         assert rows(screen, "#templates") == []
         assert notified(app, t("f3a.stopped", slot="woensdagmiddag", count=3))
 
@@ -161,7 +162,7 @@ async def test_a_new_profile_with_skills_a_resident_and_an_allowance(sqlite_room
         await pilot.pause()
         modal = app.screen
         assert isinstance(modal, ProfileModal)
-        free = {name: account_id for account_id, name in roster.accounts_without_profile()}
+        free = {name: account_id for account_id, name in volunteers.accounts_without_profile()}
         await pilot.press("enter", "down", "enter")  # the first account without a profile: Ans
         assert modal.field("account").value == free["Ans"]
         await pilot.press("tab", *"abe")  # the resident she is
@@ -172,13 +173,13 @@ async def test_a_new_profile_with_skills_a_resident_and_an_allowance(sqlite_room
         await pilot.pause()
         assert app.screen is modal  # "twee" is no amount
         assert modal.field("hourly_allowance").has_class("-invalid")
-        assert roster.volunteers() == []
+        assert volunteers.volunteers() == []
 
         await typed(pilot, "2,50", clear=4)
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
-        [ans] = roster.volunteers()
+        [ans] = volunteers.volunteers()
         assert ans.name == "Ans" and ans.skills == ["gastvrouw", "taal"] and ans.languages == ["nl", "tw"]
         assert ans.availability == {"ma-o", "wo-m"} and ans.hourly_allowance_cents == 250
         assert ans.person_id == abena and ans.active
@@ -198,8 +199,8 @@ async def test_a_new_profile_with_skills_a_resident_and_an_allowance(sqlite_room
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
-        assert roster.volunteer(ans.id).hourly_allowance_cents == 300
-        assert roster.volunteer(ans.id).skills == ["gastvrouw", "taal"]  # the rest stays
+        assert volunteers.volunteer(ans.id).hourly_allowance_cents == 300
+        assert volunteers.volunteer(ans.id).skills == ["gastvrouw", "taal"]  # the rest stays
 
 
 # --- hours and allowance -------------------------------------------------------------------
@@ -214,23 +215,23 @@ def worked(sqlite_room, clock):
     coby = sqlite_room["coordinator"]
     clock.at(dt.date(2026, 10, 26), 8)
     for weekday in (0, 2):
-        roster.add_template(coby, roster.TemplateForm(weekday, "o", "9:00", "14:00", 1))
+        templates.add_template(coby, templates.TemplateForm(weekday, "o", "9:00", "14:00", 1))
     people = {}
     for name, rate in (("Ans", "5"), ("Bram", "")):
         account = auth.create_account_as_admin(name, "volunteer", "1234")
-        people[name] = roster.save_profile(coby, roster.ProfileForm(account.id, hourly_allowance=rate)).id
-    roster.generate(dt.date(2026, 10, 26), dt.date(2026, 11, 30))
+        people[name] = volunteers.save_profile(coby, volunteers.ProfileForm(account.id, hourly_allowance=rate)).id
+    templates.generate(dt.date(2026, 10, 26), dt.date(2026, 11, 30))
 
     def on(day: dt.date) -> int:
-        return next(d for d in roster.week(day).days if d.day == day).shifts["o"].id
+        return next(d for d in shifts.week(day).days if d.day == day).shifts["o"].id
 
     for day, name in ((dt.date(2026, 10, 28), "Bram"), (NOV_2, "Ans"), (dt.date(2026, 11, 4), "Ans"),
                       (dt.date(2026, 11, 30), "Ans")):
-        roster.assign(coby, on(day), people[name])
+        shifts.assign(coby, on(day), people[name])
     clock.at(WED, 9)
     for day in (dt.date(2026, 10, 28), NOV_2, dt.date(2026, 11, 4)):
         assert attendance.confirm_planned(coby, day) == 1
-    nov_4 = next(p for p in roster.shift(on(dt.date(2026, 11, 4))).people)
+    nov_4 = next(p for p in shifts.shift(on(dt.date(2026, 11, 4))).people)
     attendance.correct(coby, nov_4.assignment_id, "9:00", "11:10")
     settings.change("allowance_limits", "2026: 30 / 2100", coby.account_id)
     return people

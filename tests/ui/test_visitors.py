@@ -8,7 +8,7 @@ from bwk_tui.services.room import auth
 from bwk_tui import demo
 from bwk_tui.services.visitors import persons
 from bwk_tui.services.visitors import visits
-from bwk_tui.services.kernel.clock import today
+from bwk_tui.services.kernel import clock
 from bwk_tui.ui.app import BwkApp
 from bwk_tui.ui.screens.visitors import VisitorsScreen
 from bwk_tui.ui.screens.visitors.checkin import CheckInModal
@@ -38,7 +38,7 @@ async def open_f2(app, pilot, name: str, pin: str):
 def returning_visitor_with_unique_prefix():
     """A regular who is not in now and comes first in the list for the first 3 letters of their name."""
     in_now = {row.person_id for row in visits.who_is_in()}
-    for person in (Person.select().where(Person.last_visit_date < today(), Person.merged_into.is_null())
+    for person in (Person.select().where(Person.last_visit_date < clock.today(), Person.merged_into.is_null())
                    .order_by(Person.last_visit_date.desc())):
         prefix = person.first_name[:3]
         if len(prefix) == 3 and person.id not in in_now and persons.search(prefix)[0].id == person.id:
@@ -61,9 +61,9 @@ async def test_a_returning_visitor_is_checked_in_with_exactly_five_keystrokes(de
         assert isinstance(app.screen, VisitorsScreen)
     visit = Visit.select().where(Visit.person == person.id).order_by(Visit.id.desc()).first()
     assert Visit.select().where(Visit.person == person.id).count() == before + 1
-    assert visit.visit_date == today() and visit.left_at is None
+    assert visit.visit_date == clock.today() and visit.left_at is None
     assert {vd.domain_id for vd in VisitDomain.select().where(VisitDomain.visit == visit.id)} == expected_domains
-    assert Person.get_by_id(person.id).last_visit_date == today()
+    assert Person.get_by_id(person.id).last_visit_date == clock.today()
 
 
 async def test_checking_in_someone_who_is_in_offers_their_visit(demo_desk):
@@ -82,7 +82,7 @@ async def test_checking_in_someone_who_is_in_offers_their_visit(demo_desk):
         assert isinstance(app.screen, CheckInModal)
         assert app.screen.visit.id == visit_id
         await pilot.press("escape")
-    assert Visit.select().where(Visit.person == person.id, Visit.visit_date == today()).count() == 1
+    assert Visit.select().where(Visit.person == person.id, Visit.visit_date == clock.today()).count() == 1
 
 
 async def test_a_new_person_is_registered_from_the_search_box_and_checked_in(demo_desk):
@@ -109,8 +109,8 @@ async def test_a_new_person_is_registered_from_the_search_box_and_checked_in(dem
         await pilot.pause()
         assert isinstance(app.screen, VisitorsScreen)
     person = Person.get(Person.first_name == "Nana Yaw Qx")
-    assert person.pc4 == 1104 and person.household.pc4 == 1104 and person.consent_date == today()
-    assert Visit.select().where(Visit.person == person.id, Visit.visit_date == today()).count() == 1
+    assert person.pc4 == 1104 and person.household.pc4 == 1104 and person.consent_date == clock.today()
+    assert Visit.select().where(Visit.person == person.id, Visit.visit_date == clock.today()).count() == 1
 
 
 async def test_bad_input_in_the_person_form_is_named_and_nothing_is_saved(demo_desk):
@@ -159,7 +159,7 @@ async def test_a_follow_up_in_the_past_is_refused_at_check_in(demo_desk):
         assert app.screen is modal
         assert "vandaag of later" in str(modal.query_one("#form-error", Static).render())
         assert modal.field("follow_up").value == "01-01-2020"
-    assert Visit.select().where(Visit.person == person.id, Visit.visit_date == today()).count() == 0
+    assert Visit.select().where(Visit.person == person.id, Visit.visit_date == clock.today()).count() == 0
 
 
 async def test_walk_ins_and_check_out(demo_desk):

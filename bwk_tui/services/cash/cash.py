@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 
 from peewee import JOIN, Case, IntegrityError, fn
 
@@ -20,10 +19,10 @@ from bwk_tui.services.room import audit
 from bwk_tui.services.room import coded_lists
 from bwk_tui.services import room
 from bwk_tui.services.room.auth import Session, coordinator_only, require_role
-from bwk_tui.services.kernel.clock import now_utc, today
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
+from bwk_tui.services.kernel.money import MAX_CENTS, parse_amount
 
-MAX_CENTS = 10_000_000  # EUR 100,000: more than any cash box holds; the database refuses more too
 IN, OUT = "in", "out"
 DIFFERENCE_CATEGORY = "kasverschil"
 
@@ -33,41 +32,6 @@ class DayClosed(BwkError):
 
 
 # --- amounts -------------------------------------------------------------------------------
-
-_AMOUNT = re.compile(r"^(\d+)(?:[.,](\d+))?$")
-
-
-def parse_amount(text: str) -> int:
-    """What a person types ("12,50", "€ 1.250,00", "3") as a positive number of cents."""
-    raw = (text or "").strip().replace("€", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
-    if not raw:
-        raise InvalidInput("error.amount_empty", field="amount")
-    if raw.startswith("-"):
-        raise InvalidInput("error.amount_positive", field="amount")
-    if "," in raw and "." in raw:  # "1.250,50" (or "1,250.50"): the last one is the decimal mark
-        decimal_mark = "," if raw.rfind(",") > raw.rfind(".") else "."
-        thousands = "." if decimal_mark == "," else ","
-        whole, _, fraction = raw.rpartition(decimal_mark)
-        groups = whole.split(thousands)
-        if not groups[0] or any(len(g) != 3 for g in groups[1:]):
-            raise InvalidInput("error.amount_format", field="amount")
-        raw = "".join(groups) + "," + fraction
-    elif raw.count(".") == 1 and len(raw.split(".")[1]) == 3:
-        raw = raw.replace(".", "")  # "1.250" is twelve hundred and fifty euros in Dutch
-    elif raw.count(".") > 1 and all(len(g) == 3 for g in raw.split(".")[1:]):
-        raw = raw.replace(".", "")
-    match = _AMOUNT.match(raw)
-    if not match:
-        raise InvalidInput("error.amount_format", field="amount")
-    euros, fraction = match.group(1), match.group(2) or ""
-    if len(fraction) > 2:
-        raise InvalidInput("error.amount_decimals", field="amount")
-    cents = int(euros) * 100 + int((fraction + "00")[:2])
-    if cents <= 0:
-        raise InvalidInput("error.amount_positive", field="amount")
-    if cents > MAX_CENTS:
-        raise InvalidInput("error.amount_too_large", field="amount")
-    return cents
 
 
 # --- categories ----------------------------------------------------------------------------
@@ -168,7 +132,7 @@ class DayTotals:
 
 
 def day_totals(day: dt.date | None = None, room_id: int | None = None) -> DayTotals:
-    day = day or today()
+    day = day or clock.today()
     room_id = room_id or room.current_room_id()
     opening = balance(room_id, through=day - dt.timedelta(days=1))
     rows = dict(CashEntry.select(CashEntry.direction, fn.SUM(CashEntry.amount_cents))
@@ -194,7 +158,7 @@ def _check_balance(room_id: int, day: dt.date, direction: str, cents: int) -> No
 
 
 def _money(cents: int) -> str:
-    from bwk_tui.services.kernel.formatting import money
+    from bwk_tui.services.kernel.money import money
 
     return money(cents)
 
@@ -223,10 +187,10 @@ def receipt_label(year: int, number: int) -> str:
 
 
 def _open_day(session: Session, day: dt.date | None, room_id: int) -> dt.date:
-    day = day or today()
-    if day > today():
+    day = day or clock.today()
+    if day > clock.today():
         raise InvalidInput("error.day_future", field="day")
-    if day != today():
+    if day != clock.today():
         require_role(session)  # other open days are for coordinators
     if is_closed(day, room_id):
         raise DayClosed("error.day_closed", day=day.strftime("%d-%m-%Y"))
@@ -244,7 +208,7 @@ def _insert(session: Session, room_id: int, day: dt.date, direction: str, cents:
               .where(CashEntry.room == room_id, CashEntry.receipt_year == year).scalar() or 0) + 1
     entry = CashEntry.create(room=room_id, entry_date=day, direction=direction, amount_cents=cents,
                              category=category_id, description=description, receipt_year=year,
-                             receipt_no=number, entered_by=session.account_id, entered_at=now_utc(),
+                             receipt_no=number, entered_by=session.account_id, entered_at=clock.now_utc(),
                              reverses=reverses)
     audit.record(session.account_id, "cash.reverse" if reverses else "cash.entry", "cash_entry", entry.id,
                  f"receipt={receipt_label(year, number)}")

@@ -33,21 +33,13 @@ from bwk_tui.i18n import current_language
 from bwk_tui.services.kernel import files
 from bwk_tui.services import room as room_service
 from bwk_tui.services.cash.cash import IN, OUT, receipt_label
+from bwk_tui.services.kernel.money import decimal
 
 FORMATS = ("csv", "journal")
 COMMODITY = "EUR"
 CASH_ACCOUNT = "assets:kas"
 CSV_HEADER = ("date", "receipt", "direction", "category", "description", "amount", "entered_by", "reverses",
               "closed")
-
-
-def decimal(cents: int) -> str:
-    """``1250`` -> ``12.50``, ``-5`` -> ``-0.05``: exact, from integer cents."""
-    if not isinstance(cents, int):
-        raise TypeError("money is an int of cents")
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"{sign}{whole}.{part:02d}"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 from peewee import fn
 
 from db import is_sqlite, write
-from db.models import (Account, CashCategory, CashClosing, CashEntry, HelpDomain, Person, Visit,
+from db.models import (CashCategory, CashClosing, CashEntry, HelpDomain, Person, Visit,
                        VisitDomain, WalkIn)
 
 from bwk_tui.i18n import t
@@ -30,8 +29,10 @@ from bwk_tui.services import room
 from bwk_tui.services.room import settings
 from bwk_tui.services.visitors import visits
 from bwk_tui.services.room.auth import Session, coordinator_only, verify_own_pin
-from bwk_tui.services.kernel.clock import now_utc, today
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
+from bwk_tui.services.closing.chain import compute_hash
+from bwk_tui.services.closing.report import closings_dir, report_file, report_text
 
 DENOMINATIONS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000)  # cents: 5c up to EUR 200
 MAX_PIECES = 100_000
@@ -103,10 +104,11 @@ def summary(day: dt.date, room_id: int) -> DaySummary:
     follow_ups_due = (Visit.select().where(Visit.room == room_id, Visit.follow_up_date <= day,
                                            Visit.follow_up_done.is_null()).count())
     totals = cash.day_totals(day, room_id)
-    from bwk_tui.services.matching import matching
+    from bwk_tui.services.matching import matches
+    from bwk_tui.services.matching import figures
 
-    started = matching.match_counts(day, day, room_id).started
-    check_ins = sum(1 for m in matching.follow_ups_due(day))
+    started = figures.match_counts(day, day, room_id).started
+    check_ins = sum(1 for m in matches.follow_ups_due(day))
     from bwk_tui.services.roster import allowance
     from bwk_tui.services.roster import attendance
 
@@ -138,79 +140,16 @@ def earlier_open_day(day: dt.date, room_id: int) -> dt.date | None:
 
 @coordinator_only
 def draft(session: Session, day: dt.date | None = None) -> Draft:
-    day = day or today()
+    day = day or clock.today()
     room_id = room.current_room_id()
-    return Draft(day, cash.day_totals(day, room_id), visits.who_is_in() if day == today() else [],
+    return Draft(day, cash.day_totals(day, room_id), visits.who_is_in() if day == clock.today() else [],
                  summary(day, room_id), settings.get_int("closing_threshold_cents"), earlier_open_day(day, room_id))
 
 
 # --- the chain -----------------------------------------------------------------------------
 
 
-def _entry_lines(room_id: int, day: dt.date) -> list[str]:
-    rows = (CashEntry.select(CashEntry, CashCategory.code).join(CashCategory)
-            .where(CashEntry.room == room_id, CashEntry.entry_date == day).order_by(CashEntry.id).objects())
-    return [f"{r.id}|{r.entry_date.isoformat()}|{r.direction}|{r.amount_cents}|{r.code}|{r.description}|"
-            f"{r.receipt_year}-{r.receipt_no}|{r.reverses_id or ''}|{r.entered_by_id}" for r in rows]
-
-
-def compute_hash(room_id: int, day: dt.date, fields: dict, prev_hash: str) -> str:
-    head = "|".join(f"{k}={fields[k]}" for k in sorted(fields))
-    text = "\n".join([f"room={room_id}|day={day.isoformat()}|{head}|prev={prev_hash}", *_entry_lines(room_id, day)])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _hash_fields(c: CashClosing | dict) -> dict:
-    get = (lambda k: c[k]) if isinstance(c, dict) else (lambda k: getattr(c, k))
-    return {k: get(k) for k in ("opening_cents", "in_cents", "out_cents", "expected_cents", "counted_cents",
-                                "difference_cents", "reason", "counts", "signed_by_id")}
-
-
-@dataclasses.dataclass(frozen=True)
-class ChainProblem:
-    room_id: int
-    day: dt.date
-    what: str  # "hash" (the day's contents changed) or "link" (a closing was removed or replaced)
-
-
-def verify_chain(room_id: int | None = None) -> list[ChainProblem]:
-    """Recompute every closing's hash in order; report each day that no longer matches."""
-    query = CashClosing.select().order_by(CashClosing.room, CashClosing.day)
-    if room_id is not None:
-        query = query.where(CashClosing.room == room_id)
-    problems, prev = [], {}
-    for c in query:
-        expected_prev = prev.get(c.room_id, "")
-        if c.prev_hash != expected_prev:
-            problems.append(ChainProblem(c.room_id, c.day, "link"))
-        if compute_hash(c.room_id, c.day, _hash_fields(c), c.prev_hash) != c.hash:
-            problems.append(ChainProblem(c.room_id, c.day, "hash"))
-        prev[c.room_id] = c.hash
-    return problems
-
-
 # --- closing -------------------------------------------------------------------------------
-
-
-def closings_dir() -> Path:
-    return backup.default_backup_dir().parent / "afsluitingen"
-
-
-def _report_path(room_id: int, day: dt.date) -> Path:
-    return closings_dir() / f"afsluiting-{room_id}-{day.isoformat()}.txt"
-
-
-def report_path(closing_id: int) -> Path:
-    """Where the closing's report is kept (written again from the database when missing)."""
-    c = CashClosing.get_by_id(closing_id)
-    path = _report_path(c.room_id, c.day)
-    if not path.exists():
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(report_text(closing_id), encoding="utf-8")
-        except OSError:
-            pass
-    return path
 
 
 @dataclasses.dataclass(frozen=True)
@@ -228,7 +167,7 @@ class Closed:
 def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: dt.date | None = None,
           check_out_visit_ids: list[int] | tuple = ()) -> Closed:
     """Close the day. Refused (and nothing kept) on a wrong PIN, a missing reason, a second closing."""
-    day = day or today()
+    day = day or clock.today()
     room_id = room.current_room_id()
     reason = (reason or "").strip()
     counted = counted_total(counts)
@@ -237,7 +176,7 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
         raise InvalidInput("error.closing_pin", field="pin")
     if cash.is_closed(day, room_id):
         raise AlreadyClosed("error.already_closed", day=day.strftime("%d-%m-%Y"))
-    if day > today():
+    if day > clock.today():
         raise InvalidInput("error.day_future", field="day")
     last = cash.last_closing(room_id)
     if last is not None and day < last.day:  # closings go in order: the chain would break
@@ -255,7 +194,7 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
     if is_sqlite():
         backup.take_backup(actor_id=session.account_id)
     folder = closings_dir()
-    report_path = _report_path(room_id, day)
+    report_path = report_file(room_id, day)
     partial = report_path.with_name(report_path.name + ".partial")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -285,7 +224,7 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
             closing = CashClosing.create(
                 room=room_id, day=day, **{k: v for k, v in fields.items() if k != "signed_by_id"},
                 summary=json.dumps(dataclasses.asdict(day_summary), ensure_ascii=False),
-                signed_by=session.account_id, signed_at=now_utc(), prev_hash=prev_hash,
+                signed_by=session.account_id, signed_at=clock.now_utc(), prev_hash=prev_hash,
                 hash=compute_hash(room_id, day, fields, prev_hash))
             audit.record(session.account_id, "closing", "cash_closing", closing.id, day.isoformat())
             partial.write_text(report_text(closing.id), encoding="utf-8")
@@ -303,59 +242,3 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
 # --- the report ----------------------------------------------------------------------------
 
 
-def report_text(closing_id: int) -> str:
-    """The closing report as plain text (tabulate), to read on screen or print."""
-    from tabulate import tabulate
-
-    from bwk_tui.services.kernel.formatting import day as fmt_day, hours as fmt_hours, money, moment
-
-    c = (CashClosing.select(CashClosing, Account.name.alias("signer"))
-         .join(Account, on=(CashClosing.signed_by == Account.id))
-         .where(CashClosing.id == closing_id).objects().first())
-    s = json.loads(c.summary) if c.summary else {}
-    room_name = room.current_room_name()
-    lines = [t("report.title", room=room_name, day=fmt_day(c.day)), ""]
-    lines.append(tabulate([
-        [t("report.opening"), money(c.opening_cents)],
-        [t("report.in"), money(c.in_cents)],
-        [t("report.out"), money(c.out_cents)],
-        [t("report.expected"), money(c.expected_cents)],
-        [t("report.counted"), money(c.counted_cents)],
-        [t("report.difference"), money(c.difference_cents)],
-    ], tablefmt="simple", colalign=("left", "right")))
-    if c.reason:
-        lines += ["", t("report.reason", reason=c.reason)]
-    pieces = [p.split(":") for p in c.counts.split(",") if p]
-    rows = [[money(int(v)), n, money(int(v) * int(n))] for v, n in pieces if int(n)]
-    if rows:
-        lines += ["", tabulate(rows, headers=[t("report.denomination"), t("report.pieces"), t("report.value")],
-                               tablefmt="simple", colalign=("right", "right", "right"))]
-    entries = cash.entries(day=c.day, limit=1000, room_id=c.room_id)
-    if entries:
-        lines += ["", tabulate([[e.receipt, e.category, e.description[:40],
-                                 money(e.amount_cents if e.direction == cash.IN else -e.amount_cents)]
-                                for e in reversed(entries)],
-                               headers=[t("report.receipt"), t("report.category"), t("report.description"),
-                                        t("report.amount")], tablefmt="simple",
-                               colalign=("left", "left", "left", "right"))]
-    if s:
-        lines += ["", tabulate([
-            [t("report.visits"), s["visits"]], [t("report.households"), s["households"]],
-            [t("report.walk_ins"), s["walk_ins"]], [t("report.new_persons"), s["new_persons"]],
-            [t("report.matches"), s["matches_started"]], [t("report.follow_ups"), s["follow_ups_due"]],
-            [t("report.match_check_ins"), s.get("match_check_ins_due", 0)],
-            [t("report.volunteer_hours"), t("report.volunteer_hours_value", hours=fmt_hours(
-                s.get("volunteer_minutes", 0)), volunteers=s.get("volunteers", 0))],
-        ], tablefmt="simple")]
-        if s["domains"]:
-            lines += ["", tabulate(sorted(s["domains"].items(), key=lambda kv: -kv[1]),
-                                   headers=[t("report.domain"), t("report.visits")], tablefmt="simple")]
-    lines += ["", t("report.signed", name=c.signer, at=moment(c.signed_at)), f"sha256 {c.hash}", ""]
-    return "\n".join(lines)
-
-
-def closed_on(day: dt.date, room_id: int | None = None) -> int | None:
-    """The id of the closing of ``day``, if it has been closed."""
-    room_id = room_id or room.current_room_id()
-    found = CashClosing.get_or_none(CashClosing.room == room_id, CashClosing.day == day)
-    return found.id if found else None

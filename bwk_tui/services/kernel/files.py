@@ -1,4 +1,4 @@
-"""Writing a file a person asked for, all or nothing."""
+"""Files bwk writes: all or nothing, into folders it makes when missing."""
 from __future__ import annotations
 
 import os
@@ -35,3 +35,24 @@ def write_atomically(path: Path, write: Callable[[str], T]) -> T:
         Path(temporary).unlink(missing_ok=True)
         raise
     return result
+
+
+def write_text(text: str, path: str | os.PathLike) -> Path:
+    """All or nothing, like every export."""
+    path = Path(path)
+
+    def write(temporary: str) -> None:
+        with open(temporary, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+
+    write_atomically(path, write)
+    return path
+
+
+def make_folder(folder: Path) -> Path:
+    """``folder``, made when missing; an OS error becomes a plain message."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BwkError("error.out_write", path=str(folder), reason=exc.strerror or str(exc)) from None
+    return folder

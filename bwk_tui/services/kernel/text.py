@@ -13,3 +13,12 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_PLAIN))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.split())
+
+
+def display_name(first_name: str, last_name: str | None) -> str:
+    return f"{first_name} {last_name}" if last_name else first_name
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` shortened to ``width`` with an ellipsis."""
+    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"

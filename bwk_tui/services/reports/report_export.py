@@ -8,22 +8,20 @@ file beside it and then moved into place: a failed export never leaves a partial
 """
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
 from bwk_tui.i18n import t
-from bwk_tui.services.kernel import files
-from bwk_tui.services.kernel import formatting
-from bwk_tui.services.cash.cash_export import decimal
+from bwk_tui.services.kernel import files, tables
+from bwk_tui.services.kernel.money import money
+from bwk_tui.services.kernel.money import decimal
 from bwk_tui.services.kernel.errors import UsageError
 from bwk_tui.services.reports.reports import Report, Row, suppress
 
 FORMATS = ("table", "csv", "md", "xlsx")
-TEXT_FORMATS = ("table", "csv", "md")
+TEXT_FORMATS = tables.TEXT_FORMATS
 EURO_FORMAT = '"€" #,##0.00;"€" -#,##0.00'
 
 
@@ -66,26 +64,19 @@ def render(report: Report, fmt: str, suppress_small: bool | None = None) -> str:
         raise ValueError(f"not a text format: {fmt!r}")
     enabled = _suppress_enabled(suppress_small)
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(headers(report))
-        writer.writerows(lines(report, decimal, enabled))
-        return buffer.getvalue()
-    from tabulate import tabulate
+        return tables.csv_text(headers(report), lines(report, decimal, enabled))
 
     # A section's name once, on its first line; its note below the table.
     shown = []
     for section in report.sections:
         for n, row in enumerate(section.rows):
             shown.append(["" if n else section.title, row.label,
-                          _cell(row, row.value, formatting.money, enabled),
-                          _cell(row, row.previous, formatting.money, enabled)])
-    table = tabulate(shown, headers=headers(report), tablefmt="pipe" if fmt == "md" else "simple",
-                     colalign=("left", "left", "right", "right"), disable_numparse=True)
+                          _cell(row, row.value, money, enabled),
+                          _cell(row, row.previous, money, enabled)])
+    table = tables.text_table(headers(report), shown, fmt, colalign=("left", "left", "right", "right"))
     bullet = "- " if fmt == "md" else ""
     notes = [f"{bullet}{section.title}: {section.note}" for section in report.sections if section.note]
-    heading = f"# {title(report)}" if fmt == "md" else title(report)
-    text = f"{heading}\n\n{table}\n"
+    text = f"{tables.heading(title(report), fmt)}\n\n{table}\n"
     return text + ("\n" + "\n".join(notes) + "\n" if notes else "")
 
 

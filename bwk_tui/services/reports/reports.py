@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 
 from peewee import JOIN, fn
 
@@ -19,68 +18,8 @@ from bwk_tui.i18n import current_language, t
 
 from bwk_tui.services import room
 from bwk_tui.services.room import settings
-from bwk_tui.services.kernel.clock import today
-from bwk_tui.services.kernel.errors import UsageError
-
-
-@dataclasses.dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date  # inclusive
-    label: str
-
-    def year_earlier(self) -> "Period":
-        def back(d: dt.date) -> dt.date:
-            try:
-                return d.replace(year=d.year - 1)
-            except ValueError:  # 29 February
-                return d.replace(year=d.year - 1, day=28)
-        start, end = back(self.start), back(self.end)
-        if self.label.startswith(str(self.start.year)) and "–" not in self.label:
-            return Period(start, end, str(start.year) + self.label[4:])  # 2026-Q3 -> 2025-Q3
-        return Period(start, end, f"{start.isoformat()} – {end.isoformat()}")
-
-
-_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.I)
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_YEAR = re.compile(r"^(\d{4})$")
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    return (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
-
-
-def _date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError("error.report_date", option=option, value=text) from None
-
-
-def parse_period(period: str | None = None, date_from: str | None = None, date_to: str | None = None) -> Period:
-    """``2026-Q3``, ``2026-07``, ``2026``, or ``--from``/``--to`` (ISO dates); default: this year so far."""
-    if period and (date_from or date_to):
-        raise UsageError("error.report_period_and_dates")
-    if period:
-        text = period.strip()
-        if m := _QUARTER.match(text):
-            year, q = int(m.group(1)), int(m.group(2))
-            return Period(dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q), f"{year}-Q{q}")
-        if (m := _MONTH.match(text)) and 1 <= int(m.group(2)) <= 12:
-            year, month = int(m.group(1)), int(m.group(2))
-            return Period(dt.date(year, month, 1), _month_end(year, month), f"{year}-{month:02d}")
-        if m := _YEAR.match(text):
-            year = int(m.group(1))
-            return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year))
-        raise UsageError("error.report_period", period=period)
-    if date_from or date_to:
-        start = _date(date_from, "--from") if date_from else dt.date(today().year, 1, 1)
-        end = _date(date_to, "--to") if date_to else today()
-        if start > end:
-            raise UsageError("error.report_from_after_to", start=start.isoformat(), end=end.isoformat())
-        return Period(start, end, f"{start.isoformat()} – {end.isoformat()}")
-    year = today().year
-    return Period(dt.date(year, 1, 1), today(), f"{year}")
+from bwk_tui.services.kernel import clock
+from bwk_tui.services.kernel.clock import Period, month_end
 
 
 # --- the report's shape --------------------------------------------------------------------
@@ -128,7 +67,7 @@ def suppress(value: int, row: Row, enabled: bool | None = None) -> str | int:
 def weekly_visits(weeks: int = 52, until: dt.date | None = None, room_id: int | None = None
                   ) -> list[tuple[dt.date, int]]:
     """Visits per week (weeks starting on Monday), the last ``weeks`` weeks up to ``until``."""
-    until = until or today()
+    until = until or clock.today()
     room_id = room_id or room.current_room_id()
     first_monday = until - dt.timedelta(days=until.weekday()) - dt.timedelta(weeks=weeks - 1)
     per_day = dict(Visit.select(Visit.visit_date, fn.COUNT(Visit.id))
@@ -144,7 +83,7 @@ def weekly_visits(weeks: int = 52, until: dt.date | None = None, room_id: int | 
 def monthly_households(months: int = 12, until: dt.date | None = None, room_id: int | None = None
                        ) -> list[tuple[dt.date, int]]:
     """Unique households per month (a person without a household counts as one), last ``months`` months."""
-    until = until or today()
+    until = until or clock.today()
     room_id = room_id or room.current_room_id()
     series = []
     year, month = until.year, until.month
@@ -153,7 +92,7 @@ def monthly_households(months: int = 12, until: dt.date | None = None, room_id: 
         starts.append(dt.date(year, month, 1))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     for start in reversed(starts):
-        end = min(_month_end(start.year, start.month), until)
+        end = min(month_end(start.year, start.month), until)
         count = (Visit.select(fn.COUNT(fn.DISTINCT(fn.COALESCE(Person.household, Person.id * -1))))
                  .join(Person).where(Visit.room == room_id, Visit.visit_date >= start, Visit.visit_date <= end)
                  .scalar()) or 0
@@ -244,7 +183,7 @@ def _figures(period: Period, room_id: int) -> _Figures:
         .group_by(referral).tuples())}
     f.follow_ups_done = Visit.select().where(Visit.room == room_id, Visit.follow_up_done >= period.start,
                                              Visit.follow_up_done <= period.end).count()
-    overdue_until = min(period.end, today() - dt.timedelta(days=1))  # due today is not late yet
+    overdue_until = min(period.end, clock.today() - dt.timedelta(days=1))  # due today is not late yet
     f.follow_ups_overdue = Visit.select().where(
         Visit.room == room_id, Visit.follow_up_date.is_null(False), Visit.follow_up_done.is_null(),
         Visit.follow_up_date >= period.start, Visit.follow_up_date <= overdue_until).count()
@@ -270,16 +209,16 @@ def _unknown_last(key) -> tuple:
 
 
 def _matching_rows(period: Period, previous: Period, room_id: int) -> list[Row]:
-    from bwk_tui.services.matching import matching
+    from bwk_tui.services.matching import figures
 
-    now = matching.match_counts(period.start, period.end, room_id)
-    before = matching.match_counts(previous.start, previous.end, room_id)
+    now = figures.match_counts(period.start, period.end, room_id)
+    before = figures.match_counts(previous.start, previous.end, room_id)
     return [
         Row(t("reports.matches_started"), now.started, before.started),
         Row(t("reports.matches_active"), now.active, before.active),
         Row(t("reports.matches_ended"), now.ended, before.ended),
-        Row(t("reports.reciprocity"), matching.reciprocity(period.start, period.end, room_id),
-            matching.reciprocity(previous.start, previous.end, room_id)),
+        Row(t("reports.reciprocity"), figures.reciprocity(period.start, period.end, room_id),
+            figures.reciprocity(previous.start, previous.end, room_id)),
     ]
 
 

@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
-from peewee import Database, DatabaseError, OperationalError
+import platformdirs
 
-from db import DatabaseUrlError, describe, open_database, write
+from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
+
+from db import DatabaseUrlError, database, describe, open_database, write
+from db.connection import APP_NAME
 from db.models import Room
 from db.schema import latest_version, schema_version, upgrade
 
 from bwk_tui.services.room import audit
 from bwk_tui.services.room import auth
 from bwk_tui.services.room import settings
-from bwk_tui.services.kernel.clock import now_utc
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 
 
@@ -78,8 +82,23 @@ def ensure_room(room_name: str) -> Room:
     with write():
         room = Room.get_or_none(Room.name == room_name)
         if room is None:
-            room = Room.create(name=room_name, created_at=now_utc())
+            room = Room.create(name=room_name, created_at=clock.now_utc())
             audit.record(None, "room.create", "room", room.id)
         if not settings.get("room_name"):
             settings.put("room_name", room_name)
     return room
+
+
+def beside_database(name: str) -> Path:
+    """The folder ``name`` beside the database file (backups/, afsluitingen/, vergoedingen/), so a
+    demo's files stay with the demo; on PostgreSQL, in the user's data folder. Not made here."""
+    db = database.obj
+    if isinstance(db, SqliteDatabase) and db.database != ":memory:":
+        return Path(db.database).resolve().parent / name
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / name
+
+
+def worker_connection():
+    """``with room.worker_connection():`` around a worker thread's service calls: peewee keeps one
+    connection per thread, opened here and closed when the block ends."""
+    return database.connection_context()

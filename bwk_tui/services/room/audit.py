@@ -12,14 +12,14 @@ from peewee import JOIN
 from db import write
 from db.models import Account, AuditLog
 
-from bwk_tui.services.kernel.clock import now_utc
+from bwk_tui.services.kernel import clock
 
 
 def record(actor_id: int | None, action: str, entity: str = "", entity_id: int | None = None,
            detail: str = "") -> None:
     """Append one line. Call it inside the transaction of the change it describes."""
     with write():
-        AuditLog.create(at=now_utc(), account=actor_id, action=action, entity=entity,
+        AuditLog.create(at=clock.now_utc(), account=actor_id, action=action, entity=entity,
                         entity_id=entity_id, detail=detail)
 
 

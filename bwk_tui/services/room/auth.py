@@ -16,7 +16,7 @@ from db.models import LANGUAGES, ROLES, Account
 
 from bwk_tui.services.room import audit
 from bwk_tui.services.room import settings
-from bwk_tui.services.kernel.clock import now_utc
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import AuthFailed, BwkError, InvalidInput, NotAllowed
 from bwk_tui.services.kernel.text import fold
 
@@ -127,7 +127,7 @@ def _create(name: str, role: str, pin: str, language: str, actor_id: int | None)
         if Account.select().where(Account.name_key == key).exists():
             raise InvalidInput("error.name_taken", field="name", name=name)
         account = Account.create(name=name, name_key=key, role=role, language=language,
-                                 pin_hash=pin_hash, created_at=now_utc())
+                                 pin_hash=pin_hash, created_at=clock.now_utc())
         audit.record(actor_id, "account.create", "account", account.id, f"role={role}")
     return _info(account)
 
@@ -175,7 +175,7 @@ def login(typed_name: str, pin: str) -> Session:
         _verify(_DUMMY_HASH, pin or "x")
         audit.record(None, "login.failed", "account", None, "unknown name")
         raise AuthFailed("error.login_failed")
-    now = now_utc()
+    now = clock.now_utc()
     if account.locked_until is not None and account.locked_until > now:
         raise AuthFailed("error.account_locked", minutes=_minutes_left(account.locked_until, now))
     ok = _verify(account.pin_hash, pin or "")

@@ -11,16 +11,15 @@ import os
 import sqlite3
 from pathlib import Path
 
-import platformdirs
-from peewee import SqliteDatabase
 
 from db import database, is_sqlite
-from db.connection import APP_NAME
 from db.schema import HISTORY_TABLE, latest_version, upgrade
 
+from bwk_tui.services import room
 from bwk_tui.services.room import audit
 from bwk_tui.services.room import settings
-from bwk_tui.services.kernel.clock import now_utc, to_local
+from bwk_tui.services.kernel import clock
+from bwk_tui.services.kernel.clock import to_local
 from bwk_tui.services.kernel.errors import BackupError
 
 PREFIX = "bwk-"
@@ -36,11 +35,7 @@ class BackupResult:
 
 
 def default_backup_dir() -> Path:
-    db = database.obj
-    if isinstance(db, SqliteDatabase) and db.database != ":memory:":
-        # Beside the database it protects, so a demo's backups stay with the demo.
-        return Path(db.database).resolve().parent / "backups"
-    return platformdirs.user_data_path(APP_NAME, appauthor=False) / "backups"
+    return room.beside_database("backups")
 
 
 def verify_file(path: Path) -> int:
@@ -83,7 +78,7 @@ def _copy_to(target: Path) -> None:
 
 
 def _unique_path(folder: Path, prefix: str) -> Path:
-    stamp = to_local(now_utc()).strftime("%Y%m%d-%H%M%S")
+    stamp = to_local(clock.now_utc()).strftime("%Y%m%d-%H%M%S")
     path = folder / f"{prefix}{stamp}{SUFFIX}"
     n = 2
     while path.exists():

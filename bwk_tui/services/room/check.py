@@ -1,7 +1,12 @@
-"""`bwk check`: is the database sound, and are its rules still in place?"""
+"""`bwk check`: is the database sound, and are its rules still in place?
+
+The room's own checks are here; desks register theirs (``register``). Call
+``bwk_tui.services.load_desks()`` first so that every desk's checks run.
+"""
 from __future__ import annotations
 
 import dataclasses
+from typing import Callable
 
 from db import database, is_sqlite
 from db.schema import latest_version, schema_version
@@ -14,6 +19,16 @@ class Finding:
     ok: bool
     key: str
     params: dict
+
+
+# Checks the desks add (the closing's hash chain): each returns its findings.
+_CHECKS: list[Callable[[], list[Finding]]] = []
+
+
+def register(desk_check: Callable[[], list[Finding]]) -> None:
+    """Add a desk's own check to ``bwk check`` (called from the desk package's ``__init__``)."""
+    if desk_check not in _CHECKS:
+        _CHECKS.append(desk_check)
 
 
 def _sqlite_checks(db) -> list[Finding]:
@@ -44,11 +59,6 @@ def run_check() -> list[Finding]:
     findings.append(Finding(version == latest_version(), "check.schema",
                             {"version": version, "latest": latest_version()}))
     findings.append(Finding(auth.has_coordinator(), "check.coordinator", {}))
-    if version >= 4:  # the cash book exists from migration 4 on
-        from bwk_tui.services.closing import closing
-
-        problems = closing.verify_chain()
-        findings.append(Finding(not problems, "check.cash_chain", {"count": len(problems)}))
-        findings += [Finding(False, f"check.cash_day_{p.what if p.what == 'link' else 'changed'}",
-                             {"day": p.day.strftime("%d-%m-%Y"), "room": p.room_id}) for p in problems]
+    for desk_check in _CHECKS:
+        findings += desk_check()
     return findings

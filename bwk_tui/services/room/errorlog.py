@@ -8,7 +8,9 @@ import platformdirs
 
 from db.connection import APP_NAME
 
-from bwk_tui.services.kernel.clock import now_utc, to_local
+from bwk_tui.services.kernel import clock
+
+from bwk_tui.services.kernel.clock import to_local
 
 
 def log_path() -> Path:
@@ -21,7 +23,7 @@ def record(error: BaseException) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as log:
-            log.write(f"--- {to_local(now_utc()).isoformat(timespec='seconds')}\n")
+            log.write(f"--- {to_local(clock.now_utc()).isoformat(timespec='seconds')}\n")
             log.write("".join(traceback.format_exception(error)))
     except OSError:
         pass  # nowhere to write: the user still gets the plain message

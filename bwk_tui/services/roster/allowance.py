@@ -10,10 +10,8 @@ over either maximum.
 from __future__ import annotations
 
 import calendar
-import csv
 import dataclasses
 import datetime as dt
-import io
 import os
 import re
 from pathlib import Path
@@ -21,12 +19,13 @@ from pathlib import Path
 from db.models import PLANNED, Account, Shift, ShiftAssignment, Volunteer
 
 from bwk_tui.i18n import t
-from bwk_tui.services.kernel import formatting
+from bwk_tui.services.kernel.money import money
+from bwk_tui.services import room
+from bwk_tui.services.kernel import clock, files, tables
 from bwk_tui.services.room import settings
-from bwk_tui.services.kernel.clock import today
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 
-FORMATS = ("table", "csv", "md")
+FORMATS = tables.TEXT_FORMATS
 
 
 class AllowanceWarning(BwkError):
@@ -38,7 +37,7 @@ class AllowanceWarning(BwkError):
 
 def parse_limits(text: str) -> dict[int, tuple[int, int]]:
     """"2026: 210 / 2100" per line -> {2026: (21000, 210000)} (cents per month, per year)."""
-    from bwk_tui.services.cash.cash import parse_amount
+    from bwk_tui.services.kernel.money import parse_amount
 
     found: dict[int, tuple[int, int]] = {}
     for line in (text or "").replace(";", "\n").splitlines():
@@ -74,7 +73,7 @@ def limits(year: int) -> tuple[int, int] | None:
     try:
         table = parse_limits(settings.get("allowance_limits"))
     except InvalidInput:
-        table = parse_limits(settings.DEFAULTS["allowance_limits"])
+        table = parse_limits(settings.default("allowance_limits"))
     earlier = [y for y in table if y <= year]
     return table[max(earlier)] if earlier else None
 
@@ -112,7 +111,7 @@ def _counted(row, include_planned: bool) -> int:
     without hours was not worked, or not confirmed: it does not count)."""
     if row.minutes is not None:
         return row.minutes
-    if include_planned and row.status == PLANNED and row.shift_date >= today():
+    if include_planned and row.status == PLANNED and row.shift_date >= clock.today():
         return row.ends_min - row.starts_min
     return 0
 
@@ -159,7 +158,7 @@ def would_exceed(volunteer_id: int, day: dt.date, extra_minutes: int, include_pl
         if row.shift_date.month == day.month:
             month_cents += cents
     if month_cents > month_max:
-        return Excess(formatting.month_name(day.year, day.month), month_cents, month_max)
+        return Excess(clock.month_name(day.year, day.month), month_cents, month_max)
     if year_cents > year_max:
         return Excess(str(day.year), year_cents, year_max)
     return None
@@ -173,8 +172,8 @@ def check(volunteer_id: int, day: dt.date, extra_minutes: int, include_planned: 
         name = Account.select(Account.name).join(Volunteer, on=(Volunteer.account == Account.id)).where(
             Volunteer.id == volunteer_id).scalar()
         raise AllowanceWarning("roster.allowance_warning", name=name, period=excess.period,
-                               amount=formatting.money(excess.amount_cents),
-                               limit=formatting.money(excess.limit_cents))
+                               amount=money(excess.amount_cents),
+                               limit=money(excess.limit_cents))
 
 
 # --- hours per volunteer -------------------------------------------------------------------
@@ -196,7 +195,6 @@ class HoursLine:
 
 def hours(year: int, month: int, room_id: int | None = None) -> list[HoursLine]:
     """Hours worked per volunteer of the room in ``month`` and in its year up to that month."""
-    from bwk_tui.services import room
 
     room_id = room_id or room.current_room_id()
     people = {v.id: v for v in Volunteer.select(Volunteer, Account.name.alias("account_name"))
@@ -213,7 +211,7 @@ def hours(year: int, month: int, room_id: int | None = None) -> list[HoursLine]:
             if row.shift_date >= first:
                 line[0] += row.minutes
                 line[3] += amount(row.minutes, rate)
-        elif row.shift_date >= max(first, today()):
+        elif row.shift_date >= max(first, clock.today()):
             line[2] += row.ends_min - row.starts_min
     result = []
     for vid, (m, y, planned, m_cents, y_cents) in sums.items():
@@ -288,17 +286,6 @@ def statement(volunteer_id: int, year: int, month: int) -> Statement:
     return Statement(volunteer_id, person.account_name, year, month, rate, lines, year_cents, limits(year))
 
 
-def parse_month(text: str | None) -> tuple[int, int]:
-    """"2026-11" -> (2026, 11); None -> this month."""
-    if not text:
-        day = today()
-        return day.year, day.month
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
-    if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise InvalidInput("error.roster_month", field="month", value=text)
-    return int(match.group(1)), int(match.group(2))
-
-
 def find_volunteer(name: str) -> int:
     """A volunteer's id by account name (case and accents do not matter)."""
     from bwk_tui.services.kernel.text import fold
@@ -315,55 +302,42 @@ def render_statement(st: Statement, fmt: str) -> str:
     if fmt not in FORMATS:
         raise ValueError(fmt)
     from bwk_tui.services.kernel.availability import slot_name
-    from bwk_tui.services.cash.cash_export import decimal
-    from bwk_tui.services.roster.roster import time_text, times_text
+    from bwk_tui.services.kernel.money import decimal
+    from bwk_tui.services.kernel import clock
+    from bwk_tui.services.kernel.clock import time_text, times_text
 
     headers = [t("statement.col_day"), t("statement.col_shift"), t("statement.col_times"),
                t("statement.col_hours"), t("statement.col_amount")]
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["volunteer", "date", "dagdeel", "start", "end", "minutes", "amount"])
-        for line in st.lines:
-            writer.writerow([st.name, line.day.isoformat(), line.dagdeel, time_text(line.starts_min),
-                             time_text(line.ends_min), line.minutes, decimal(line.cents)])
-        writer.writerow([st.name, "total", "", "", "", st.total_minutes, decimal(st.total_cents)])
-        return buffer.getvalue()
-    from tabulate import tabulate
+        rows = [[st.name, line.day.isoformat(), line.dagdeel, time_text(line.starts_min), time_text(line.ends_min),
+                 line.minutes, decimal(line.cents)] for line in st.lines]
+        rows.append([st.name, "total", "", "", "", st.total_minutes, decimal(st.total_cents)])
+        return tables.csv_text(["volunteer", "date", "dagdeel", "start", "end", "minutes", "amount"], rows)
 
-    rows = [[formatting.day(line.day, "medium"), slot_name(line.day.weekday(), line.dagdeel),
-             times_text(line.starts_min, line.ends_min), formatting.hours(line.minutes),
-             formatting.money(line.cents)] for line in st.lines]
-    rows.append([t("statement.total"), "", "", formatting.hours(st.total_minutes), formatting.money(st.total_cents)])
-    table = tabulate(rows, headers=headers, tablefmt="pipe" if fmt == "md" else "simple",
-                     colalign=("left", "left", "left", "right", "right"), disable_numparse=True)
-    title = t("statement.title", name=st.name, month=formatting.month_name(st.year, st.month))
-    facts = [t("statement.rate", rate=formatting.money(st.rate_cents) if st.rate_cents else t("statement.no_rate")),
-             t("statement.year_to_date", year=st.year, amount=formatting.money(st.year_to_date_cents))]
+    rows = [[clock.day(line.day, "medium"), slot_name(line.day.weekday(), line.dagdeel),
+             times_text(line.starts_min, line.ends_min), clock.hours(line.minutes),
+             money(line.cents)] for line in st.lines]
+    rows.append([t("statement.total"), "", "", clock.hours(st.total_minutes), money(st.total_cents)])
+    table = tables.text_table(headers, rows, fmt, colalign=("left", "left", "left", "right", "right"))
+    title = t("statement.title", name=st.name, month=clock.month_name(st.year, st.month))
+    facts = [t("statement.rate", rate=money(st.rate_cents) if st.rate_cents else t("statement.no_rate")),
+             t("statement.year_to_date", year=st.year, amount=money(st.year_to_date_cents))]
     if st.limits:
-        facts.append(t("statement.limits", month=formatting.money(st.limits[0]), year=formatting.money(st.limits[1])))
-    heading = f"# {title}" if fmt == "md" else title
+        facts.append(t("statement.limits", month=money(st.limits[0]), year=money(st.limits[1])))
     bullet = "- " if fmt == "md" else ""
-    return f"{heading}\n\n{table}\n\n" + "\n".join(bullet + fact for fact in facts) + "\n"
+    return f"{tables.heading(title, fmt)}\n\n{table}\n\n" + "\n".join(bullet + fact for fact in facts) + "\n"
 
 
 def write_statement(st: Statement, fmt: str, path: str | os.PathLike) -> Path:
     """All or nothing: a temporary file beside ``path``, moved into place."""
-    from bwk_tui.services.roster.roster_print import write_text
+    from bwk_tui.services.kernel.files import write_text
 
     return write_text(render_statement(st, fmt), path)
 
 
 def statements_dir() -> Path:
     """``vergoedingen/`` beside the database (as ``afsluitingen/``), made when missing."""
-    from bwk_tui.services.room import backup
-
-    folder = backup.default_backup_dir().parent / "vergoedingen"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BwkError("error.out_write", path=str(folder), reason=exc.strerror or str(exc)) from None
-    return folder
+    return files.make_folder(room.beside_database("vergoedingen"))
 
 
 def statement_path(st: Statement, folder: Path, fmt: str = "csv") -> Path:

@@ -13,7 +13,8 @@ from bwk_tui.services.roster import allowance
 from bwk_tui.services.room import audit
 from bwk_tui.services import room
 from bwk_tui.services.room.auth import Session, coordinator_only, require_role
-from bwk_tui.services.kernel.clock import now_utc, to_local, today
+from bwk_tui.services.kernel import clock
+from bwk_tui.services.kernel.clock import to_local
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 
 
@@ -52,7 +53,7 @@ def _line(row) -> AttendanceLine:
 
 def day_lines(day: dt.date | None = None, room_id: int | None = None) -> list[AttendanceLine]:
     """Everyone planned (or found absent) on the room's shifts of ``day``, in shift order."""
-    day = day or today()
+    day = day or clock.today()
     room_id = room_id or room.current_room_id()
     query = (_query().where((Shift.room == room_id) & (Shift.shift_date == day)
                             & ShiftAssignment.status.in_([PLANNED, ABSENT]))
@@ -85,14 +86,14 @@ def sign_in(session: Session, assignment_id: int) -> AttendanceLine:
     """On the day of the shift, the volunteer (or a coordinator for them) signs in."""
     found = line(assignment_id)
     _editable(session, found)
-    if found.shift_date != today():
+    if found.shift_date != clock.today():
         raise BwkError("error.roster_not_today")
     if found.status != PLANNED:
         raise BwkError("error.roster_not_on")
     if found.signed_in_at is not None:
         raise BwkError("error.roster_signed_in")
     with write():
-        ShiftAssignment.update(signed_in_at=now_utc()).where(ShiftAssignment.id == assignment_id).execute()
+        ShiftAssignment.update(signed_in_at=clock.now_utc()).where(ShiftAssignment.id == assignment_id).execute()
         audit.record(session.account_id, "shift.sign_in", "shift_assignment", assignment_id)
     return line(assignment_id)
 
@@ -101,7 +102,7 @@ def sign_out(session: Session, assignment_id: int, accept_over_allowance: bool =
     """Sign out: the minutes since signing in are the hours worked."""
     found = line(assignment_id)
     _editable(session, found)
-    if found.shift_date != today():
+    if found.shift_date != clock.today():
         raise BwkError("error.roster_not_today")
     if found.signed_out_at is not None:
         raise BwkError("error.roster_signed_out")
@@ -109,7 +110,7 @@ def sign_out(session: Session, assignment_id: int, accept_over_allowance: bool =
         raise BwkError("error.roster_already_worked")
     if found.signed_in_at is None:
         raise BwkError("error.roster_not_signed_in")
-    now = now_utc()
+    now = clock.now_utc()
     minutes = _minutes_since(found.signed_in_at, now)
     if not accept_over_allowance:
         allowance.check(found.volunteer_id, found.shift_date, minutes, include_planned=False,
@@ -135,8 +136,8 @@ def confirm_planned(session: Session, day: dt.date | None = None, accept_over_al
                     assignment_ids: list[int] | None = None) -> int:
     """The coordinator confirms the planned times of everyone on ``day`` whose hours are not recorded
     yet (or only ``assignment_ids``); returns how many. All or nothing."""
-    day = day or today()
-    if day > today():
+    day = day or clock.today()
+    if day > clock.today():
         raise BwkError("error.roster_future_hours")
     open_lines = [x for x in day_lines(day) if x.status == PLANNED and x.minutes is None
                   and (assignment_ids is None or x.assignment_id in assignment_ids)]
@@ -161,11 +162,12 @@ def confirm_planned(session: Session, day: dt.date | None = None, accept_over_al
 def correct(session: Session, assignment_id: int, starts: str, ends: str,
             accept_over_allowance: bool = False) -> AttendanceLine:
     """The coordinator sets the times someone actually worked (not for a day in the future)."""
-    from bwk_tui.services.roster.roster import parse_time
+    from bwk_tui.services.kernel import clock
+    from bwk_tui.services.kernel.clock import parse_time
 
     found = line(assignment_id)
     _editable(session, found, own_allowed=False)
-    if found.shift_date > today():
+    if found.shift_date > clock.today():
         raise BwkError("error.roster_future_hours")
     start = parse_time(starts, "starts")
     end = parse_time(ends, "ends")
@@ -187,7 +189,7 @@ def mark_absent(session: Session, assignment_id: int) -> AttendanceLine:
     """Did not come (and did not say so): no hours; shown as absent."""
     found = line(assignment_id)
     _editable(session, found, own_allowed=False)
-    if found.shift_date > today():
+    if found.shift_date > clock.today():
         raise BwkError("error.roster_future_hours")
     with write():
         ShiftAssignment.update(status=ABSENT, minutes=None, signed_in_at=None, signed_out_at=None,

@@ -4,18 +4,18 @@ Gaps are marked by a word and a symbol, never by colour alone: a printout has no
 """
 from __future__ import annotations
 
-import csv
-import io
-import os
-from pathlib import Path
 
 from bwk_tui.i18n import t
 from bwk_tui.services.roster import allowance
-from bwk_tui.services.kernel import formatting
+from bwk_tui.services.kernel.money import money
+from bwk_tui.services.kernel import clock, tables
+from bwk_tui.services.kernel.money import decimal
 from bwk_tui.services.kernel.availability import DAGDELEN
-from bwk_tui.services.roster.roster import ShiftInfo, WeekView, skill_name, time_text
+from bwk_tui.services.roster.shifts import ShiftInfo, WeekView
+from bwk_tui.services.roster.volunteers import skill_name
+from bwk_tui.services.kernel.clock import time_text
 
-FORMATS = ("table", "csv", "md")
+FORMATS = tables.TEXT_FORMATS
 GAP = "✗"
 FULL = "✓"
 
@@ -38,28 +38,25 @@ def cell_text(shift: ShiftInfo, separator: str = ", ") -> str:
 
 
 def _day_label(day) -> str:
-    return formatting.day(day, "EEE d MMM")
+    return clock.day(day, "EEE d MMM")
 
 
 def render_week(view: WeekView, fmt: str) -> str:
     if fmt not in FORMATS:
         raise ValueError(fmt)
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["date", "dagdeel", "start", "end", "needed", "planned", "open", "skill", "names",
-                         "closed"])
+        rows = []
         for day in view.days:
             if day.closed is not None:
-                writer.writerow([day.day.isoformat(), "", "", "", 0, 0, 0, "", "", day.closed])
+                rows.append([day.day.isoformat(), "", "", "", 0, 0, 0, "", "", day.closed])
             for dagdeel in DAGDELEN:
                 shift = day.shifts.get(dagdeel)
                 if shift is not None:
-                    writer.writerow([day.day.isoformat(), dagdeel, time_text(shift.starts_min),
-                                     time_text(shift.ends_min), shift.needed, len(shift.planned), shift.short,
-                                     shift.skill or "", "; ".join(p.name for p in shift.planned), ""])
-        return buffer.getvalue()
-    from tabulate import tabulate
+                    rows.append([day.day.isoformat(), dagdeel, time_text(shift.starts_min),
+                                 time_text(shift.ends_min), shift.needed, len(shift.planned), shift.short,
+                                 shift.skill or "", "; ".join(p.name for p in shift.planned), ""])
+        return tables.csv_text(["date", "dagdeel", "start", "end", "needed", "planned", "open", "skill", "names",
+                                "closed"], rows)
 
     headers = [t("roster.col_day")] + [t(f"roster.dagdeel_{p}").capitalize() for p in view.dagdelen]
     rows = []
@@ -72,58 +69,37 @@ def render_week(view: WeekView, fmt: str) -> str:
             shift = day.shifts.get(dagdeel)
             cells.append(cell_text(shift) if shift else "–")
         rows.append([_day_label(day.day)] + cells)
-    table = tabulate(rows, headers=headers, tablefmt="pipe" if fmt == "md" else "simple", disable_numparse=True)
-    title = t("roster.print_title", week=view.label, first=formatting.day(view.monday, "d MMMM"),
-              last=formatting.day(view.days[-1].day, "d MMMM y"))
+    table = tables.text_table(headers, rows, fmt)
+    title = t("roster.print_title", week=view.label, first=clock.day(view.monday, "d MMMM"),
+              last=clock.day(view.days[-1].day, "d MMMM y"))
     if not view.shifts():
         summary = t("roster.print_empty")
     else:
         summary = t("roster.print_gaps", count=view.gaps) if view.gaps else t("roster.print_no_gaps")
-    heading = f"# {title}" if fmt == "md" else title
-    return f"{heading}\n\n{table}\n\n{summary}\n{t('roster.print_legend', gap=GAP, full=FULL)}\n"
+    return f"{tables.heading(title, fmt)}\n\n{table}\n\n{summary}\n{t('roster.print_legend', gap=GAP, full=FULL)}\n"
 
 
 def render_hours(lines: list[allowance.HoursLine], year: int, month: int, fmt: str) -> str:
     if fmt not in FORMATS:
         raise ValueError(fmt)
     if fmt == "csv":
-        from bwk_tui.services.cash.cash_export import decimal
+        return tables.csv_text(["volunteer", "month_minutes", "year_minutes", "planned_minutes", "month_amount",
+                                "year_amount", "over_month", "over_year"],
+                               [[h.name, h.month_minutes, h.year_minutes, h.planned_minutes, decimal(h.month_cents),
+                                 decimal(h.year_cents), int(h.over_month), int(h.over_year)] for h in lines])
 
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["volunteer", "month_minutes", "year_minutes", "planned_minutes", "month_amount",
-                         "year_amount", "over_month", "over_year"])
-        for h in lines:
-            writer.writerow([h.name, h.month_minutes, h.year_minutes, h.planned_minutes, decimal(h.month_cents),
-                             decimal(h.year_cents), int(h.over_month), int(h.over_year)])
-        return buffer.getvalue()
-    from tabulate import tabulate
-
-    month = formatting.month_name(year, month)
+    month = clock.month_name(year, month)
     headers = [t("roster.col_volunteer"), t("roster.col_hours_month", month=month),
                t("roster.col_hours_year", year=year), t("roster.col_planned"), t("roster.col_allowance_month"),
                t("roster.col_allowance_year")]
-    rows = [[h.name, formatting.hours(h.month_minutes), formatting.hours(h.year_minutes),
-             formatting.hours(h.planned_minutes),
-             formatting.money(h.month_cents) + (" ✗" if h.over_month else ""),
-             formatting.money(h.year_cents) + (" ✗" if h.over_year else "")] for h in lines]
+    rows = [[h.name, clock.hours(h.month_minutes), clock.hours(h.year_minutes),
+             clock.hours(h.planned_minutes),
+             money(h.month_cents) + (" ✗" if h.over_month else ""),
+             money(h.year_cents) + (" ✗" if h.over_year else "")] for h in lines]
     total_m = sum(h.month_minutes for h in lines)
     total_y = sum(h.year_minutes for h in lines)
-    rows.append([t("statement.total"), formatting.hours(total_m), formatting.hours(total_y), "", "", ""])
-    table = tabulate(rows, headers=headers, tablefmt="pipe" if fmt == "md" else "simple",
-                     colalign=("left", "right", "right", "right", "right", "right"), disable_numparse=True)
+    rows.append([t("statement.total"), clock.hours(total_m), clock.hours(total_y), "", "", ""])
+    table = tables.text_table(headers, rows, fmt, colalign=("left", "right", "right", "right", "right", "right"))
     return f"{table}\n"
 
 
-def write_text(text: str, path: str | os.PathLike) -> Path:
-    """All or nothing, like every export."""
-    from bwk_tui.services.kernel.files import write_atomically
-
-    path = Path(path)
-
-    def write(temporary: str) -> None:
-        with open(temporary, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-
-    write_atomically(path, write)
-    return path

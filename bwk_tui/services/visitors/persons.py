@@ -21,15 +21,12 @@ from bwk_tui.services.room import audit
 from bwk_tui.services.visitors import codes
 from bwk_tui.services.room import settings
 from bwk_tui.services.room.auth import Session, coordinator_only, require_role
-from bwk_tui.services.kernel.clock import now_utc, today
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 from bwk_tui.services.kernel.text import fold
+from bwk_tui.services.kernel.text import display_name
 
 SEARCH_LIMIT = 20
-
-
-def display_name(first_name: str, last_name: str | None) -> str:
-    return f"{first_name} {last_name}" if last_name else first_name
 
 
 def search_key(first_name: str, last_name: str | None, household_code: str | None) -> str:
@@ -206,7 +203,7 @@ def validate(form: PersonForm) -> _Valid:
     corporation = (form.housing_corporation or "").strip() or None
     if corporation and corporation not in settings.get_list("housing_corporations"):
         raise InvalidInput("error.corporation_unknown", field="housing_corporation")
-    this_year = today().year
+    this_year = clock.today().year
     birth_year = _optional_int(form.birth_year, "birth_year", this_year - 110, this_year, "error.birth_year")
     return _Valid(first, last, code, size, pc4, _languages(form.languages), corporation, birth_year)
 
@@ -243,7 +240,7 @@ def _household_for(valid: _Valid) -> Household:
             Household.update(size=valid.household_size).where(Household.id == household.id).execute()
         return household
     return Household.create(code=_new_household_code(), pc4=valid.pc4, size=valid.household_size,
-                            created_at=now_utc())
+                            created_at=clock.now_utc())
 
 
 def register(session: Session, form: PersonForm, allow_duplicate: bool = False) -> PersonDetail:
@@ -264,8 +261,8 @@ def register(session: Session, form: PersonForm, allow_duplicate: bool = False) 
             search_key=search_key(valid.first_name, valid.last_name, household.code),
             household=household, pc4=pc4, languages=valid.languages,
             housing_corporation=valid.housing_corporation, birth_year=valid.birth_year,
-            consent_date=today(), consent_scope=settings.get("consent_scope"), consent_by=session.account_id,
-            created_at=now_utc())
+            consent_date=clock.today(), consent_scope=settings.get("consent_scope"), consent_by=session.account_id,
+            created_at=clock.now_utc())
         audit.record(session.account_id, "person.create", "person", person.id,
                      f"household={household.id}" + ("; duplicate confirmed" if allow_duplicate else ""))
     return detail(person.id)
@@ -289,7 +286,7 @@ def update(session: Session, person_id: int, form: PersonForm, allow_duplicate: 
         changed = [name for name, value in changes.items()
                    if getattr(person, name + ("_id" if name == "household" else "")) != value]
         if form.consent and person.consent_date is None:
-            changes.update(consent_date=today(), consent_scope=settings.get("consent_scope"),
+            changes.update(consent_date=clock.today(), consent_scope=settings.get("consent_scope"),
                            consent_by=session.account_id)
             changed.append("consent")
         changes["search_key"] = search_key(valid.first_name, valid.last_name, household.code)

@@ -15,9 +15,9 @@ from bwk_tui.services.room import coded_lists
 from bwk_tui.services import room
 from bwk_tui.services.room import settings
 from bwk_tui.services.room.auth import Session, coordinator_only, require_role
-from bwk_tui.services.kernel.clock import now_utc, today
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
-from bwk_tui.services.visitors.persons import display_name
+from bwk_tui.services.kernel.text import display_name
 
 DEFAULT_DOMAIN = "koffie"  # a first visit starts with coffee ticked
 
@@ -135,7 +135,7 @@ def _validate(form: VisitForm) -> _ValidVisit:
     if referral and len(referral) > 80:
         raise InvalidInput("error.referral_long", field="referral")
     follow_up = parse_date(form.follow_up, "follow_up")
-    if follow_up is not None and follow_up < today():
+    if follow_up is not None and follow_up < clock.today():
         raise InvalidInput("error.follow_up_past", field="follow_up")
     note = (form.note or "").strip() or None
     if note and len(note) > 500:
@@ -148,7 +148,7 @@ def _open_visit(person_id: int, day: dt.date) -> Visit | None:
 
 
 def _already_in(person: Person, visit: Visit) -> AlreadyCheckedIn:
-    from bwk_tui.services.kernel.formatting import clock_time
+    from bwk_tui.services.kernel.clock import clock_time
 
     return AlreadyCheckedIn(display_name(person.first_name, person.last_name), clock_time(visit.arrived_at),
                             visit.id)
@@ -156,7 +156,7 @@ def _already_in(person: Person, visit: Visit) -> AlreadyCheckedIn:
 
 def open_visit_id(person_id: int) -> int | None:
     """The person's visit today that has not been checked out, if any."""
-    visit = _open_visit(person_id, today())
+    visit = _open_visit(person_id, clock.today())
     return visit.id if visit else None
 
 
@@ -164,7 +164,7 @@ def check_in(session: Session, person_id: int, form: VisitForm) -> int:
     """Record a visit that starts now. Returns its id."""
     require_role(session, "volunteer")
     valid = _validate(form)
-    day, now = today(), now_utc()
+    day, now = clock.today(), clock.now_utc()
     room_id = room.current_room_id()
     try:
         with write():
@@ -208,7 +208,7 @@ def update_visit(session: Session, visit_id: int, form: VisitForm) -> None:
 def check_out(session: Session, visit_id: int) -> None:
     require_role(session, "volunteer")
     with write():
-        updated = (Visit.update(left_at=now_utc())
+        updated = (Visit.update(left_at=clock.now_utc())
                    .where(Visit.id == visit_id, Visit.left_at.is_null()).execute())
         if updated:
             audit.record(session.account_id, "visit.checkout", "visit", visit_id)
@@ -217,9 +217,9 @@ def check_out(session: Session, visit_id: int) -> None:
 def add_walk_in(session: Session) -> int:
     """+1 koffiebezoeker: counted, not registered. Returns today's number of walk-ins."""
     require_role(session, "volunteer")
-    day, room_id = today(), room.current_room_id()
+    day, room_id = clock.today(), room.current_room_id()
     with write():
-        walk_in = WalkIn.create(room=room_id, visit_date=day, at=now_utc(), recorded_by=session.account_id)
+        walk_in = WalkIn.create(room=room_id, visit_date=day, at=clock.now_utc(), recorded_by=session.account_id)
         audit.record(session.account_id, "walk_in.create", "walk_in", walk_in.id)
         return WalkIn.select().where(WalkIn.room == room_id, WalkIn.visit_date == day).count()
 
@@ -241,7 +241,7 @@ def who_is_in() -> list[InNow]:
     query = (Visit.select(Visit.id, Visit.person, Visit.arrived_at, Person.first_name, Person.last_name,
                           Household.code)
              .join(Person).join(Household, JOIN.LEFT_OUTER)
-             .where(Visit.visit_date == today(), Visit.room == room.current_room_id(), Visit.left_at.is_null())
+             .where(Visit.visit_date == clock.today(), Visit.room == room.current_room_id(), Visit.left_at.is_null())
              .order_by(Visit.arrived_at))
     return [InNow(r.id, r.person_id, display_name(r.first_name, r.last_name), r.code, r.arrived_at)
             for r in query.objects()]
@@ -255,7 +255,7 @@ class DayCounts:
 
 
 def today_counts() -> DayCounts:
-    day, room_id = today(), room.current_room_id()
+    day, room_id = clock.today(), room.current_room_id()
     todays = Visit.select().join(Person).where(Visit.visit_date == day, Visit.room == room_id)
     visits = todays.count()
     # A person without a household counts as a household of one.
@@ -325,7 +325,7 @@ def follow_ups(person_id: int | None = None, until: dt.date | None = None, limit
     if person_id is not None:
         query = query.where(Visit.person == person_id)
     else:
-        query = query.where(Visit.follow_up_date <= (until or today()), Visit.room == room.current_room_id())
+        query = query.where(Visit.follow_up_date <= (until or clock.today()), Visit.room == room.current_room_id())
     return [FollowUp(r.id, r.person_id, display_name(r.first_name, r.last_name), r.follow_up_date)
             for r in query.objects()]
 
@@ -333,7 +333,7 @@ def follow_ups(person_id: int | None = None, until: dt.date | None = None, limit
 def follow_up_done(session: Session, visit_id: int) -> None:
     require_role(session, "volunteer")
     with write():
-        updated = (Visit.update(follow_up_done=today())
+        updated = (Visit.update(follow_up_done=clock.today())
                    .where(Visit.id == visit_id, Visit.follow_up_date.is_null(False), Visit.follow_up_done.is_null())
                    .execute())
         if updated:

@@ -7,9 +7,8 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.room import auth
-from bwk_tui.services.kernel import formatting
 from bwk_tui.services.visitors import visits
-from bwk_tui.services.kernel.clock import now_utc
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
@@ -47,11 +46,11 @@ class AccountsScreen(DeskScreen):
     def reload(self) -> None:
         table = self.query_one("#accounts", DataTable)
         table.clear()
-        now = now_utc()
+        now = clock.now_utc()
         for account in auth.list_accounts(self.app.session):
             locked = ""
             if account.locked_until and account.locked_until > now:
-                locked = t("accounts.locked_until", time=formatting.clock_time(account.locked_until))
+                locked = t("accounts.locked_until", time=clock.clock_time(account.locked_until))
             table.add_row(account.name, t(f"role.{account.role}"), t(f"language.{account.language}"), locked,
                           key=str(account.id))
         domains = self.query_one("#domains", DataTable)

@@ -10,9 +10,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from db import database
 
 from bwk_tui.i18n import t
+from bwk_tui.services import room
 from bwk_tui.services.room import auth
 from bwk_tui.services.kernel.errors import BwkError
 
@@ -60,7 +60,7 @@ class LoginScreen(Screen[None]):
     # argon2 takes tens of milliseconds: keep the screen responsive.
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def _check(self, name: str, pin: str) -> None:
-        with database.connection_context():
+        with room.worker_connection():
             try:
                 session = auth.login(name, pin)
             except BwkError as exc:

@@ -8,6 +8,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from bwk_tui.i18n import t
+from bwk_tui.services.kernel.errors import BwkError
+from bwk_tui.services.roster.allowance import AllowanceWarning
 from bwk_tui.ui.widgets.form import FORM_CSS
 
 
@@ -37,3 +39,27 @@ class ConfirmModal(ModalScreen[bool]):
 
     def action_no(self) -> None:
         self.dismiss(False)
+
+
+def ask_then(screen, call, done) -> None:
+    """Run ``call(accept_over_allowance)``; on an allowance warning ask first, then run it accepting.
+
+    ``done(result)`` gets the result (not called when refused or declined)."""
+    try:
+        result = call(False)
+    except AllowanceWarning as warning:
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                done(call(True))
+            except BwkError as exc:
+                screen.notify(exc.message(), severity="error", timeout=8)
+
+        screen.app.push_screen(ConfirmModal(warning.message() + "\n\n" + t("f3.allowance_question"),
+                                            yes_key="f3.allowance_yes"), answered)
+        return
+    except BwkError as exc:
+        screen.notify(exc.message(), severity="error", timeout=8)
+        return
+    done(result)

@@ -4,8 +4,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services.kernel import formatting
-from bwk_tui.services.kernel.clock import today
+from bwk_tui.services.kernel import clock
 
 
 class DeskHeader(Static):
@@ -33,7 +32,7 @@ class DeskHeader(Static):
         parts = [app.room_name or "bwk"]
         if self.section_title:
             parts.append(self.section_title)
-        parts.append(formatting.day(today(), style="EEE d MMM y"))
+        parts.append(clock.day(clock.today(), style="EEE d MMM y"))
         session = getattr(app, "session", None)
         if session is not None:
             parts.append(t("header.user", name=session.name, role=t(f"role.{session.role}")))

@@ -4,11 +4,6 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 
-def cut(text: str, width: int) -> str:
-    """``text`` shortened to ``width`` with an ellipsis."""
-    return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
-
-
 def room(screen_width: int, columns: int) -> int:
     """What the cells of a table may take: the page's side padding, the scroll bar, one column of
     slack, and one space either side of every cell are off."""

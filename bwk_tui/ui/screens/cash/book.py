@@ -14,9 +14,9 @@ from textual.widgets import DataTable, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.cash import cash
-from bwk_tui.services.kernel import formatting
+from bwk_tui.services.kernel.money import money
 from bwk_tui.services.cash.cash import Entry
-from bwk_tui.services.kernel.clock import today
+from bwk_tui.services.kernel import clock
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.cash.forms import (BudgetModal, EntryDetailModal, EntryModal, ReverseModal,
                                            direction_text)
@@ -75,13 +75,13 @@ class CashScreen(DeskScreen):
     # --- today's figures ----------------------------------------------------------------
 
     def show_today(self) -> None:
-        day = today()
+        day = clock.today()
         totals = cash.day_totals(day)
         closed = cash.is_closed(day)
         self.query_one("#cash-today", Static).update(t(
             "cash.today", state=t("cash.state_closed" if closed else "cash.state_open"),
-            opening=formatting.money(totals.opening_cents), money_in=formatting.money(totals.in_cents),
-            money_out=formatting.money(totals.out_cents), balance=formatting.money(cash.balance())))
+            opening=money(totals.opening_cents), money_in=money(totals.in_cents),
+            money_out=money(totals.out_cents), balance=money(cash.balance())))
         self.set_class(closed, "-closed")
 
     # --- the book, a window at a time ---------------------------------------------------
@@ -132,9 +132,9 @@ class CashScreen(DeskScreen):
 
     def _column_widths(self, screen_width: int) -> dict[str, int]:
         """Fixed widths that fit the screen; the description takes what is left and is shortened."""
-        amounts = [formatting.money(e.amount_cents) for e in self.loaded] or [formatting.money(100_000)]
-        balances = [formatting.money(e.balance_cents or 0) for e in self.loaded] or [formatting.money(100_000)]
-        sample = formatting.day(today().replace(month=12, day=28), DATE_STYLE)
+        amounts = [money(e.amount_cents) for e in self.loaded] or [money(100_000)]
+        balances = [money(e.balance_cents or 0) for e in self.loaded] or [money(100_000)]
+        sample = clock.day(clock.today().replace(month=12, day=28), DATE_STYLE)
         widths = {
             "receipt": max(len("2026-0000"), len(t("cash.col_receipt"))),
             "date": max(len(sample), len(t("cash.col_date"))),
@@ -168,14 +168,14 @@ class CashScreen(DeskScreen):
         w = self.widths
         style = "strike dim" if entry.reversed_by is not None else ""
         colour = "green" if entry.direction == cash.IN else "red"
-        balance = formatting.money(entry.balance_cents) if entry.balance_cents is not None else ""
+        balance = money(entry.balance_cents) if entry.balance_cents is not None else ""
         table.add_row(
             Text(entry.receipt, style=style),
-            Text(formatting.day(entry.entry_date, DATE_STYLE), style=style),
+            Text(clock.day(entry.entry_date, DATE_STYLE), style=style),
             Text(direction_text(entry.direction), style=f"{colour} {style}".strip()),
             Text(_cut(entry.category, w["category"]), style=style),
             Text(_cut(entry.description, w["description"]), style=style),
-            Text(formatting.money(entry.amount_cents), style=style, justify="right"),
+            Text(money(entry.amount_cents), style=style, justify="right"),
             Text(balance, justify="right"),
             key=str(entry.id))
 
@@ -199,8 +199,8 @@ class CashScreen(DeskScreen):
     def _booked(self, entry: Entry | None) -> None:
         if entry is None:
             return
-        self.notify(t("cash.booked", receipt=entry.receipt, amount=formatting.money(entry.amount_cents),
-                      balance=formatting.money(cash.balance())))
+        self.notify(t("cash.booked", receipt=entry.receipt, amount=money(entry.amount_cents),
+                      balance=money(cash.balance())))
         self.reload()
 
     # --- coordinator --------------------------------------------------------------------

@@ -10,7 +10,9 @@ from textual.widgets import Input, Select, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.cash import cash
-from bwk_tui.services.kernel import formatting
+from bwk_tui.services.kernel import money as kernel_money
+from bwk_tui.services.kernel.money import money
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.cash.cash import Entry
 from bwk_tui.services.kernel.errors import BwkError
 from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
@@ -25,8 +27,8 @@ def direction_text(direction: str) -> str:
 
 def entry_summary(entry: Entry) -> str:
     """``2026-0004 · 25 nov 2026 · uit · boodschappen · € 12,50``."""
-    return " · ".join((entry.receipt, formatting.day(entry.entry_date, "medium"), direction_text(entry.direction),
-                       entry.category, formatting.money(entry.amount_cents)))
+    return " · ".join((entry.receipt, clock.day(entry.entry_date, "medium"), direction_text(entry.direction),
+                       entry.category, money(entry.amount_cents)))
 
 
 class EntryModal(FormModal):
@@ -42,7 +44,7 @@ class EntryModal(FormModal):
         return t("cash.title_in" if self.direction == cash.IN else "cash.title_out")
 
     def compose_top(self) -> ComposeResult:
-        yield Static(t("cash.in_box", balance=formatting.money(cash.balance())), id="entry-balance",
+        yield Static(t("cash.in_box", balance=money(cash.balance())), id="entry-balance",
                      classes="muted")
 
     def fields(self):
@@ -99,7 +101,7 @@ class ReverseModal(FormModal):
 
 
 def _budget_text(cents: int | None) -> str:
-    return formatting.money(cents) if cents is not None else ""
+    return money(cents) if cents is not None else ""
 
 
 class BudgetModal(FormModal):
@@ -172,7 +174,7 @@ class CategoryModal(FormModal):
 
     def save(self) -> str:
         budget = self.field("amount").value
-        cents = cash.parse_amount(budget) if budget.strip() else None
+        cents = kernel_money.parse_amount(budget) if budget.strip() else None
         category = cash.add_category(self.app.session, self.field("name").value, self.field("direction").value,
                                      self.field("name_en").value, cents)
         return category.name

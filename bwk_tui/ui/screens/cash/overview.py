@@ -9,8 +9,8 @@ from textual.widgets import DataTable, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.cash import cash
-from bwk_tui.services.kernel import formatting
-from bwk_tui.services.kernel.clock import today
+from bwk_tui.services.kernel.money import money
+from bwk_tui.services.kernel import clock
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.cash.forms import BudgetModal, CategoryModal
 from bwk_tui.ui.screens.desk import DeskScreen
@@ -32,7 +32,7 @@ class OverviewScreen(DeskScreen):
 
     def __init__(self, year: int | None = None, month: int | None = None):
         super().__init__()
-        now = today()
+        now = clock.today()
         self.year = year or now.year
         self.month: int | None = month if year else now.month  # None: the whole year
         self.lines: list[cash.OverviewLine] = []
@@ -49,7 +49,7 @@ class OverviewScreen(DeskScreen):
     def period_text(self) -> str:
         if self.month is None:
             return t("cash.overview_year", year=self.year)
-        return t("cash.overview_month", month=formatting.day(dt.date(self.year, self.month, 1), "MMMM y"))
+        return t("cash.overview_month", month=clock.day(dt.date(self.year, self.month, 1), "MMMM y"))
 
     def reload(self) -> None:
         lines = self.lines = cash.overview(self.year, self.month)
@@ -73,8 +73,8 @@ class OverviewScreen(DeskScreen):
         money_in = sum(line.in_cents for line in lines)
         money_out = sum(line.out_cents for line in lines)
         self.query_one("#overview-total", Static).update(t(
-            "cash.overview_total", money_in=formatting.money(money_in), money_out=formatting.money(money_out),
-            net=formatting.money(money_in - money_out)))
+            "cash.overview_total", money_in=money(money_in), money_out=money(money_out),
+            net=money(money_in - money_out)))
 
     def highlighted_category(self) -> str | None:
         table = self.query_one("#overview", DataTable)
@@ -95,7 +95,7 @@ class OverviewScreen(DeskScreen):
         self.reload()
 
     def action_toggle_period(self) -> None:
-        self.month = None if self.month else (today().month if self.year == today().year else 12)
+        self.month = None if self.month else (clock.today().month if self.year == clock.today().year else 12)
         self.reload()
 
     def action_budget(self) -> None:
@@ -116,4 +116,4 @@ class OverviewScreen(DeskScreen):
 
 
 def _money(cents: int | None) -> Text:
-    return Text(formatting.money(cents) if cents else ("" if cents is None else "-"), justify="right")
+    return Text(money(cents) if cents else ("" if cents is None else "-"), justify="right")

@@ -7,7 +7,7 @@ from bwk_tui.i18n import t
 from bwk_tui.services.roster import attendance
 from bwk_tui.services.roster.allowance import AllowanceWarning
 from bwk_tui.services.roster.attendance import AttendanceLine
-from bwk_tui.services.roster.roster import time_text, times_text
+from bwk_tui.services.kernel.clock import time_text, times_text
 from bwk_tui.ui.widgets.form import FormModal
 
 

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services.closing import closing
+from bwk_tui.services.closing import report
 
 
 class ReportModal(ModalScreen[None]):
@@ -27,7 +27,7 @@ class ReportModal(ModalScreen[None]):
         with Vertical(classes="dialog", id="report-box"):
             yield Static(t("closing.report_keys"), classes="muted")
             with VerticalScroll():
-                yield Static(closing.report_text(self.closing_id), id="report-text", markup=False)
+                yield Static(report.report_text(self.closing_id), id="report-text", markup=False)
 
     def action_dismiss(self) -> None:
         self.dismiss(None)

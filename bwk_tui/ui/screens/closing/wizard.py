@@ -12,17 +12,19 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, ContentSwitcher, DataTable, Input, Label, Static
 
-from db import database
 
 from bwk_tui.i18n import t
+from bwk_tui.services import room
 from bwk_tui.services.roster import attendance
 from bwk_tui.services.closing import closing
-from bwk_tui.services.kernel import formatting
+from bwk_tui.services.closing import report
+from bwk_tui.services.kernel.money import money
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
-from bwk_tui.services.roster.roster import times_text
+from bwk_tui.services.kernel.clock import times_text
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
-from bwk_tui.ui.screens.roster.shift import hours_text
+from bwk_tui.ui.widgets.texts import hours_text
 from bwk_tui.ui.widgets.tick_list import TickList
 
 STEPS = 5
@@ -53,10 +55,10 @@ class ClosingScreen(DeskScreen):
 
     def compose_body(self) -> ComposeResult:
         self.draft = closing.draft(self.app.session)
-        closed_id = closing.closed_on(self.draft.day)
+        closed_id = report.closed_on(self.draft.day)
         if closed_id is not None:
             self.closed_id = closed_id
-            yield Static(t("closing.already_closed_today", day=formatting.day(self.draft.day)), id="closed-today")
+            yield Static(t("closing.already_closed_today", day=clock.day(self.draft.day)), id="closed-today")
             return
         day = self.draft.earlier_open_day or self.draft.day
         if self.draft.earlier_open_day:
@@ -66,7 +68,7 @@ class ClosingScreen(DeskScreen):
             with Vertical(id="step-1"):
                 if self.draft.in_now:
                     yield Static(t("closing.in_now_help"), classes="muted")
-                    yield TickList(*[(f"{p.name}  ({formatting.clock_time(p.arrived_at)})", p.visit_id, True)
+                    yield TickList(*[(f"{p.name}  ({clock.clock_time(p.arrived_at)})", p.visit_id, True)
                                      for p in self.draft.in_now], id="in-now")
                 else:
                     yield Static(t("closing.nobody_in"))
@@ -115,7 +117,7 @@ class ClosingScreen(DeskScreen):
         title = t(f"closing.step{self.step}")
         self.query_one("#step-title", Static).update(
             t("closing.step_title", n=self.step, total=STEPS, title=title,
-              day=formatting.day(self.draft.day, "medium")))
+              day=clock.day(self.draft.day, "medium")))
         self.query_one("#previous", Button).disabled = self.step == 1
         self.query_one("#next", Button).display = self.step < STEPS
         if self.step == 4:
@@ -173,14 +175,14 @@ class ClosingScreen(DeskScreen):
         table.display = bool(self.shift_lines)
         open_lines = sum(1 for x in self.shift_lines if x.status == "ingepland" and x.minutes is None)
         worked = sum(x.minutes or 0 for x in self.shift_lines)
-        text = t("closing.hours_total", hours=formatting.hours(worked), open=open_lines) if self.shift_lines \
+        text = t("closing.hours_total", hours=clock.hours(worked), open=open_lines) if self.shift_lines \
             else t("closing.no_shifts")
         self.query_one("#hours-total", Static).update(text)
         self.query_one("#confirm-hours", Button).display = open_lines > 0
 
     @on(Button.Pressed, "#confirm-hours")
     def _confirm_hours(self) -> None:
-        from bwk_tui.ui.screens.roster.week import ask_then
+        from bwk_tui.ui.widgets.confirm import ask_then
 
         session = self.app.session
         ask_then(self, lambda accept: attendance.confirm_planned(session, self.draft.day,
@@ -226,11 +228,11 @@ class ClosingScreen(DeskScreen):
         difference = counted - expected
         needs_reason = abs(difference) > self.draft.threshold_cents
         lines = [
-            t("closing.counted", amount=formatting.money(counted)),
-            t("closing.expected", amount=formatting.money(expected), opening=formatting.money(
-                self.draft.totals.opening_cents), cash_in=formatting.money(self.draft.totals.in_cents),
-              cash_out=formatting.money(self.draft.totals.out_cents)),
-            t("closing.difference", amount=formatting.money(difference))
+            t("closing.counted", amount=money(counted)),
+            t("closing.expected", amount=money(expected), opening=money(
+                self.draft.totals.opening_cents), cash_in=money(self.draft.totals.in_cents),
+              cash_out=money(self.draft.totals.out_cents)),
+            t("closing.difference", amount=money(difference))
             + ("  " + t("closing.reason_needed") if needs_reason else ""),
         ]
         self.query_one("#count-totals", Static).update("\n".join(lines))
@@ -248,8 +250,8 @@ class ClosingScreen(DeskScreen):
             t("closing.sum_matches", matches=s.matches_started, follow_ups=s.follow_ups_due,
               check_ins=s.match_check_ins_due),
             self.hours_summary(),
-            t("closing.sum_cash", cash_in=formatting.money(s.cash_in_cents), cash_out=formatting.money(
-                s.cash_out_cents), counted=formatting.money(counted)),
+            t("closing.sum_cash", cash_in=money(s.cash_in_cents), cash_out=money(
+                s.cash_out_cents), counted=money(counted)),
             t("closing.sum_checkout", count=len(self.checked_out())) if self.draft.in_now else "",
         ])
 
@@ -257,13 +259,13 @@ class ClosingScreen(DeskScreen):
         lines = self.shift_lines  # read again after every change of step 2
         worked = [x for x in lines if x.minutes is not None]
         open_lines = sum(1 for x in lines if x.status == "ingepland" and x.minutes is None)
-        text = t("closing.sum_hours", hours=formatting.hours(sum(x.minutes for x in worked)),
+        text = t("closing.sum_hours", hours=clock.hours(sum(x.minutes for x in worked)),
                  volunteers=len({x.volunteer_id for x in worked if x.minutes}))
         return text + (" · " + t("closing.sum_hours_open", count=open_lines) if open_lines else "")
 
     def sign_text(self) -> str:
         counted = closing.counted_total(self.counts())
-        return t("closing.sign_text", day=formatting.day(self.draft.day), counted=formatting.money(counted))
+        return t("closing.sign_text", day=clock.day(self.draft.day), counted=money(counted))
 
     def checked_out(self) -> list[int]:
         lists = self.query("#in-now")
@@ -291,7 +293,7 @@ class ClosingScreen(DeskScreen):
     # argon2, the closing transaction and two verified backups: seconds on a big database.
     @work(thread=True, exclusive=True, exit_on_error=False, group="closing")
     def _run_closing(self, counts: dict[int, int], reason: str, pin: str, check_out: list[int]) -> None:
-        with database.connection_context():
+        with room.worker_connection():
             try:
                 done = closing.close(self.app.session, counts, reason, pin, day=self.draft.day,
                                      check_out_visit_ids=check_out)
@@ -316,7 +318,7 @@ class ClosingScreen(DeskScreen):
 
     def _show_closed(self, done: closing.Closed) -> None:
         self.done = done
-        lines = [t("closing.done", day=formatting.day(done.day), counted=formatting.money(done.counted_cents)),
+        lines = [t("closing.done", day=clock.day(done.day), counted=money(done.counted_cents)),
                  t("closing.report_saved", path=str(done.report_path))]
         if done.backup_path:
             lines.append(t("closing.backup_saved", path=str(done.backup_path)))
@@ -336,4 +338,4 @@ class ClosingScreen(DeskScreen):
         if self.done is not None:
             self.app.push_screen(ReportModal(self.done.closing_id, self.done.report_path))
         elif self.closed_id is not None:
-            self.app.push_screen(ReportModal(self.closed_id, closing.report_path(self.closed_id)))
+            self.app.push_screen(ReportModal(self.closed_id, report.report_path(self.closed_id)))

@@ -12,12 +12,21 @@ from textual.widgets import Input, Select
 
 from bwk_tui.i18n import t
 from bwk_tui.services.room import auth
-from bwk_tui.services.matching import matching
+from bwk_tui.services.matching.requests import ACTIVE, DONE, PROPOSED, STOPPED
+from bwk_tui.services.matching import matches
+from bwk_tui.services.matching import requests
 from bwk_tui.services.visitors import persons
 from bwk_tui.services.visitors import visits
 from bwk_tui.services.kernel.errors import InvalidInput
-from bwk_tui.services.matching.matching import MatchInfo, OfferInfo, OfferForm, Reason, RequestForm, RequestInfo
+from bwk_tui.services.kernel import clock
+from bwk_tui.services.kernel.errors import BwkError
+from bwk_tui.services.matching.scoring import Scored
+from bwk_tui.services.matching.matches import MatchInfo
+from bwk_tui.services.matching.requests import OfferInfo, OfferForm, RequestForm, RequestInfo
+from bwk_tui.ui.screens.desk import require_coordinator
+from bwk_tui.ui.widgets.confirm import ConfirmModal
 from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
+from bwk_tui.ui.widgets.texts import score_question
 from bwk_tui.ui.widgets.tick_list import TickList
 
 # How many people a name search offers to choose from.
@@ -28,22 +37,6 @@ URGENCIES = (1, 2, 3)
 
 def urgency_text(urgency: int) -> str:
     return t(f"f4.urgency_{urgency if urgency in URGENCIES else 1}")
-
-
-def reason_line(reason: Reason) -> str:
-    return f"{reason.points:+d} {reason.text}"
-
-
-def reasons_text(reasons: list[Reason], separator: str = " · ") -> str:
-    """``+40 schulden · +20 ervaringsdeskundig: schulden · +15 spreekt Twi``: adds up to the score."""
-    return separator.join(reason_line(r) for r in reasons)
-
-
-def score_question(question_key: str, score: int, reasons: list[Reason], **names) -> str:
-    """The text of a ConfirmModal: who with whom, the score, and each reason with its points."""
-    lines = [t(question_key, **names), t("f4.score_line", score=score)]
-    lines += [f"  {reason_line(r)}" for r in reasons]
-    return "\n".join(lines)
 
 
 class MatchingForm(FormModal):
@@ -122,7 +115,7 @@ class RequestModal(MatchingForm):
                            description=self.field("description").value, languages=self.field("languages").value,
                            availability=self.field("availability").value,
                            urgency=int(self.field("urgency").value))
-        return matching.create_request(self.app.session, form)
+        return requests.create_request(self.app.session, form)
 
 
 class OfferModal(MatchingForm):
@@ -164,7 +157,7 @@ class OfferModal(MatchingForm):
         form = OfferForm(domain_ids=domain_ids, capacity=self.field("capacity").value, person_id=person_id,
                          account_id=account_id, lived_experience_ids=lived,
                          languages=self.field("languages").value, availability=self.field("availability").value)
-        return matching.create_offer(self.app.session, form)
+        return requests.create_offer(self.app.session, form)
 
 
 class FinishModal(MatchingForm):
@@ -182,18 +175,53 @@ class FinishModal(MatchingForm):
 
     def fields(self):
         yield "ending", t("f4.ending"), Select(
-            [(t("f4.status_afgerond"), matching.DONE), (t("f4.status_gestopt"), matching.STOPPED)],
-            value=matching.STOPPED if self.match.status == matching.PROPOSED else matching.DONE,
+            [(t("f4.status_afgerond"), DONE), (t("f4.status_gestopt"), STOPPED)],
+            value=STOPPED if self.match.status == PROPOSED else DONE,
             allow_blank=False, compact=True)
         yield "outcome", t("f4.outcome"), Input(placeholder=t("f4.outcome_placeholder"), compact=True,
                                                       max_length=200)
 
     def save(self) -> MatchInfo:
-        stopped = self.field("ending").value == matching.STOPPED
-        return matching.finish(self.app.session, self.match.id, self.field("outcome").value, stopped=stopped)
+        stopped = self.field("ending").value == STOPPED
+        return matches.finish(self.app.session, self.match.id, self.field("outcome").value, stopped=stopped)
 
 
 def status_text(status: str) -> str:
-    return t(f"f4.status_{status}") if status in (matching.PROPOSED, matching.ACTIVE, matching.DONE,
-                                                          matching.STOPPED) else status
+    return t(f"f4.status_{status}") if status in (PROPOSED, ACTIVE, DONE,
+                                                          STOPPED) else status
 
+
+def propose_and_confirm(screen, pair: Scored, done) -> None:
+    """Ask, then record the match and make it active; ``done(match)`` afterwards (None when refused)."""
+    if not require_coordinator(screen):
+        return
+    question = score_question("f4.confirm_question", pair.score, pair.reasons,
+                              person=pair.request_name, helper=pair.offer_name)
+
+    def answered(yes: bool | None) -> None:
+        if not yes:
+            return
+        session = screen.app.session
+        try:
+            proposed = matches.propose(session, pair.request_id, pair.offer_id)
+        except BwkError as exc:
+            screen.notify(exc.message(), severity="error", timeout=8)
+            done(None)
+            return
+        try:
+            match = matches.confirm(session, proposed.id)
+        except BwkError as exc:
+            # Refused (the helper filled up meanwhile): the proposal is turned down again, so the
+            # request stays open and nothing is matched.
+            try:
+                matches.finish(session, proposed.id, "", stopped=True)
+            except BwkError:
+                pass
+            screen.notify(exc.message(), severity="error", timeout=8)
+            done(None)
+            return
+        screen.notify(t("f4.confirmed", person=match.person_name, helper=match.offer_name,
+                        day=clock.day(match.next_follow_up, "medium") if match.next_follow_up else "-"))
+        done(match)
+
+    screen.app.push_screen(ConfirmModal(question, yes_key="f4.confirm_yes"), answered)

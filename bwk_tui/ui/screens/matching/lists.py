@@ -12,17 +12,21 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from bwk_tui.i18n import t
-from bwk_tui.services.kernel import formatting
-from bwk_tui.services.matching import matching
-from bwk_tui.services.kernel.clock import today
+from bwk_tui.services.matching.requests import ACTIVE, PROPOSED
+from bwk_tui.services.matching import scoring
+from bwk_tui.services.matching import matches
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import BwkError
-from bwk_tui.services.matching.matching import MatchInfo, Scored
+from bwk_tui.services.matching.scoring import Scored
+from bwk_tui.services.matching.matches import MatchInfo
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
-from bwk_tui.ui.screens.matching.forms import FinishModal, reasons_text, score_question, status_text
-from bwk_tui.ui.screens.matching.screen import propose_and_confirm
+from bwk_tui.ui.screens.matching.forms import FinishModal, status_text
+from bwk_tui.ui.widgets.texts import reasons_text, score_question
+from bwk_tui.ui.screens.matching.forms import propose_and_confirm
 from bwk_tui.ui.widgets.confirm import ConfirmModal
-from bwk_tui.ui.widgets.tables import cut, room
+from bwk_tui.ui.widgets.tables import room
+from bwk_tui.services.kernel.text import cut
 
 
 class ProposalScreen(DeskScreen):
@@ -47,7 +51,7 @@ class ProposalScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="proposal")
     def compute(self) -> list[Scored]:
-        return matching.propose_all()
+        return scoring.propose_all()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.SUCCESS and event.worker.group == "proposal":
@@ -147,9 +151,9 @@ class MatchesScreen(DeskScreen):
     def reload(self) -> None:
         table = self.query_one("#matches", DataTable)
         row = table.cursor_row if table.row_count else 0
-        active = matching.matches(matching.ACTIVE)
-        active.sort(key=lambda m: (m.next_follow_up is None, m.next_follow_up or today(), m.person_name))
-        self.rows = matching.matches(matching.PROPOSED) + active
+        active = matches.matches(ACTIVE)
+        active.sort(key=lambda m: (m.next_follow_up is None, m.next_follow_up or clock.today(), m.person_name))
+        self.rows = matches.matches(PROPOSED) + active
         width = max(self.size.width or self.app.size.width, 60)
         helper_width = max(12, room(width, 5) - 18 - 11 - 11 - 12)
         table.clear(columns=True)
@@ -158,20 +162,20 @@ class MatchesScreen(DeskScreen):
         table.add_column(t("f4.col_status"), width=11, key="status")
         table.add_column(t("f4.col_since"), width=11, key="since")
         table.add_column(t("f4.col_follow_up"), width=12, key="follow_up")
-        day = today()
+        day = clock.today()
         for match in self.rows:
             since = match.started_at or match.proposed_at
             follow = match.next_follow_up
-            due = follow is not None and follow <= day and match.status == matching.ACTIVE
+            due = follow is not None and follow <= day and match.status == ACTIVE
             table.add_row(Text(cut(match.person_name, 18)), Text(cut(match.offer_name, helper_width)),
                           Text(status_text(match.status)),
-                          Text(formatting.day(since.date(), "dd-MM-yy")),
-                          Text((formatting.day(follow, "dd-MM-yy") if follow else "")
+                          Text(clock.day(since.date(), "dd-MM-yy")),
+                          Text((clock.day(follow, "dd-MM-yy") if follow else "")
                                + (" !" if due else ""), style="bold red" if due else ""),
                           key=str(match.id))
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
-        due_count = sum(1 for m in self.rows if m.status == matching.ACTIVE and m.next_follow_up is not None
+        due_count = sum(1 for m in self.rows if m.status == ACTIVE and m.next_follow_up is not None
                         and m.next_follow_up <= day)
         self.query_one("#matches-count", Static).update(
             t("f4.matches_count", count=len(active), due=due_count) if self.rows
@@ -195,14 +199,14 @@ class MatchesScreen(DeskScreen):
     def _confirm_proposed(self, event: DataTable.RowSelected) -> None:
         """A match left proposed (its confirmation was refused earlier) is confirmed here."""
         match = self.highlighted()
-        if match is None or match.status != matching.PROPOSED or not require_coordinator(self):
+        if match is None or match.status != PROPOSED or not require_coordinator(self):
             return
         question = score_question("f4.confirm_question", match.score, match.reasons,
                                   person=match.person_name, helper=match.offer_name)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._run(lambda: matching.confirm(self.app.session, match.id), "f4.confirmed_short")
+                self._run(lambda: matches.confirm(self.app.session, match.id), "f4.confirmed_short")
 
         self.app.push_screen(ConfirmModal(question, yes_key="f4.confirm_yes"), answered)
 
@@ -213,15 +217,15 @@ class MatchesScreen(DeskScreen):
             self.notify(exc.message(), severity="error", timeout=8)
             return
         self.notify(t(done_key, person=match.person_name, helper=match.offer_name,
-                      day=formatting.day(match.next_follow_up, "medium") if match.next_follow_up else "-"))
+                      day=clock.day(match.next_follow_up, "medium") if match.next_follow_up else "-"))
         self.reload()
 
     def action_follow_up(self) -> None:
         match = self.highlighted()
-        if match is None or match.status != matching.ACTIVE:
+        if match is None or match.status != ACTIVE:
             self.notify(t("f4.choose_active"), severity="warning")
             return
-        self._run(lambda: matching.follow_up_done(self.app.session, match.id), "f4.follow_up_done")
+        self._run(lambda: matches.follow_up_done(self.app.session, match.id), "f4.follow_up_done")
 
     def action_finish(self) -> None:
         if not require_coordinator(self):

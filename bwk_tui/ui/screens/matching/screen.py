@@ -14,55 +14,22 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services.kernel import formatting
-from bwk_tui.services.matching import matching
-from bwk_tui.services.kernel.clock import to_local, today
-from bwk_tui.services.kernel.errors import BwkError
-from bwk_tui.services.matching.matching import RequestInfo, Scored
+from bwk_tui.services.matching import scoring
+from bwk_tui.services.matching import matches
+from bwk_tui.services.matching import requests
+from bwk_tui.services.kernel import clock
+from bwk_tui.services.kernel.clock import to_local
+from bwk_tui.services.matching.scoring import Scored
+from bwk_tui.services.matching.requests import RequestInfo
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
-from bwk_tui.ui.screens.matching.forms import (OfferModal, RequestModal, reasons_text, score_question,
-                                               urgency_text)
-from bwk_tui.ui.widgets.confirm import ConfirmModal
-from bwk_tui.ui.widgets.tables import cut, room
+from bwk_tui.ui.screens.matching.forms import OfferModal, RequestModal, urgency_text
+from bwk_tui.ui.widgets.texts import reasons_text
+from bwk_tui.ui.widgets.tables import room
+from bwk_tui.services.kernel.text import cut
+from bwk_tui.ui.screens.matching.forms import propose_and_confirm
 
 SHORTLIST = 5
-
-
-def propose_and_confirm(screen, pair: Scored, done) -> None:
-    """Ask, then record the match and make it active; ``done(match)`` afterwards (None when refused)."""
-    if not require_coordinator(screen):
-        return
-    question = score_question("f4.confirm_question", pair.score, pair.reasons,
-                              person=pair.request_name, helper=pair.offer_name)
-
-    def answered(yes: bool | None) -> None:
-        if not yes:
-            return
-        session = screen.app.session
-        try:
-            proposed = matching.propose(session, pair.request_id, pair.offer_id)
-        except BwkError as exc:
-            screen.notify(exc.message(), severity="error", timeout=8)
-            done(None)
-            return
-        try:
-            match = matching.confirm(session, proposed.id)
-        except BwkError as exc:
-            # Refused (the helper filled up meanwhile): the proposal is turned down again, so the
-            # request stays open and nothing is matched.
-            try:
-                matching.finish(session, proposed.id, "", stopped=True)
-            except BwkError:
-                pass
-            screen.notify(exc.message(), severity="error", timeout=8)
-            done(None)
-            return
-        screen.notify(t("f4.confirmed", person=match.person_name, helper=match.offer_name,
-                        day=formatting.day(match.next_follow_up, "medium") if match.next_follow_up else "-"))
-        done(match)
-
-    screen.app.push_screen(ConfirmModal(question, yes_key="f4.confirm_yes"), answered)
 
 
 class MatchingScreen(DeskScreen):
@@ -118,7 +85,7 @@ class MatchingScreen(DeskScreen):
         table = self.query_one("#requests", DataTable)
         current = keep if keep is not None else self.highlighted_request_id()
         old_row = table.cursor_row if table.row_count else 0
-        self.requests = matching.open_requests()
+        self.requests = requests.open_requests()
         width = max(self.size.width or self.app.size.width, 60)
         name_width = 20 + max(0, min(12, (room(width, 4) - 20 - 8 - 10 - 29) // 3))  # wider on a wide screen
         domains_width = max(12, room(width, 4) - name_width - 8 - 10)
@@ -145,11 +112,11 @@ class MatchingScreen(DeskScreen):
     @staticmethod
     def waiting_text(request: RequestInfo) -> str:
         start = to_local(request.created_at).date()
-        days = (today() - start).days
+        days = (clock.today() - start).days
         return t("f4.waiting_days", days=days) if days else t("f4.waiting_today")
 
     def show_due(self) -> None:
-        due = matching.follow_ups_due()
+        due = matches.follow_ups_due()
         widget = self.query_one("#matching-due", Static)
         widget.update(t("f4.due", count=len(due)) if due else t("f4.due_none"))
         widget.set_class(bool(due), "-due")
@@ -175,7 +142,7 @@ class MatchingScreen(DeskScreen):
         self.shown_request = request.id if request else None
         table = self.query_one("#shortlist", DataTable)
         title = self.query_one("#shortlist-title", Static)
-        self.pairs = matching.shortlist(request.id, top=SHORTLIST) if request else []
+        self.pairs = scoring.shortlist(request.id, top=SHORTLIST) if request else []
         table.clear(columns=True)
         width = max(self.size.width or self.app.size.width, 60)
         reasons_width = max(16, room(width, 4) - 20 - 6 - 6)

@@ -14,24 +14,24 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
-from db import database
 
 from bwk_tui.i18n import t
-from bwk_tui.services.kernel import formatting
+from bwk_tui.services import room
+from bwk_tui.services.kernel.money import money
 from bwk_tui.services.reports import reports
-from bwk_tui.services.kernel.clock import today
+from bwk_tui.services.kernel import clock
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
 
 KINDS = ("month", "quarter", "year")
 
 
-def period_for(kind: str, anchor: dt.date) -> reports.Period:
+def period_for(kind: str, anchor: dt.date) -> clock.Period:
     if kind == "month":
-        return reports.parse_period(f"{anchor.year}-{anchor.month:02d}")
+        return clock.parse_period(f"{anchor.year}-{anchor.month:02d}")
     if kind == "quarter":
-        return reports.parse_period(f"{anchor.year}-Q{(anchor.month - 1) // 3 + 1}")
-    return reports.parse_period(str(anchor.year))
+        return clock.parse_period(f"{anchor.year}-Q{(anchor.month - 1) // 3 + 1}")
+    return clock.parse_period(str(anchor.year))
 
 
 def shift(kind: str, anchor: dt.date, step: int) -> dt.date:
@@ -57,7 +57,7 @@ class ReportsScreen(DeskScreen):
     def __init__(self):
         super().__init__()
         self.kind = "quarter"
-        self.anchor = today()
+        self.anchor = clock.today()
         self.report: reports.Report | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -104,13 +104,13 @@ class ReportsScreen(DeskScreen):
         self._build(period)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
-    def _build(self, period: reports.Period) -> reports.Report:
-        with database.connection_context():
+    def _build(self, period: clock.Period) -> reports.Report:
+        with room.worker_connection():
             return reports.build_report(period)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="charts")
     def _series(self) -> tuple[list, list]:
-        with database.connection_context():
+        with room.worker_connection():
             return reports.weekly_visits(52), reports.monthly_households(12)
 
     def load_charts(self) -> None:
@@ -128,7 +128,7 @@ class ReportsScreen(DeskScreen):
         self.report = report
         self.query_one("#report-period", Static).update(
             t("reports.period", room=report.room, period=report.period.label, previous=report.previous.label,
-              start=formatting.day(report.period.start, "medium"), end=formatting.day(report.period.end, "medium")))
+              start=clock.day(report.period.start, "medium"), end=clock.day(report.period.end, "medium")))
         table = self.query_one("#report-table", DataTable)
         table.clear()
         for n, section in enumerate(report.sections):
@@ -136,7 +136,7 @@ class ReportsScreen(DeskScreen):
             if section.note:
                 table.add_row(Text(self._label("  " + section.note), style="dim"), "", "", "", key=f"n{n}")
             for i, row in enumerate(section.rows):
-                show = formatting.money if row.money else str
+                show = money if row.money else str
                 change = ""
                 if row.previous:
                     change = f"{(row.value - row.previous) * 100 / abs(row.previous):+.0f}%"

@@ -14,19 +14,19 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.roster import allowance
-from bwk_tui.services.kernel import formatting
+from bwk_tui.services.kernel.money import money
 from bwk_tui.services.visitors import persons
-from bwk_tui.services.roster import roster
+from bwk_tui.services.roster import volunteers
 from bwk_tui.services.roster.allowance import HoursLine
 from bwk_tui.services.kernel.availability import availability_text
-from bwk_tui.services.kernel.clock import today
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
-from bwk_tui.services.roster.roster import ProfileForm, VolunteerInfo
+from bwk_tui.services.roster.volunteers import ProfileForm, VolunteerInfo
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
 from bwk_tui.ui.screens.roster.templates import ADMIN_CSS, table_room
 from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
-from bwk_tui.ui.widgets.tables import cut
+from bwk_tui.services.kernel.text import cut
 from bwk_tui.ui.widgets.tick_list import TickBox, TickList
 
 # How many residents a name search offers to link.
@@ -40,7 +40,7 @@ def euros_text(cents: int | None) -> str:
 
 
 def money_or_blank(cents: int | None) -> str:
-    return formatting.money(cents) if cents else ""
+    return money(cents) if cents else ""
 
 
 # --- profiles ------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ class ProfilesScreen(DeskScreen):
         show_id = show_id or (current.id if current else None)
         row = table.cursor_row if table.row_count else 0
         # Also those who stopped: this is where they are switched on again.
-        self.rows = roster.volunteers(active_only=False)
+        self.rows = volunteers.volunteers(active_only=False)
         widths = {"name": 14, "active": 6, "skills": 15, "availability": 11, "rate": 7}
         widths["person"] = table_room(self, sum(widths.values()), len(widths) + 1)
         table.clear(columns=True)
@@ -121,7 +121,7 @@ class ProfilesScreen(DeskScreen):
             text = t("f3a.profile_detail", name=v.name, skills=", ".join(v.skill_names) or "–",
                      languages=", ".join(v.languages) or "–",
                      availability=availability_text(v.availability) or "–",
-                     since=formatting.day(v.started_on, "d MMMM y"))
+                     since=clock.day(v.started_on, "d MMMM y"))
         self.query_one("#profile-detail", Static).update(text)
 
     def action_back(self) -> None:
@@ -130,7 +130,7 @@ class ProfilesScreen(DeskScreen):
     def action_new_profile(self) -> None:
         if not require_coordinator(self):
             return
-        if not roster.accounts_without_profile():
+        if not volunteers.accounts_without_profile():
             self.notify(t("f3a.no_free_accounts"), severity="warning", timeout=8)
             return
         self.app.push_screen(ProfileModal(), self._saved)
@@ -174,7 +174,7 @@ class ProfileModal(FormModal):
         v = self.volunteer
         if v is None:
             # A Select takes (text, value); the service gives (id, name).
-            account = Select([(name, account_id) for account_id, name in roster.accounts_without_profile()],
+            account = Select([(name, account_id) for account_id, name in volunteers.accounts_without_profile()],
                              prompt=t("f3a.choose_account"), allow_blank=True, compact=True)
         else:
             account = Select([(v.name, v.account_id)], value=v.account_id, allow_blank=False, compact=True,
@@ -186,7 +186,7 @@ class ProfileModal(FormModal):
                                                   value=v.person_id if v and v.person_id else Select.NULL,
                                                   compact=True)
         ticked = set(v.skills) if v else set()
-        yield "skills", t("f3a.skills"), TickList(*[(name, code, code in ticked) for code, name in roster.skills()],
+        yield "skills", t("f3a.skills"), TickList(*[(name, code, code in ticked) for code, name in volunteers.skills()],
                                                   classes="domains")
         yield "languages", t("f3a.languages"), Input(", ".join(v.languages) if v else "",
                                                      placeholder=t("f3a.languages_placeholder"), compact=True,
@@ -233,7 +233,7 @@ class ProfileModal(FormModal):
                            availability=self.field("availability").value,
                            hourly_allowance=self.field("hourly_allowance").value,
                            active=bool(self.field("active").value))
-        return roster.save_profile(self.app.session, form, self.volunteer.id if self.volunteer else None)
+        return volunteers.save_profile(self.app.session, form, self.volunteer.id if self.volunteer else None)
 
 
 # --- hours and allowance -------------------------------------------------------------------
@@ -254,7 +254,7 @@ class HoursScreen(DeskScreen):
 
     def __init__(self, year: int | None = None, month: int | None = None):
         super().__init__()
-        now = today()
+        now = clock.today()
         self.year = year or now.year
         self.month = month or now.month
         self.lines: list[HoursLine] = []
@@ -294,19 +294,19 @@ class HoursScreen(DeskScreen):
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
         self.query_one("#hours-period", Static).update(self.period_text())
         over = sum(1 for line in lines if line.over_month or line.over_year)
-        total = t("f3a.hours_total", month_hours=formatting.hours(sum(line.month_minutes for line in lines)),
-                  year_hours=formatting.hours(sum(line.year_minutes for line in lines)), count=len(lines))
+        total = t("f3a.hours_total", month_hours=clock.hours(sum(line.month_minutes for line in lines)),
+                  year_hours=clock.hours(sum(line.year_minutes for line in lines)), count=len(lines))
         if over:
             total += " · " + t("f3a.hours_over", count=over, symbol=OVER)
         self.query_one("#hours-total", Static).update(total if lines else t("f3a.hours_empty"))
 
     def period_text(self) -> str:
-        month = formatting.month_name(self.year, self.month)
+        month = clock.month_name(self.year, self.month)
         bounds = allowance.limits(self.year)
         if bounds is None:
             return t("f3a.hours_period_no_limits", month=month)
-        return t("f3a.hours_period", month=month, month_max=formatting.money(bounds[0]),
-                 year_max=formatting.money(bounds[1]))
+        return t("f3a.hours_period", month=month, month_max=money(bounds[0]),
+                 year_max=money(bounds[1]))
 
     def highlighted(self) -> HoursLine | None:
         table = self.query_one("#hours", DataTable)
@@ -335,16 +335,16 @@ class HoursScreen(DeskScreen):
         except BwkError as exc:
             self.notify(exc.message(), severity="error", timeout=10)
             return
-        self.notify(t("f3a.statement_written", name=line.name, month=formatting.month_name(self.year, self.month),
+        self.notify(t("f3a.statement_written", name=line.name, month=clock.month_name(self.year, self.month),
                       path=str(path)), timeout=12)
 
 
 def _hours(minutes: int) -> Text:
-    return Text(formatting.hours(minutes) if minutes else "", justify="right")
+    return Text(clock.hours(minutes) if minutes else "", justify="right")
 
 
 def _money(cents: int, over: bool) -> Text:
     """An amount over a legal maximum is red *and* ends in ✗, so it reads without colour."""
     if over:
-        return Text(f"{formatting.money(cents)} {OVER}", justify="right", style="bold red")
-    return Text(formatting.money(cents) if cents else "", justify="right")
+        return Text(f"{money(cents)} {OVER}", justify="right", style="bold red")
+    return Text(money(cents) if cents else "", justify="right")

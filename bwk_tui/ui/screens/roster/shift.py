@@ -18,16 +18,22 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services.kernel import formatting
-from bwk_tui.services.roster import roster
+from bwk_tui.services.kernel import clock
+from bwk_tui.services.roster import shifts
+from bwk_tui.services.roster import stand_ins
+from bwk_tui.services.roster import holidays
+from bwk_tui.services.roster import volunteers
 from bwk_tui.services.kernel.errors import BwkError
-from bwk_tui.services.roster.roster import ShiftInfo, StandIn
+from bwk_tui.services.roster.shifts import ShiftInfo
+from bwk_tui.services.roster.stand_ins import StandIn
 from bwk_tui.services.roster.roster_print import GAP, count_text
-from bwk_tui.ui.screens.matching.forms import reasons_text
-from bwk_tui.ui.screens.roster.week import ask_then, shift_title
+from bwk_tui.ui.widgets.texts import reasons_text
+from bwk_tui.ui.widgets.confirm import ask_then
+from bwk_tui.ui.widgets.texts import shift_title
 from bwk_tui.ui.widgets.confirm import ConfirmModal
 from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
-from bwk_tui.ui.widgets.tables import cut
+from bwk_tui.services.kernel.text import cut
+from bwk_tui.ui.widgets.texts import hours_text
 
 STATUS_KEYS = {"ingepland": "f3.status_planned", "kan_niet": "f3.status_cant", "afwezig": "f3.status_absent"}
 
@@ -35,15 +41,6 @@ STATUS_KEYS = {"ingepland": "f3.status_planned", "kan_niet": "f3.status_cant", "
 def stand_in_reasons(stand_in: StandIn, scoring_only: bool = False) -> str:
     """Every reason with its points (they add up to the score); ``scoring_only``: those that earn points."""
     return reasons_text([r for r in stand_in.reasons if r.points or not scoring_only])
-
-
-def hours_text(entry) -> str:
-    """The hours of someone on a shift (an OnShift or AttendanceLine): worked, or signed in since."""
-    if entry.minutes is not None:
-        return t("f3.hours_done", hours=formatting.hours(entry.minutes))
-    if entry.signed_in_at is not None:
-        return t("f3.hours_in", time=formatting.clock_time(entry.signed_in_at))
-    return ""
 
 
 class ShiftModal(ModalScreen[None]):
@@ -80,7 +77,7 @@ class ShiftModal(ModalScreen[None]):
 
     def refresh_shift(self) -> None:
         try:
-            self.info = info = roster.shift(self.shift_id)
+            self.info = info = shifts.shift(self.shift_id)
         except BwkError as exc:
             self.notify(exc.message(), severity="error")
             self.dismiss(None)
@@ -88,7 +85,7 @@ class ShiftModal(ModalScreen[None]):
         self.query_one("#shift-title", Static).update(shift_title(info))
         count = Text(count_text(info), style="bold red" if info.short else "bold green")
         if info.skill:
-            count.append("  " + t("f3.detail_skill", skill=roster.skill_name(info.skill)))
+            count.append("  " + t("f3.detail_skill", skill=volunteers.skill_name(info.skill)))
         if info.short:
             count.append("  " + t("f3.detail_short", count=info.short, symbol=GAP), style="bold red")
         self.query_one("#shift-count", Static).update(count)
@@ -112,8 +109,8 @@ class ShiftModal(ModalScreen[None]):
         info = self.info
         title = self.query_one("#stand-ins-title", Static)
         table = self.query_one("#stand-ins", DataTable)
-        past = info.shift_date < roster.today()
-        self.candidates = [] if past else roster.stand_ins(info.id, top=5)
+        past = info.shift_date < clock.today()
+        self.candidates = [] if past else stand_ins.stand_ins(info.id, top=5)
         table.clear(columns=True)
         width = max((self.app.size.width or 80) - 12, 50)
         table.add_column(t("roster.col_volunteer"), width=18, key="name")
@@ -175,7 +172,7 @@ class ShiftModal(ModalScreen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._run(lambda: roster.cant_come(session, self.shift_id, person.volunteer_id),
+                self._run(lambda: shifts.cant_come(session, self.shift_id, person.volunteer_id),
                           "f3.cant_come_other", name=person.name)
                 if self.candidates:
                     self.query_one("#stand-ins", DataTable).focus()
@@ -191,7 +188,7 @@ class ShiftModal(ModalScreen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._run(lambda: roster.remove(session, self.shift_id, person.volunteer_id),
+                self._run(lambda: shifts.remove(session, self.shift_id, person.volunteer_id),
                           "f3.removed", name=person.name)
 
         self.app.push_screen(ConfirmModal(t("f3.remove_question", name=person.name, shift=shift_title(self.info))),
@@ -199,7 +196,7 @@ class ShiftModal(ModalScreen[None]):
 
     def action_sign_up(self) -> None:
         session = self.app.session
-        ask_then(self, lambda accept: roster.sign_up(session, self.shift_id, accept_over_allowance=accept),
+        ask_then(self, lambda accept: shifts.sign_up(session, self.shift_id, accept_over_allowance=accept),
                  lambda info: (self.notify(t("f3.signed_up", shift=shift_title(info))), self.refresh_shift()))
 
     @on(DataTable.RowSelected, "#stand-ins")
@@ -217,7 +214,7 @@ class ShiftModal(ModalScreen[None]):
             self.refresh_shift()
             self.query_one("#people", DataTable).focus()
 
-        ask_then(self, lambda accept: roster.assign(session, self.shift_id, stand_in.volunteer_id,
+        ask_then(self, lambda accept: shifts.assign(session, self.shift_id, stand_in.volunteer_id,
                                                     accept_over_allowance=accept), done)
 
     def action_close_shift(self) -> None:
@@ -235,10 +232,10 @@ class CloseDayModal(FormModal):
         self.day = day
 
     def title_text(self) -> str:
-        return t("f3.close_title", day=formatting.day(self.day, "EEEE d MMMM y"))
+        return t("f3.close_title", day=clock.day(self.day, "EEEE d MMMM y"))
 
     def compose_top(self) -> ComposeResult:
-        planned = roster.people_planned_on(self.day)
+        planned = holidays.people_planned_on(self.day)
         if planned:
             yield Static(t("f3.close_planned", count=planned), classes="error")
 
@@ -250,4 +247,4 @@ class CloseDayModal(FormModal):
         self.submit()
 
     def save(self):
-        return roster.close_day(self.app.session, self.day, self.field("reason").value)
+        return holidays.close_day(self.app.session, self.day, self.field("reason").value)

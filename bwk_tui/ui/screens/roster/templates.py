@@ -14,15 +14,18 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Select, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services.roster import roster
+from bwk_tui.services.roster import templates
+from bwk_tui.services.roster import volunteers
 from bwk_tui.services.kernel.availability import DAGDELEN
 from bwk_tui.services.kernel.errors import BwkError
-from bwk_tui.services.roster.roster import DEFAULT_TIMES, TemplateForm, TemplateInfo, time_text, times_text
+from bwk_tui.services.roster.templates import DEFAULT_TIMES, TemplateForm, TemplateInfo
+from bwk_tui.services.kernel.clock import time_text, times_text
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
 from bwk_tui.ui.widgets.confirm import ConfirmModal
 from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
-from bwk_tui.ui.widgets.tables import cut, room
+from bwk_tui.ui.widgets.tables import room
+from bwk_tui.services.kernel.text import cut
 
 # Absolute: the modals are styled from here too, and DeskScreen subclasses live elsewhere.
 ADMIN_CSS = Path(__file__).with_name("admin.tcss")
@@ -69,7 +72,7 @@ class TemplatesScreen(DeskScreen):
         current = self.highlighted()
         show_id = show_id or (current.id if current else None)
         row = table.cursor_row if table.row_count else 0
-        self.rows = roster.templates()
+        self.rows = templates.templates()
         skill_width = table_room(self, 16 + 11 + 5, 4)
         table.clear(columns=True)
         table.add_column(t("f3a.col_slot"), width=16, key="slot")
@@ -78,7 +81,7 @@ class TemplatesScreen(DeskScreen):
         table.add_column(t("f3a.col_skill"), width=skill_width, key="skill")
         for tpl in self.rows:
             table.add_row(cut(tpl.label, 16), times_text(tpl.starts_min, tpl.ends_min),
-                          Text(str(tpl.needed), justify="right"), cut(roster.skill_name(tpl.skill), skill_width),
+                          Text(str(tpl.needed), justify="right"), cut(volunteers.skill_name(tpl.skill), skill_width),
                           key=str(tpl.id))
         ids = [tpl.id for tpl in self.rows]
         if show_id in ids:
@@ -130,7 +133,7 @@ class TemplatesScreen(DeskScreen):
         if not yes:
             return
         try:
-            removed = roster.end_template(self.app.session, template.id)
+            removed = templates.end_template(self.app.session, template.id)
         except BwkError as exc:
             self.notify(exc.message(), severity="error", timeout=8)
             self.reload()
@@ -175,7 +178,7 @@ class TemplateModal(FormModal):
                                            placeholder=time_text(usual_end), compact=True, max_length=5)
         yield "needed", t("f3a.needed"), Input(str(tpl.needed) if tpl else "2", compact=True, max_length=2)
         yield "skill", t("f3a.skill"), Select(
-            [(t("f3a.no_skill"), NO_SKILL)] + [(name, code) for code, name in roster.skills()],
+            [(t("f3a.no_skill"), NO_SKILL)] + [(name, code) for code, name in volunteers.skills()],
             value=(tpl.skill if tpl and tpl.skill else NO_SKILL), allow_blank=False, compact=True)
 
     @on(Select.Changed, "#field-dagdeel")
@@ -196,5 +199,5 @@ class TemplateModal(FormModal):
                             needed=self.field("needed").value,
                             skill=None if skill in (NO_SKILL, Select.NULL) else skill)
         if self.template is None:
-            return roster.add_template(self.app.session, form)
-        return roster.update_template(self.app.session, self.template.id, form)
+            return templates.add_template(self.app.session, form)
+        return templates.update_template(self.app.session, self.template.id, form)

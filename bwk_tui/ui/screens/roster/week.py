@@ -17,48 +17,21 @@ from textual.widgets import DataTable, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.roster import attendance
-from bwk_tui.services.kernel import formatting
-from bwk_tui.services.roster import roster
-from bwk_tui.services.roster.allowance import AllowanceWarning
+from bwk_tui.services.kernel import clock
+from bwk_tui.services.roster import shifts
+from bwk_tui.services.roster import holidays
+from bwk_tui.services.roster import volunteers
 from bwk_tui.services.kernel.errors import BwkError
-from bwk_tui.services.roster.roster import ShiftInfo, WeekView
+from bwk_tui.services.roster.shifts import ShiftInfo, WeekView
 from bwk_tui.services.roster.roster_print import GAP, count_text
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
 from bwk_tui.ui.widgets.confirm import ConfirmModal
-from bwk_tui.ui.widgets.tables import cut
+from bwk_tui.services.kernel.text import cut
+from bwk_tui.ui.widgets.texts import shift_title
+from bwk_tui.ui.widgets.confirm import ask_then
 
 DAY_WIDTH = 10
-
-
-def shift_title(shift: ShiftInfo) -> str:
-    """"donderdag 26 november · ochtend 09:00-12:30"."""
-    return t("f3.shift_title", day=formatting.day(shift.shift_date, "EEEE d MMMM"),
-             dagdeel=t(f"roster.dagdeel_{shift.dagdeel}"), times=shift.times)
-
-
-def ask_then(screen, call, done) -> None:
-    """Run ``call(accept_over_allowance)``; on an allowance warning ask first, then run it accepting.
-
-    ``done(result)`` gets the result (not called when refused or declined)."""
-    try:
-        result = call(False)
-    except AllowanceWarning as warning:
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                done(call(True))
-            except BwkError as exc:
-                screen.notify(exc.message(), severity="error", timeout=8)
-
-        screen.app.push_screen(ConfirmModal(warning.message() + "\n\n" + t("f3.allowance_question"),
-                                            yes_key="f3.allowance_yes"), answered)
-        return
-    except BwkError as exc:
-        screen.notify(exc.message(), severity="error", timeout=8)
-        return
-    done(result)
 
 
 class RosterScreen(DeskScreen):
@@ -86,7 +59,7 @@ class RosterScreen(DeskScreen):
         session = self.app.session
         if session is not None and session.is_coordinator:
             self.HINT_KEY = "f3.keys_coordinator"
-        self.monday = roster.week_start(monday or roster.today())
+        self.monday = clock.week_start(monday or clock.today())
         self.view: WeekView | None = None
         self.stale = True
 
@@ -113,7 +86,7 @@ class RosterScreen(DeskScreen):
     def reload(self, keep: bool = True) -> None:
         table = self.query_one("#week", DataTable)
         row, column = (table.cursor_row, table.cursor_column) if keep and table.row_count else (None, 0)
-        self.view = view = roster.week(self.monday)
+        self.view = view = shifts.week(self.monday)
         session = self.app.session
         me = session.account_id if session else None
         width = max(self.size.width or self.app.size.width, 60)
@@ -123,12 +96,12 @@ class RosterScreen(DeskScreen):
         table.add_column(t("roster.col_day"), width=DAY_WIDTH, key="day")
         for dagdeel in view.dagdelen:
             table.add_column(t(f"roster.dagdeel_{dagdeel}").capitalize(), width=cell_width, key=dagdeel)
-        today = roster.today()
+        today = clock.today()
         for day in view.days:
             style = "bold" if day.day == today else ("dim" if day.day < today else "")
-            label = Text(cut(formatting.day(day.day, "EEE d MMM"), DAY_WIDTH), style=style)
+            label = Text(cut(clock.day(day.day, "EEE d MMM"), DAY_WIDTH), style=style)
             if day.day == today:
-                label = Text(cut("▶" + formatting.day(day.day, "EEE d"), DAY_WIDTH), style=style)
+                label = Text(cut("▶" + clock.day(day.day, "EEE d"), DAY_WIDTH), style=style)
             cells = [label]
             for index, dagdeel in enumerate(view.dagdelen):
                 if day.closed is not None:  # "dicht" in every cell, the reason under the first
@@ -151,7 +124,7 @@ class RosterScreen(DeskScreen):
     def cell(shift: ShiftInfo, width: int, me: int | None, dim: bool = False) -> Text:
         head = count_text(shift)
         if shift.short and shift.skill:
-            head += f" {roster.skill_name(shift.skill)}"
+            head += f" {volunteers.skill_name(shift.skill)}"
         line = Text(cut(head, width), style="bold red" if shift.short else "green")
         if dim:
             line.stylize("dim")
@@ -167,8 +140,8 @@ class RosterScreen(DeskScreen):
     def show_title(self) -> None:
         view = self.view
         last = view.days[-1].day
-        text = t("f3.week_title", week=view.monday.isocalendar()[1], first=formatting.day(view.monday, "d MMM"),
-                 last=formatting.day(last, "d MMM y"))
+        text = t("f3.week_title", week=view.monday.isocalendar()[1], first=clock.day(view.monday, "d MMM"),
+                 last=clock.day(last, "d MMM y"))
         if not view.shifts():
             text += " · " + t("f3.no_shifts")
         elif view.gaps:
@@ -183,9 +156,9 @@ class RosterScreen(DeskScreen):
         session = self.app.session
         if session is None:
             return
-        mine = roster.upcoming_for(session.account_id, days=21)
+        mine = shifts.upcoming_for(session.account_id, days=21)
         if mine:
-            items = ", ".join(f"{formatting.day(s.shift_date, 'EEE d MMM')} {t(f'roster.dagdeel_{s.dagdeel}')}"
+            items = ", ".join(f"{clock.day(s.shift_date, 'EEE d MMM')} {t(f'roster.dagdeel_{s.dagdeel}')}"
                               for s in mine[:4])
             text = t("f3.mine", shifts=items) + (" …" if len(mine) > 4 else "")
         else:
@@ -221,13 +194,13 @@ class RosterScreen(DeskScreen):
         widget = self.query_one("#cell-detail", Static)
         if shift is None:
             if day is not None and day.closed is not None:
-                widget.update(t("f3.detail_closed", day=formatting.day(day.day, "EEEE d MMMM"), reason=day.closed))
+                widget.update(t("f3.detail_closed", day=clock.day(day.day, "EEEE d MMMM"), reason=day.closed))
             else:
                 widget.update(t("f3.detail_none"))
             return
         parts = [shift_title(shift), t("f3.detail_count", planned=len(shift.planned), needed=shift.needed)]
         if shift.skill:
-            parts.append(t("f3.detail_skill", skill=roster.skill_name(shift.skill)))
+            parts.append(t("f3.detail_skill", skill=volunteers.skill_name(shift.skill)))
         if shift.cant_come:
             parts.append(t("f3.detail_cant", names=", ".join(p.name for p in shift.cant_come)))
         if shift.short:
@@ -256,7 +229,7 @@ class RosterScreen(DeskScreen):
         self.reload()
 
     def action_this_week(self) -> None:
-        self.monday = roster.week_start(roster.today())
+        self.monday = clock.week_start(clock.today())
         self.reload(keep=False)
 
     # --- me on a shift ------------------------------------------------------------------
@@ -271,7 +244,7 @@ class RosterScreen(DeskScreen):
             self.notify(t("f3.signed_up", shift=shift_title(info)))
             self.reload()
 
-        ask_then(self, lambda accept: roster.sign_up(session, shift.id, accept_over_allowance=accept), done)
+        ask_then(self, lambda accept: shifts.sign_up(session, shift.id, accept_over_allowance=accept), done)
 
     def my_place(self, shift: ShiftInfo):
         session = self.app.session
@@ -291,7 +264,7 @@ class RosterScreen(DeskScreen):
             if not yes:
                 return
             try:
-                info = roster.cant_come(session, shift.id, mine.volunteer_id)
+                info = shifts.cant_come(session, shift.id, mine.volunteer_id)
             except BwkError as exc:
                 self.notify(exc.message(), severity="error", timeout=8)
                 return
@@ -320,12 +293,12 @@ class RosterScreen(DeskScreen):
             except BwkError as exc:
                 self.notify(exc.message(), severity="error", timeout=8)
                 return
-            self.notify(t("f3.signed_in", time=formatting.clock_time(roster.now_utc())))
+            self.notify(t("f3.signed_in", time=clock.clock_time(clock.now_utc())))
             self.reload()
             return
 
         def done(found) -> None:
-            self.notify(t("f3.signed_out", hours=formatting.hours(found.minutes or 0)))
+            self.notify(t("f3.signed_out", hours=clock.hours(found.minutes or 0)))
             self.reload()
 
         ask_then(self, lambda accept: attendance.sign_out(session, mine.assignment_id,
@@ -345,21 +318,21 @@ class RosterScreen(DeskScreen):
                 if not yes:
                     return
                 try:
-                    roster.reopen_day(session, day.day)
+                    holidays.reopen_day(session, day.day)
                 except BwkError as exc:
                     self.notify(exc.message(), severity="error", timeout=8)
                     return
-                self.notify(t("f3.reopened", day=formatting.day(day.day, "EEEE d MMMM")))
+                self.notify(t("f3.reopened", day=clock.day(day.day, "EEEE d MMMM")))
                 self.reload()
 
-            self.app.push_screen(ConfirmModal(t("f3.reopen_question", day=formatting.day(day.day, "EEEE d MMMM"),
+            self.app.push_screen(ConfirmModal(t("f3.reopen_question", day=clock.day(day.day, "EEEE d MMMM"),
                                                 reason=day.closed)), reopen)
             return
 
         def closed(planned: int | None) -> None:
             if planned is None:
                 return
-            self.notify(t("f3.closed_done", day=formatting.day(day.day, "EEEE d MMMM"), count=planned))
+            self.notify(t("f3.closed_done", day=clock.day(day.day, "EEEE d MMMM"), count=planned))
             self.reload()
 
         self.app.push_screen(CloseDayModal(day.day), closed)

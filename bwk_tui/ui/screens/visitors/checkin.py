@@ -5,7 +5,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services.kernel import formatting
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.visitors import visits
 from bwk_tui.services.visitors.persons import PersonHit
 from bwk_tui.services.visitors.visits import VisitForm, VisitLine
@@ -33,7 +33,7 @@ class CheckInModal(FormModal):
 
     def title_text(self) -> str:
         if self.visit is not None:
-            return t("checkin.edit_title", name=self.person_name, day=formatting.day(self.visit.visit_date, "medium"))
+            return t("checkin.edit_title", name=self.person_name, day=clock.day(self.visit.visit_date, "medium"))
         return t("checkin.title", name=self.person_name)
 
     def compose_top(self) -> ComposeResult:

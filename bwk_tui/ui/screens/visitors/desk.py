@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.ui.widgets.tables import step_cursor
-from bwk_tui.services.kernel import formatting
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.visitors import persons
 from bwk_tui.services.visitors import visits
 from bwk_tui.services.visitors.persons import PersonHit
@@ -84,7 +84,7 @@ class VisitorsScreen(DeskScreen):
         table = self.query_one("#results", DataTable)
         table.clear()
         for hit in self.hits:
-            last = formatting.day(hit.last_visit, "short") if hit.last_visit else ""
+            last = clock.day(hit.last_visit, "short") if hit.last_visit else ""
             table.add_row(hit.name, hit.household_code or "", str(hit.pc4 or ""), last, key=str(hit.id))
         if not self.hits and text.strip():
             table.add_row(t("visitors.new_person_row", text=text.strip()), "", "", "", key=NEW_ROW)
@@ -130,7 +130,7 @@ class VisitorsScreen(DeskScreen):
 
     def _offer_open_visit(self, person_id: int, name: str, visit_id: int) -> None:
         line = visits.visit_line(self.app.session, visit_id)
-        question = t("error.already_in", name=name, since=formatting.clock_time(line.arrived_at))
+        question = t("error.already_in", name=name, since=clock.clock_time(line.arrived_at))
         question += " " + t("visitors.open_visit_question")
 
         def answered(yes: bool | None) -> None:
@@ -175,7 +175,7 @@ class VisitorsScreen(DeskScreen):
         table.clear()
         in_now = visits.who_is_in()
         for row in in_now:
-            table.add_row(row.name, formatting.clock_time(row.arrived_at), key=str(row.visit_id))
+            table.add_row(row.name, clock.clock_time(row.arrived_at), key=str(row.visit_id))
         self.query_one("#in-title", Static).update(t("visitors.in_now_count", count=len(in_now)))
         counts = visits.today_counts()
         self.query_one("#today", Static).update(

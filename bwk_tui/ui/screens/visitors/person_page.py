@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from bwk_tui.i18n import t
-from bwk_tui.services.kernel import formatting
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.visitors import persons
 from bwk_tui.services.visitors import visits
 from bwk_tui.services.kernel.errors import BwkError
@@ -58,12 +58,12 @@ class PersonScreen(DeskScreen):
             f" ({t('person.members', count=p.household_members)})  ·  PC4: {p.pc4 or '-'}",
             f"{t('person.languages')}: {p.languages or '-'}  ·  {t('person.corporation')}: "
             f"{p.housing_corporation or '-'}  ·  {t('person.birth_year')}: {p.birth_year or '-'}",
-            t("person.consent_line", day=formatting.day(p.consent_date, "medium"), by=p.consent_by or "-")
+            t("person.consent_line", day=clock.day(p.consent_date, "medium"), by=p.consent_by or "-")
             if p.consent_date else t("person.no_consent"),
         ]
         self.query_one("#person-details", Static).update("\n".join(lines))
         due = visits.follow_ups(person_id=self.person_id)
-        text = ", ".join(formatting.day(f.due, "medium") for f in due)
+        text = ", ".join(clock.day(f.due, "medium") for f in due)
         self.query_one("#person-follow-ups", Static).update(t("person.follow_ups", list=text or "-"))
 
     def reload_visits(self) -> None:
@@ -81,8 +81,8 @@ class PersonScreen(DeskScreen):
         for line in lines:
             follow_up = ""
             if line.follow_up_date:
-                follow_up = formatting.day(line.follow_up_date, "short")
-            table.add_row(formatting.day(line.visit_date, "medium"), formatting.clock_time(line.arrived_at),
+                follow_up = clock.day(line.follow_up_date, "short")
+            table.add_row(clock.day(line.visit_date, "medium"), clock.clock_time(line.arrived_at),
                           ", ".join(line.domains), line.referral or "", follow_up,
                           (line.note or "")[:40] if line.note is not None else "…", key=str(line.id))
             self.last_seen_id = line.id
@@ -114,7 +114,7 @@ class PersonScreen(DeskScreen):
         open_id = visits.open_visit_id(self.person_id)
         if open_id is not None:
             line = visits.visit_line(self.app.session, open_id)
-            self.notify(t("error.already_in", name=self.person.name, since=formatting.clock_time(line.arrived_at)),
+            self.notify(t("error.already_in", name=self.person.name, since=clock.clock_time(line.arrived_at)),
                         severity="warning")
             return
         self.app.push_screen(CheckInModal(self.person_id, self.person.name), self._changed)

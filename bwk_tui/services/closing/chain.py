@@ -1,0 +1,69 @@
+"""The closings' hash chain: each closing hashes its day's entries and figures together with the
+previous closing's hash, so a changed or removed day is found (``bwk check``)."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+
+
+from db import database
+from db.models import (CashCategory, CashClosing, CashEntry)
+
+
+
+def entry_lines(room_id: int, day: dt.date) -> list[str]:
+    rows = (CashEntry.select(CashEntry, CashCategory.code).join(CashCategory)
+            .where(CashEntry.room == room_id, CashEntry.entry_date == day).order_by(CashEntry.id).objects())
+    return [f"{r.id}|{r.entry_date.isoformat()}|{r.direction}|{r.amount_cents}|{r.code}|{r.description}|"
+            f"{r.receipt_year}-{r.receipt_no}|{r.reverses_id or ''}|{r.entered_by_id}" for r in rows]
+
+
+def compute_hash(room_id: int, day: dt.date, fields: dict, prev_hash: str) -> str:
+    head = "|".join(f"{k}={fields[k]}" for k in sorted(fields))
+    text = "\n".join([f"room={room_id}|day={day.isoformat()}|{head}|prev={prev_hash}", *entry_lines(room_id, day)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def hash_fields(c: CashClosing | dict) -> dict:
+    get = (lambda k: c[k]) if isinstance(c, dict) else (lambda k: getattr(c, k))
+    return {k: get(k) for k in ("opening_cents", "in_cents", "out_cents", "expected_cents", "counted_cents",
+                                "difference_cents", "reason", "counts", "signed_by_id")}
+
+
+@dataclasses.dataclass(frozen=True)
+class ChainProblem:
+    room_id: int
+    day: dt.date
+    what: str  # "hash" (the day's contents changed) or "link" (a closing was removed or replaced)
+
+
+def verify_chain(room_id: int | None = None) -> list[ChainProblem]:
+    """Recompute every closing's hash in order; report each day that no longer matches."""
+    query = CashClosing.select().order_by(CashClosing.room, CashClosing.day)
+    if room_id is not None:
+        query = query.where(CashClosing.room == room_id)
+    problems, prev = [], {}
+    for c in query:
+        expected_prev = prev.get(c.room_id, "")
+        if c.prev_hash != expected_prev:
+            problems.append(ChainProblem(c.room_id, c.day, "link"))
+        if compute_hash(c.room_id, c.day, hash_fields(c), c.prev_hash) != c.hash:
+            problems.append(ChainProblem(c.room_id, c.day, "hash"))
+        prev[c.room_id] = c.hash
+    return problems
+
+
+def chain_findings() -> list:
+    """``bwk check``'s findings on the closings' hash chain (from migration 4 on)."""
+    from db.schema import schema_version
+
+    from bwk_tui.services.room.check import Finding
+
+    if schema_version(database.obj) < 4:  # no cash book yet
+        return []
+    problems = verify_chain()
+    findings = [Finding(not problems, "check.cash_chain", {"count": len(problems)})]
+    findings += [Finding(False, f"check.cash_day_{p.what if p.what == 'link' else 'changed'}",
+                         {"day": p.day.strftime("%d-%m-%Y"), "room": p.room_id}) for p in problems]
+    return findings
