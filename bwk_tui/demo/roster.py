@@ -1,0 +1,1916 @@
+"""`bwk demo`: fill a new database with realistic synthetic data.
+
+Two scales:
+
+- ``small``: one room, about 300 persons in 130 households, 4,000 visits over the last
+  twelve months and a dozen volunteers. Built in a few seconds; for trying the app out.
+- ``large``: the benchmark database of DESIGN.md: three rooms, ten years, about 50,000
+  persons in 20,000 households, 1,000,000 visits, 300 volunteers and 100,000 cash entries.
+  Built in bulk inserts.
+
+Both have a cash book: coffee money, sales and donations, groceries and supplies, volunteer
+allowances, monthly deposits to the bank and the odd reversal, with every past day closed
+(hash-chained as closing.close() does it; now and then a small difference with its reason).
+Today stays open.
+
+Both have a volunteer roster: a profile for every account (some are residents who became
+volunteers), the weekly shift templates, every open day's shifts with who was on them and
+the hours they worked (the same people who recorded that day's visits; paid volunteers
+mostly under the legal allowance maximum), the holidays marked closed (the period's and the
+next eight weeks') and the Saturdays ahead that the room does not open, and the sign-ups
+of this week and the three after it, with gaps and "kan niet".
+
+Everything is derived from the seed: the same seed and scale give the same data. The only
+thing taken from the clock is *now*, the end of the period (today's visitors have not left
+yet, and nobody arrives later than now); pass ``now`` to pin it.
+
+Names are those found in Amsterdam Zuidoost: Dutch, Surinamese (Creole, Hindustani,
+Javanese), Antillean and Aruban, Ghanaian (Akan day names), Nigerian, Moroccan, Turkish,
+Eritrean, Somali, Cape Verdean, Latin American, francophone West African and Polish,
+with nicknames now and then and accents for the accent-insensitive search to find.
+"""
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime as dt
+import itertools
+import json
+import math
+import random
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from argon2 import PasswordHasher
+from peewee import fn
+
+from db import describe, is_sqlite, write
+from db.connection import database
+from db.models import (ABSENT, CANT_COME, PLANNED, Account, CashCategory, CashClosing, CashEntry, ClosedDay, Household,
+                       HelpDomain, Person, Room, Shift, ShiftAssignment, ShiftTemplate, Visit, VisitDomain, Volunteer,
+                       WalkIn)
+
+from bwk_tui.services.roster import allowance
+from bwk_tui.services.room import audit
+from bwk_tui.services.closing import closing as closing_service
+from bwk_tui.services.visitors import codes
+from bwk_tui.services.visitors import persons as persons_service
+from bwk_tui.services import room as room_service
+from bwk_tui.services.room import settings
+from bwk_tui.services.kernel.availability import availability_text, slot
+from bwk_tui.services.kernel.clock import AMSTERDAM, now_utc, to_local
+from bwk_tui.services.kernel.errors import BwkError
+from bwk_tui.services.roster.roster import DEFAULT_TIMES, PRACTICAL_SKILLS
+from bwk_tui.services.kernel.text import fold
+
+Progress = Callable[[str], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoSummary:
+    coordinator_name: str
+    coordinator_pin: str
+    persons: int
+    households: int
+    visits: int
+    accounts: int
+    rooms: int
+    # An active volunteer of the first room, for trying the volunteer's view.
+    volunteer_name: str = ""
+    volunteer_pin: str = ""
+    cash_entries: int = 0
+    closings: int = 0
+    volunteer_profiles: int = 0
+    shifts: int = 0
+    shift_assignments: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Scale:
+    rooms: int
+    households: int
+    visits: int
+    days: int  # length of the period, ending today
+    volunteers_per_room: int
+    # share of persons already registered before the period starts (the room is older)
+    existing_share: float
+    # mean number of days a visitor keeps coming (exponential), for non-one-off visitors
+    mean_span: int
+    second_room_share: float  # persons who also visit another room now and then
+    # mean cash entries per open day and room, by kind (see _Builder.make_and_insert_cash)
+    cash_rates: tuple[float, float, float, float, float] = (2.0, 0.35, 0.12, 0.45, 0.15)
+
+
+SCALES: dict[str, Scale] = {
+    "small": Scale(rooms=1, households=130, visits=4_000, days=365, volunteers_per_room=12,
+                   existing_share=0.55, mean_span=420, second_room_share=0.0),
+    "large": Scale(rooms=3, households=20_000, visits=1_000_000, days=3_652, volunteers_per_room=100,
+                   existing_share=0.0, mean_span=900, second_room_share=0.06,
+                   cash_rates=(6.9, 2.5, 0.5, 1.5, 0.45)),
+}
+
+ROOM_NAMES = ("Buurtwerkkamer Ganzenhoef", "Buurtwerkkamer Kraaiennest", "Buurtwerkkamer Holendrecht")
+
+CONSENT_SCOPE = "registratie en rapportage"
+HOUSING_CORPORATIONS = ("Ymere", "Eigen Haard", "Rochdale", "Stadgenoot", "De Key", "particulier")
+_HOUSING_WEIGHTS = (30, 20, 15, 12, 8, 10)
+_HOUSING_NONE = 0.15
+
+REFERRAL_ORGANISATIONS = (
+    "Wijkteam Zuidoost", "Schuldhulpverlening Amsterdam", "Juridisch Loket", "Voedselbank",
+    "WPI/Werk en Inkomen", "Huisarts", "Woningcorporatie",
+)
+# Where a question in a help domain is referred to.
+_REFERRALS_BY_DOMAIN = {
+    "welzijn": ("Wijkteam Zuidoost", "Huisarts"),
+    "zorg": ("Huisarts", "Wijkteam Zuidoost"),
+    "wonen": ("Woningcorporatie", "Juridisch Loket", "Wijkteam Zuidoost"),
+    "geldzaken": ("WPI/Werk en Inkomen", "Voedselbank", "Wijkteam Zuidoost"),
+    "schulden": ("Schuldhulpverlening Amsterdam", "Schuldhulpverlening Amsterdam", "Juridisch Loket"),
+    "werk": ("WPI/Werk en Inkomen",),
+    "formulieren": ("WPI/Werk en Inkomen", "Juridisch Loket", "Woningcorporatie"),
+    "taal": ("Wijkteam Zuidoost",),
+}
+# How often each help domain comes up: coffee and company most, then forms and letters...
+_DOMAIN_WEIGHTS = {
+    "koffie": 40, "formulieren": 18, "geldzaken": 14, "wonen": 10, "schulden": 8,
+    "welzijn": 8, "zorg": 6, "werk": 5, "taal": 5,
+}
+_NOTES = (
+    "Brief van de Belastingdienst meegenomen, volgende week samen bekijken.",
+    "Aanvraag toeslag samen ingevuld.",
+    "Komt terug met de papieren van de woningcorporatie.",
+    "Wil graag meedoen als vrijwilliger.",
+    "Afspraak bij het wijkteam gemaakt.",
+    "Vraagt naar taalles op dinsdag.",
+    "Herinnering gestuurd voor de energierekening.",
+    "DigiD aangevraagd, code komt per post.",
+    "Heeft hulp nodig bij het lezen van post.",
+    "Doorverwezen voor een voedselpakket.",
+)
+
+# PC4 postcodes of Zuidoost and how many households live in each (roughly).
+_PC4_WEIGHTS = {1101: 8, 1102: 22, 1103: 20, 1104: 18, 1105: 12, 1106: 10, 1107: 7, 1108: 3}
+# For each PC4: the chance that a household's home room is room 1, 2 or 3 (large scale).
+_PC4_ROOMS = {
+    1101: (0.8, 0.1, 0.1), 1102: (0.8, 0.15, 0.05), 1103: (0.5, 0.4, 0.1), 1104: (0.1, 0.8, 0.1),
+    1105: (0.1, 0.1, 0.8), 1106: (0.05, 0.15, 0.8), 1107: (0.05, 0.15, 0.8), 1108: (0.3, 0.3, 0.4),
+}
+
+# Registered members per household (1..6) and how often.
+_MEMBER_WEIGHTS = (32, 26, 18, 12, 7, 5)
+
+# Acceptance of a visit by weekday (Mon..Sat): busier on Tuesday and Thursday.
+_WEEKDAY_WEIGHT = (0.8, 1.0, 0.85, 1.0, 0.7, 0.45, 0.0)
+
+OPENS_AT = 9 * 60 + 30  # minutes after midnight, Amsterdam time
+LAST_ARRIVAL = 16 * 60 + 30
+
+
+@dataclasses.dataclass(frozen=True)
+class Origin:
+    weight: int
+    male: tuple[str, ...]
+    female: tuple[str, ...]
+    last: tuple[str, ...]
+    languages: tuple[str, ...]  # always spoken
+    maybe: tuple[tuple[str, float], ...]  # sometimes spoken, with chance
+
+
+def _t(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+ORIGINS: dict[str, Origin] = {
+    "dutch": Origin(
+        13,
+        _t("Jan, Peter, Kees, Henk, Gerrit, Wim, Ruud, Sander, Bas, Thijs, Daan, Joost, Erik, Frank, "
+           "Hans, Martijn, Ruben, Niels, Jeroen, Teun, Rob, Dirk"),
+        _t("Anja, Ingrid, Marieke, Annemiek, Els, Petra, Sanne, Femke, Lotte, Ria, Gerda, Wilma, Joke, "
+           "Yvonne, Zoë, Renée, Ilse, Marloes, Noor, Chantal, Mieke, Bea"),
+        _t("de Vries, Jansen, de Jong, Bakker, Visser, Smit, Meijer, de Boer, Mulder, Vos, Peters, "
+           "Hendriks, van Dijk, Dekker, Kok, Brouwer, van den Berg, Willems, Koster, Post, van Leeuwen, "
+           "Prins, Groen, Schouten"),
+        ("nl",), (("en", 0.5),)),
+    "sur_creole": Origin(
+        20,
+        _t("Ronald, Errol, Glenn, Romeo, Marlon, Stanley, Ricardo, Clarence, Humphrey, Winston, Orlando, "
+           "Rudi, Edgar, Dennis, Iwan, Roy, Kenneth, Lucien, Quincy, Virgil, Gregory, Ferdinand"),
+        _t("Marcia, Ernestine, Gracia, Sylvia, Ingrid, Jocelyn, Lucretia, Rinia, Shirley, Germaine, Iris, "
+           "Wendy, Cynthia, Hortence, Gwendolyn, Jenny, Esmeralda, Ruth, Anaïs, Liesbeth, Mavis, Hélène"),
+        _t("Pinas, Sedney, Wijdenbosch, Doelwijt, Emanuelson, Linger, Esajas, Kruisland, Gemerts, "
+           "Tjin-A-Lim, Vroom, Renfrum, Grootfaam, Karsters, Macnack, Fraenk, Nelom, Amania, Slijngard, "
+           "Zeefuik, Toppenberg, Bergraaf, Panka, Landveld, Held, Vanenburg"),
+        ("nl",), (("srn", 0.7), ("en", 0.3))),
+    "sur_hindustani": Origin(
+        8,
+        _t("Rakesh, Sunil, Dinesh, Ravi, Anand, Sanjay, Ramesh, Vikash, Ashwin, Prakash, Kiran, Rajesh, "
+           "Navin, Soerin"),
+        _t("Sharmila, Anita, Radjkoemarie, Sita, Priya, Shanti, Kavita, Reshma, Nirmala, Sunita, Roshni, "
+           "Indra, Sarita, Asha"),
+        _t("Ramdin, Jagesar, Mahabier, Ramsaran, Sewdien, Bhagwandin, Ramlal, Kalloe, Soekhoe, Ramkisoen, "
+           "Chotkan, Badloe, Sitaldin, Kanhai, Jhinkoe, Autar"),
+        ("nl",), (("srn", 0.5), ("hi", 0.4), ("en", 0.2))),
+    "sur_javanese": Origin(
+        2,
+        _t("Wagino, Soekirman, Paidi, Djoko, Sarmo, Karso"),
+        _t("Sriwati, Soekarti, Wartini, Painem, Tuminah, Sumiati"),
+        _t("Kartosen, Sastro, Soemodihardjo, Atmopawiro, Karijo, Tjokrodikromo, Moestadja"),
+        ("nl",), (("jv", 0.5), ("srn", 0.4))),
+    "antillean": Origin(
+        9,
+        _t("Jurgen, Eduardo, Shurandy, Giovanni, Rignald, Jeandrick, Mervin, Sharlon, Juan, José, Dayron, "
+           "Ruthmilo, Edsel, Gilbert"),
+        _t("Mireya, Jesmaine, Gisela, Shudayra, Marisol, Ruthsela, Xiomara, Luzmila, Migdalia, Jacinta, "
+           "Yanira, Dayenne, Zuleica, Ilse"),
+        _t("Martis, Rosaria, Maduro, Croes, Winklaar, Isenia, Cijntje, Koeiman, Statia, Paulina, Wever, "
+           "Janga, Girigorie, Felida, Doran, Sling, Francisca, Cornelia, Eman, Römer"),
+        ("pap", "nl"), (("es", 0.3), ("en", 0.4))),
+    "ghanaian": Origin(
+        13,
+        _t("Kwame, Kofi, Kwaku, Kwabena, Kwesi, Kojo, Yaw, Kwadwo, Emmanuel, Isaac, Samuel, Daniel, "
+           "Joseph, Ebenezer, Nana, Prince"),
+        _t("Akosua, Adwoa, Abena, Akua, Yaa, Afua, Ama, Esi, Efua, Comfort, Gifty, Patience, Mercy, Grace, "
+           "Vida, Beatrice"),
+        _t("Mensah, Owusu, Boateng, Asante, Osei, Appiah, Agyeman, Amoah, Antwi, Darko, Ofori, Bonsu, "
+           "Acheampong, Sarpong, Addo, Frimpong, Amponsah, Adjei, Opoku, Yeboah, Nkansah, Ansah, Danso"),
+        ("tw", "en"), (("nl", 0.4),)),
+    "nigerian": Origin(
+        5,
+        _t("Chukwuemeka, Oluwaseun, Adebayo, Emeka, Tunde, Chinedu, Segun, Ifeanyi, Babajide, Obinna"),
+        _t("Ngozi, Chiamaka, Fúnmiláyọ̀, Adaeze, Folake, Blessing, Chioma, Yetunde, Nneka, Bukola"),
+        _t("Okafor, Adeyemi, Okonkwo, Eze, Balogun, Nwosu, Ogunleye, Obi, Adewale, Olawale, Uche, Ibekwe"),
+        ("en",), (("yo", 0.35), ("ig", 0.3), ("nl", 0.3))),
+    "moroccan": Origin(
+        6,
+        _t("Mohamed, Ahmed, Youssef, Said, Rachid, Hamid, Mustafa, Karim, Abdelkader, Bilal, Hicham, Driss"),
+        _t("Fatima, Khadija, Naima, Malika, Samira, Nadia, Hafsa, Zineb, Latifa, Ilham, Soumaya, Amina"),
+        _t("El Amrani, Bouzid, Benali, El Idrissi, Ouali, Azzouz, Boukhari, Haddou, El Khattabi, "
+           "Aït Said, Tahiri, Chaouch"),
+        ("ar",), (("nl", 0.7), ("fr", 0.3), ("ber", 0.3))),
+    "turkish": Origin(
+        3,
+        _t("Mehmet, Mustafa, Ahmet, Hüseyin, Hasan, İbrahim, Osman, Yusuf, Emre, Şükrü, Kemal"),
+        _t("Ayşe, Fatma, Emine, Hatice, Zeynep, Gül, Elif, Özlem, Sevgi, Gülsen"),
+        _t("Yılmaz, Kaya, Demir, Şahin, Çelik, Yıldız, Aydın, Öztürk, Arslan, Doğan, Koç, Kurt"),
+        ("tr",), (("nl", 0.7),)),
+    "eritrean": Origin(
+        5,
+        _t("Tesfay, Yonas, Kidane, Mehari, Haile, Amanuel, Berhane, Dawit, Filmon, Robel"),
+        _t("Helen, Senait, Mebrat, Tsega, Selam, Freweyni, Lidya, Rahel, Saba, Yordanos"),
+        _t("Tesfamariam, Gebremedhin, Haile, Ghebreyesus, Tekle, Berhe, Kidane, Woldu, Habte, Mehari"),
+        ("ti",), (("en", 0.4), ("ar", 0.2), ("nl", 0.3))),
+    "somali": Origin(
+        3,
+        _t("Abdi, Mohamed, Abdullahi, Hassan, Ahmed, Ali, Omar, Yusuf"),
+        _t("Hodan, Faadumo, Amina, Sahra, Halima, Ayaan, Hibo, Khadra, Ifrah, Deeqa"),
+        _t("Warsame, Farah, Osman, Hassan, Abdi, Jama, Mohamud, Nur, Ali, Ismail"),
+        ("so",), (("en", 0.4), ("ar", 0.3), ("nl", 0.4))),
+    "capeverdean": Origin(
+        2,
+        _t("José, João, António, Manuel, Djeison"),
+        _t("Conceição, Fátima, Inês, Maria, Lúcia"),
+        _t("Lopes, Tavares, Fernandes, Gonçalves, Semedo, Monteiro"),
+        ("pt",), (("nl", 0.5),)),
+    "latin": Origin(
+        3,
+        _t("Luis, Carlos, Andrés, José, Jesús, Ramón"),
+        _t("Yolanda, Rosa, Ángela, María José, Lucía, Dolores"),
+        _t("Rodríguez, Martínez, Peña, Gómez, Núñez, Díaz"),
+        ("es",), (("en", 0.3), ("nl", 0.3))),
+    "francophone": Origin(
+        3,
+        _t("Koffi, Aimé, Jean-Baptiste, Noël, Serge, Ibrahim"),
+        _t("Aïcha, Adjoa, Élodie, Anaïs, Mariam, Rokia"),
+        _t("Kouassi, Koné, Diallo, Traoré, Agbéko, Ouédraogo"),
+        ("fr",), (("en", 0.2), ("nl", 0.3))),
+    "polish": Origin(
+        2,
+        _t("Piotr, Tomasz, Krzysztof, Paweł"),
+        _t("Agnieszka, Małgorzata, Katarzyna, Zofia"),
+        _t("Kowalski, Nowak, Wiśniewski, Lewandowski, Zieliński"),
+        ("pl",), (("en", 0.5), ("nl", 0.3))),
+}
+
+NICKNAMES = _t(
+    "Boy, Kenny, Mo, Sjaak, Ma Ria, Oom Eddy, Tante Bea, Dushi, Pipo, Mimi, Tita, Kiki, Lolly, Baba, "
+    "Ayo, Sweetie, Bolle, Tanta Lucy, Zus, Broer, Chichi, Pretty, Bigi, Nene")
+
+COORDINATOR_NAMES = _t(
+    "Marcia, Kwabena, Ingrid, Roy, Sharmila, Ernestine, Marlon, Akosua, Gracia, Rachid, Xiomara, "
+    "Errol, Comfort, Hatice, Glenn, Wendy")
+
+
+@dataclasses.dataclass
+class _Household:
+    origin: str
+    pc4: int
+    home: int  # room index
+    housing: str | None
+    size: int | None
+    last: str
+    created_day: int = 0
+    created_sec: int = 0
+    id: int = 0
+    code: str = ""
+
+
+@dataclasses.dataclass
+class _Person:
+    household: _Household
+    first: str
+    last: str | None
+    languages: str
+    birth_year: int | None
+    consent: bool
+    day: int  # day index of registration (negative: before the period)
+    sec: int  # second of the day (local) of registration / first visit
+    end: int  # last day index this person may visit
+    weight: float
+    habit: int  # usual arrival, minutes after midnight
+    coffee: float  # chance that a visit includes coffee/meeting people
+    concerns: tuple[int, ...]  # help domain ids this person mostly comes for
+    id: int = 0
+
+
+@dataclasses.dataclass(eq=False)  # one account, one object: compared by identity
+class _Volunteer:
+    room: int
+    name: str
+    role: str
+    start: int
+    end: int
+    language: str
+    id: int = 0
+    # The resident whose name the account took; for some, the volunteer's own person record.
+    person: _Person | None = None
+    # The roster profile (see _Builder.make_profiles).
+    profile: int = 0  # Volunteer.id
+    linked: bool = False  # ``person`` is the volunteer themself
+    days: tuple[int, ...] = ()  # weekdays they usually come (0 = Monday)
+    parts: str = "om"  # dagdelen they usually do: o(chtend), m(iddag) or both
+    evening: bool = False  # also the weekly taalcafé evening
+    rate: int | None = None  # hourly allowance in cents
+    skills: list[str] = dataclasses.field(default_factory=list)
+    speaks: str = "nl"
+    offer_domains: list[int] = dataclasses.field(default_factory=list)  # of their help offer, if any
+
+
+class _Calendar:
+    """Days of the period, which of them each room is open, and UTC offsets."""
+
+    def __init__(self, first: dt.date, days: int, rooms: int):
+        self.first = first
+        self.dates = [first + dt.timedelta(days=i) for i in range(days)]
+        self.today = len(self.dates) - 1
+        holidays = set()
+        for year in range(first.year - 1, self.dates[-1].year + 2):
+            holidays |= _holidays(year)
+        self.base_utc: list[dt.datetime] = []
+        for day in self.dates:
+            offset = AMSTERDAM.utcoffset(dt.datetime(day.year, day.month, day.day, 12))
+            self.base_utc.append(dt.datetime(day.year, day.month, day.day) - offset)
+        # per room: open day indices, their acceptance weight, and prefix counts
+        self.open: list[list[int]] = []
+        self.accept: list[list[float]] = []
+        for room in range(rooms):
+            opened, weights = [], []
+            for index, day in enumerate(self.dates):
+                weight = _WEEKDAY_WEIGHT[day.weekday()]
+                if day in holidays or weight == 0:
+                    continue
+                if day.weekday() == 5 and not _saturday_open(room, day):
+                    continue
+                opened.append(index)
+                weights.append(weight)
+            top = max(weights)
+            self.open.append(opened)
+            self.accept.append([w / top for w in weights])
+
+    def next_open(self, room: int, day: int) -> int | None:
+        """The first open day index >= day of ``room`` (None when past the period)."""
+        opened = self.open[room]
+        pos = bisect.bisect_left(opened, day)
+        return opened[pos] if pos < len(opened) else None
+
+    def prev_open(self, room: int, day: int) -> int | None:
+        opened = self.open[room]
+        pos = bisect.bisect_left(opened, day) - 1
+        return opened[pos] if pos >= 0 else None
+
+    def position(self, room: int, day: int) -> int:
+        """Index into ``open[room]`` of the first open day >= day."""
+        return bisect.bisect_left(self.open[room], day)
+
+    def date(self, day: int) -> dt.date:
+        return self.first + dt.timedelta(days=day)
+
+    def utc(self, day: int, sec: int) -> dt.datetime:
+        """Local second ``sec`` of day index ``day`` as naive UTC (any day, also outside the period)."""
+        if 0 <= day < len(self.base_utc):
+            return self.base_utc[day] + dt.timedelta(seconds=sec)
+        local = dt.datetime.combine(self.date(day), dt.time()) + dt.timedelta(seconds=sec)
+        return local.replace(tzinfo=AMSTERDAM).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _saturday_open(room: int, day: dt.date) -> bool:
+    """Each room opens some Saturdays: 1st and 3rd, 2nd and 4th, or the last of the month."""
+    nth = (day.day - 1) // 7  # 0 = first Saturday of the month
+    if room % 3 == 0:
+        return nth in (0, 2)
+    if room % 3 == 1:
+        return nth in (1, 3)
+    return (day + dt.timedelta(days=7)).month != day.month
+
+
+def _easter(year: int) -> dt.date:
+    """Easter Sunday (anonymous Gregorian algorithm)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def _holiday_names(year: int) -> dict[dt.date, str]:
+    """Dutch public holidays on which the rooms are closed, with their Dutch names."""
+    easter = _easter(year)
+    kings_day = dt.date(year, 4, 27)
+    if kings_day.weekday() == 6:  # on a Sunday it moves to the Saturday before
+        kings_day -= dt.timedelta(days=1)
+    return {
+        dt.date(year, 1, 1): "Nieuwjaarsdag",
+        easter + dt.timedelta(days=1): "Tweede paasdag",
+        kings_day: "Koningsdag",
+        easter + dt.timedelta(days=39): "Hemelvaartsdag",
+        easter + dt.timedelta(days=50): "Tweede pinksterdag",
+        dt.date(year, 12, 25): "Eerste kerstdag",
+        dt.date(year, 12, 26): "Tweede kerstdag",
+    }
+
+
+def _holidays(year: int) -> set[dt.date]:
+    """Dutch public holidays on which the rooms are closed."""
+    return set(_holiday_names(year))
+
+
+# --- the roster: weekly templates --------------------------------------------------------------
+
+_EVENING_DAY = (3, 1, 2)  # the taalcafé evening of the first, second and third room: Thu, Tue, Wed
+_ROSTER_WEEKS = 3  # sign-ups up to the end of the third week after this one
+_CLOSED_AHEAD = 56  # closed days are marked this many days ahead
+_CLOSED_SATURDAY = "Zaterdag gesloten (geen inloop)"
+_SIGNED_UP = (0.8, 0.65, 0.5, 0.35)  # chance that a shift is fully signed up, this week and the next three
+_PRACTICAL = tuple(s for s in PRACTICAL_SKILLS if s != "taal")  # "taal" comes with the taalcafé
+
+
+def _room_templates(room: int) -> list[tuple[int, str, int, str | None]]:
+    """(weekday, dagdeel, needed, skill): ochtend and middag Monday to Friday, one taalcafé evening
+    and the Saturday ochtend (on the Saturdays the room opens)."""
+    rows = [(weekday, dagdeel, 2, None) for weekday in range(5) for dagdeel in ("o", "m")]
+    rows.append((_EVENING_DAY[room % 3], "a", 2, "taal"))
+    rows.append((5, "o", 2, None))
+    return sorted(rows)
+
+
+def _open_on(room: int, day: dt.date) -> bool:
+    """Is the room open on ``day`` (any day, also ahead): as _Calendar decides for the period."""
+    if _WEEKDAY_WEIGHT[day.weekday()] == 0 or day in _holidays(day.year):
+        return False
+    return day.weekday() != 5 or _saturday_open(room, day)
+
+
+def _choice(rng: random.Random, items: Sequence, cum: Sequence[float]):
+    return items[bisect.bisect(cum, rng.random() * cum[-1])]
+
+
+def _cum(weights: Iterable[float]) -> list[float]:
+    return list(itertools.accumulate(weights))
+
+
+def build_demo(seed: int = 1, scale: str = "small", progress: Progress | None = None,
+               now: dt.datetime | None = None) -> DemoSummary:
+    """Fill the opened, migrated, empty database with a demo room (or three).
+
+    ``now`` (naive UTC, default: the clock) ends the period. Returns what was made,
+    including the demo coordinator's name and PIN.
+    """
+    if scale not in SCALES:
+        raise ValueError(f"unknown demo scale {scale!r}; choose from {', '.join(SCALES)}")
+    if (Room.select().exists() or Account.select().exists() or Person.select().exists()
+            or Visit.select().exists()):
+        raise BwkError("error.demo_not_empty", path=describe())
+    return _Builder(seed, scale, progress or (lambda _line: None), now or now_utc()).build()
+
+
+class _Builder:
+    def __init__(self, seed: int, scale: str, progress: Progress, now: dt.datetime):
+        self.seed = seed
+        self.scale_name = scale
+        self.scale = SCALES[scale]
+        self.progress = progress
+        self.now = now
+        local_now = to_local(now)
+        self.now_sec = local_now.hour * 3600 + local_now.minute * 60 + local_now.second
+        self.calendar = _Calendar(local_now.date() - dt.timedelta(days=self.scale.days - 1),
+                                  self.scale.days, self.scale.rooms)
+        domains = {d.code: d.id for d in HelpDomain.select().where(HelpDomain.active == True)}  # noqa: E712
+        if not domains:
+            raise ValueError("the database has no help domains: is it migrated?")
+        self.domain_code = {v: k for k, v in domains.items()}
+        self.coffee = domains.get("koffie")
+        concern_codes = [c for c in domains if c != "koffie"] or list(domains)
+        self.concern_ids = [domains[c] for c in concern_codes]
+        self.concern_cum = _cum(_DOMAIN_WEIGHTS.get(c, 5) for c in concern_codes)
+        self.all_ids = list(domains.values())
+        self.all_cum = _cum(_DOMAIN_WEIGHTS.get(c, 5) for c in domains)
+        self._crews: list[dict[int, tuple[int, ...]]] | None = None
+
+    def rng(self, part: str) -> random.Random:
+        return random.Random(f"bwk-demo:{self.seed}:{self.scale_name}:{part}")
+
+    # -- the whole build ---------------------------------------------------------------
+
+    def build(self) -> DemoSummary:
+        scale = self.scale
+        self.progress(f"demo ({self.scale_name}, seed {self.seed}): rooms and coordinator")
+        rng = self.rng("coordinator")
+        coordinator_name = rng.choice(COORDINATOR_NAMES)
+        coordinator_pin = _make_pin(rng, rng.choice((4, 5, 6)))
+        coordinator = room_service.set_up(ROOM_NAMES[0], coordinator_name, coordinator_pin)
+        rooms = [room_service.current_room().id]
+        for name in ROOM_NAMES[1:scale.rooms]:
+            rooms.append(room_service.ensure_room(name).id)
+        self.room_ids = rooms
+
+        households, persons = self.make_people()
+        self.progress(f"demo: {len(persons)} persons in {len(households)} households")
+        volunteers = self.make_accounts(coordinator.id, coordinator_name, persons)
+        self.progress(f"demo: {len(volunteers) + 1} accounts")
+        self.make_profiles(volunteers, coordinator_name)
+        self.insert_people(households, persons, volunteers)
+        visits = self.make_and_insert_visits(persons, volunteers)
+        cash_entries, closings = self.make_and_insert_cash(volunteers)
+        _make_matching(self, persons, volunteers)
+        roster = self.insert_roster()
+        with write():
+            audit.record(None, "demo.build", "", None, f"seed={self.seed} scale={self.scale_name}")
+        self.finish()
+        volunteer = next((v for v in volunteers if v.room == 0 and v.role == "volunteer"
+                          and v.end >= self.calendar.today), None)
+        return DemoSummary(
+            coordinator_name=coordinator_name,
+            coordinator_pin=coordinator_pin,
+            persons=len(persons),
+            households=len(households),
+            visits=visits,
+            accounts=len(volunteers) + 1,
+            rooms=len(rooms),
+            volunteer_name=volunteer.name if volunteer else "",
+            volunteer_pin=self.pins.get(volunteer.id, "") if volunteer else "",
+            cash_entries=cash_entries,
+            closings=closings,
+            volunteer_profiles=roster[0],
+            shifts=roster[1],
+            shift_assignments=roster[2],
+        )
+
+    # -- households and persons --------------------------------------------------------
+
+    def make_people(self) -> tuple[list[_Household], list[_Person]]:
+        rng = self.rng("people")
+        scale, cal = self.scale, self.calendar
+        origin_names = list(ORIGINS)
+        origin_cum = _cum(ORIGINS[o].weight for o in origin_names)
+        pc4s = list(_PC4_WEIGHTS)
+        pc4_cum = _cum(_PC4_WEIGHTS.values())
+        housing_cum = _cum(_HOUSING_WEIGHTS)
+        member_cum = _cum(_MEMBER_WEIGHTS)
+        days = scale.days
+        this_year = cal.dates[-1].year
+        households: list[_Household] = []
+        persons: list[_Person] = []
+        for _ in range(scale.households):
+            origin_name = _choice(rng, origin_names, origin_cum)
+            origin = ORIGINS[origin_name]
+            pc4 = _choice(rng, pc4s, pc4_cum)
+            home = 0
+            if scale.rooms > 1:
+                home = _choice(rng, range(3), _cum(_PC4_ROOMS[pc4]))
+                home = min(home, scale.rooms - 1)
+            housing = None if rng.random() < _HOUSING_NONE else _choice(rng, HOUSING_CORPORATIONS, housing_cum)
+            members = _choice(rng, range(1, 7), member_cum)
+            size = None if rng.random() < 0.3 else min(30, members + (rng.random() < 0.3) * rng.randint(1, 3))
+            household = _Household(origin_name, pc4, home, housing, size, rng.choice(origin.last))
+            # When the household first came in: before the period, or during it.
+            if rng.random() < scale.existing_share:
+                start = -rng.randint(14, 1500)
+            elif scale.existing_share == 0 and rng.random() < 0.12:
+                start = rng.randint(0, 90)  # the room's first months
+            else:
+                start = rng.randrange(days)
+            adult_year = rng.randint(max(1940, this_year - 85), this_year - 20)
+            for member in range(members):
+                if member == 0:
+                    day = start
+                elif rng.random() < 0.5:
+                    day = start  # came in together
+                else:
+                    day = start + int(rng.expovariate(1 / 200))
+                person = self.make_person(rng, household, origin, member, day, adult_year)
+                if person is not None:
+                    persons.append(person)
+            if any(p.household is household for p in persons[-members:]):
+                households.append(household)
+        # Ids in order of registration.
+        persons.sort(key=lambda p: (p.day, p.sec))
+        for index, person in enumerate(persons, 1):
+            person.id = index
+        first_seen: dict[int, _Person] = {}
+        for person in persons:
+            first_seen.setdefault(id(person.household), person)
+        households.sort(key=lambda h: (first_seen[id(h)].day, first_seen[id(h)].sec))
+        code_rng = self.rng("codes")
+        used: set[str] = set()
+        for index, household in enumerate(households, 1):
+            household.id = index
+            first = first_seen[id(household)]
+            household.created_day, household.created_sec = first.day, first.sec
+            code = codes.random_code(code_rng)
+            while code in used:
+                code = codes.random_code(code_rng)
+            used.add(code)
+            household.code = code
+        return households, persons
+
+    def make_person(self, rng: random.Random, household: _Household, origin: Origin, member: int,
+                    day: int, adult_year: int) -> _Person | None:
+        cal = self.calendar
+        home = household.home
+        # Registered at a first visit on an open day; before the period: any weekday.
+        sec = _arrival_minute(rng, rng.choice((600, 660, 840, 900))) * 60 + rng.randrange(60)
+        if day >= 0:
+            snapped = cal.next_open(home, day)
+            if snapped is None:
+                return None  # would come after today
+            day = snapped
+            if day == cal.today and sec > self.now_sec:
+                day = cal.prev_open(home, day)
+                if day is None:
+                    return None
+        female = rng.random() < 0.55
+        if origin is ORIGINS["dutch"] or rng.random() < 0.85:
+            first = rng.choice(origin.female if female else origin.male)
+        else:  # children and partners often have names from elsewhere
+            other = ORIGINS[rng.choice(("dutch", "sur_creole", "antillean", "ghanaian"))]
+            first = rng.choice(other.female if female else other.male)
+        last: str | None = household.last if rng.random() < 0.9 else rng.choice(origin.last)
+        if rng.random() < 0.07:
+            first = rng.choice(NICKNAMES)
+            if rng.random() < 0.6:
+                last = None
+        elif rng.random() < 0.12:
+            last = None
+        languages = list(origin.languages)
+        young = member > 0 and rng.random() < 0.4
+        for code, chance in origin.maybe:
+            if code not in languages and rng.random() < (chance + 0.4 if young and code == "nl" else chance):
+                languages.append(code)
+        if "nl" in languages:
+            languages.remove("nl")
+            languages.insert(0, "nl")
+        youngest = cal.dates[-1].year - 12
+        if young:  # a child of the first member
+            birth_year = rng.randint(adult_year + 18, max(adult_year + 18, min(adult_year + 42, youngest)))
+        else:  # the first member or a partner
+            birth_year = adult_year + rng.randint(-8, 8) if member else adult_year
+        birth_year = min(birth_year, youngest)
+        # How often this person comes, and for how long they keep coming.
+        kind = rng.random()
+        if kind < 0.12:  # the regulars
+            weight = rng.uniform(6, 15)
+            span = rng.expovariate(1 / (self.scale.mean_span * 1.6))
+        elif kind < 0.40:
+            weight = rng.uniform(1.5, 4)
+            span = rng.expovariate(1 / self.scale.mean_span)
+        elif kind < 0.78:
+            weight = rng.uniform(0.2, 1.0)
+            span = rng.expovariate(1 / self.scale.mean_span)
+        else:  # came once or twice
+            weight = rng.uniform(0.2, 1.0)
+            span = rng.uniform(0, 40)
+        # Registered before the period: still coming at its start, for ``span`` more days.
+        end = min(cal.today, max(day, 0) + int(span))
+        concerns = tuple({_choice(rng, self.concern_ids, self.concern_cum) for _ in range(rng.randint(1, 3))})
+        coffee = rng.uniform(0.55, 0.95) if weight > 4 else rng.uniform(0.2, 0.7)
+        habit = _arrival_minute(rng)
+        return _Person(household, first, last, ",".join(languages),
+                       birth_year if rng.random() < 0.55 else None, rng.random() < 0.92,
+                       day, sec, end, weight, habit, coffee, concerns)
+
+    # -- accounts ----------------------------------------------------------------------
+
+    def make_accounts(self, coordinator_id: int, coordinator_name: str,
+                      persons: list[_Person]) -> list[_Volunteer]:
+        rng = self.rng("accounts")
+        scale, cal = self.scale, self.calendar
+        taken = {fold(coordinator_name)}
+        by_room: dict[int, list[_Person]] = {}
+        for person in persons:
+            by_room.setdefault(person.household.home, []).append(person)
+        accounts: list[_Volunteer] = []
+
+        def name_for(room: int) -> tuple[str, _Person]:
+            """A name found among the room's residents, and the resident it was taken from."""
+            pool = by_room.get(room) or persons
+            while True:
+                person = rng.choice(pool)
+                candidates = [person.first]
+                if person.last:
+                    candidates += [f"{person.first} {person.last[0].upper()}.", f"{person.first} {person.last}"]
+                for candidate in candidates:
+                    key = fold(candidate)
+                    if key not in taken and len(candidate) <= 60:
+                        taken.add(key)
+                        return candidate, person
+
+        for room in range(scale.rooms):
+            extra_coordinators = (rng.random() < 0.5) if room == 0 else rng.randint(1, 2)
+            for _ in range(int(extra_coordinators)):
+                start = -rng.randint(30, 900) if scale.existing_share else rng.randint(0, scale.days // 3)
+                name, person = name_for(room)
+                accounts.append(_Volunteer(room, name, "coordinator", start, cal.today, "nl", person=person))
+            for number in range(scale.volunteers_per_room):
+                if scale.existing_share:  # small: most volunteers were there before the year began
+                    start = -rng.randint(30, 1500) if number < scale.volunteers_per_room * 3 // 4 \
+                        else rng.randrange(scale.days)
+                    end = cal.today if rng.random() < 0.85 else rng.randint(max(start, 0), cal.today)
+                else:
+                    start = rng.randint(-30, 60) if number < 12 else rng.randrange(scale.days)
+                    end = min(cal.today, start + 120 + int(rng.expovariate(1 / 1100)))
+                    if rng.random() < 0.25:
+                        end = cal.today  # stayed
+                language = "en" if rng.random() < 0.1 else "nl"
+                name, person = name_for(room)
+                accounts.append(_Volunteer(room, name, "volunteer", start, end, language, person=person))
+        accounts.sort(key=lambda a: (a.start, a.room))
+        first_id = (Account.select(Account.id).order_by(Account.id.desc()).scalar() or 0) + 1
+        for index, account in enumerate(accounts, first_id):
+            account.id = index
+        self.coordinator_id = coordinator_id
+        # The coordinator who records consent for each room.
+        self.room_coordinator = {0: coordinator_id}
+        for account in accounts:
+            if account.role == "coordinator":
+                self.room_coordinator.setdefault(account.room, account.id)
+        for room in range(scale.rooms):
+            self.room_coordinator.setdefault(room, coordinator_id)
+        # PINs: one PIN (and one real argon2id hash) per group of 20 accounts, so that
+        # 300 accounts take seconds, not half a minute.
+        groups = [accounts[i:i + 20] for i in range(0, len(accounts), 20)]
+        group_pins = [_make_pin(rng, 4) for _ in groups]
+        hasher = PasswordHasher()
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            hashes = list(pool.map(hasher.hash, group_pins))
+        self.pins: dict[int, str] = {}
+        self.pin_hash: dict[int, str] = {}
+        for group, pin, pin_hash in zip(groups, group_pins, hashes):
+            for account in group:
+                self.pins[account.id] = pin
+                self.pin_hash[account.id] = pin_hash
+        return accounts
+
+    # -- inserting ---------------------------------------------------------------------
+
+    def insert_people(self, households: list[_Household], persons: list[_Person],
+                      accounts: list[_Volunteer]) -> None:
+        cal = self.calendar
+        period_start = cal.utc(0, 8 * 3600)
+        with write():
+            # The demo coordinator has run the room since before the period began.
+            Account.update({Account.created_at: period_start - dt.timedelta(days=400)}).where(
+                Account.id == self.coordinator_id).execute()
+        _insert(Account, [Account.id, Account.name, Account.name_key, Account.role, Account.language,
+                          Account.pin_hash, Account.active, Account.created_at],
+                ((a.id, a.name, fold(a.name), a.role, a.language, self.pin_hash[a.id],
+                  a.end >= cal.today - 90, cal.utc(a.start, 10 * 3600))
+                 for a in accounts))
+        _insert(Household, [Household.id, Household.code, Household.pc4, Household.size, Household.created_at],
+                ((h.id, h.code, h.pc4, h.size, cal.utc(h.created_day, h.created_sec)) for h in households))
+        scope = CONSENT_SCOPE
+
+        def person_rows() -> Iterator[tuple]:
+            for p in persons:
+                household = p.household
+                created = cal.utc(p.day, p.sec)
+                consent_by = self.room_coordinator[household.home] if p.consent else None
+                yield (p.id, p.first, p.last,
+                       fold(" ".join(filter(None, [p.first, p.last, household.code]))),
+                       household.id, household.pc4, p.languages, household.housing,
+                       p.birth_year, created.date() if p.consent else None,
+                       scope if p.consent else None, consent_by, created)
+
+        _insert(Person, [Person.id, Person.first_name, Person.last_name, Person.search_key, Person.household,
+                         Person.pc4, Person.languages, Person.housing_corporation, Person.birth_year,
+                         Person.consent_date, Person.consent_scope, Person.consent_by, Person.created_at],
+                person_rows())
+
+    # -- visits ------------------------------------------------------------------------
+
+    def make_and_insert_visits(self, persons: list[_Person], accounts: list[_Volunteer]) -> int:
+        keys = self.visit_keys(persons)
+        self.progress(f"demo: {len(keys)} visits to insert")
+        rng = self.rng("visit-details")
+        cal = self.calendar
+        by_id = {p.id: p for p in persons}
+        crews = self.crews(accounts)
+        room_ids = self.room_ids
+        coffee = self.coffee
+        concern_ids, concern_cum = self.concern_ids, self.concern_cum
+        all_ids, all_cum = self.all_ids, self.all_cum
+        domain_code = self.domain_code
+        referrals = {d: _REFERRALS_BY_DOMAIN.get(c, REFERRAL_ORGANISATIONS) for d, c in domain_code.items()}
+        dates, base_utc, today = cal.dates, cal.base_utc, cal.today
+        random_ = rng.random
+        week = dt.timedelta(days=7)
+        domain_rows: list[tuple[int, int]] = []
+
+        def visit_rows() -> Iterator[tuple]:
+            for visit_id, key in enumerate(keys, 1):
+                person_id = key & 0xFFFFF
+                rest = key >> 20
+                room = rest & 7
+                day, sec = divmod(rest >> 3, 86400)
+                person = by_id[person_id]
+                arrived = base_utc[day] + dt.timedelta(seconds=sec)
+                if day == today:
+                    left = None
+                else:
+                    minute = sec // 60
+                    longest = max(20, min(150, LAST_ARRIVAL + 60 - minute))
+                    left = arrived + dt.timedelta(minutes=rng.randint(20, longest), seconds=rng.randrange(60))
+                # help domains: 1-3, mostly this person's own concerns, often with coffee
+                wanted = 1 if (r := random_()) < 0.55 else (2 if r < 0.88 else 3)
+                chosen = [coffee] if coffee is not None and random_() < person.coffee else []
+                tries = 0
+                while len(chosen) < wanted and tries < 12:
+                    tries += 1
+                    if random_() < 0.8:
+                        domain = person.concerns[int(random_() * len(person.concerns))]
+                    elif random_() < 0.7:
+                        domain = _choice(rng, concern_ids, concern_cum)
+                    else:
+                        domain = _choice(rng, all_ids, all_cum)
+                    if domain not in chosen:
+                        chosen.append(domain)
+                for domain in chosen:
+                    domain_rows.append((visit_id, domain))
+                referral = follow_up = note = None
+                serious = [d for d in chosen if d != coffee]
+                if serious:
+                    if random_() < 0.11:
+                        organisations = referrals[serious[int(random_() * len(serious))]]
+                        referral = organisations[int(random_() * len(organisations))]
+                    if random_() < 0.08:
+                        follow_up = dates[day] + week * (1 + int(random_() * 3))
+                    if random_() < 0.03:
+                        note = _NOTES[int(random_() * len(_NOTES))]
+                crew = crews[room][day]
+                recorded_by = crew[int(random_() * len(crew))]
+                yield (visit_id, person_id, room_ids[room], dates[day], arrived, left, referral,
+                       follow_up, note, recorded_by)
+
+        fields = [Visit.id, Visit.person, Visit.room, Visit.visit_date, Visit.arrived_at, Visit.left_at,
+                  Visit.referral, Visit.follow_up_date, Visit.note, Visit.recorded_by]
+        total = len(keys)
+        step = max(50_000, -(-total // 10))
+        rows = visit_rows()
+        done = 0
+        while done < total:
+            batch = list(itertools.islice(rows, step))
+            _insert(Visit, fields, batch)
+            _insert(VisitDomain, [VisitDomain.visit, VisitDomain.domain], domain_rows)
+            domain_rows.clear()
+            done += len(batch)
+            if total > step:
+                self.progress(f"demo: {done}/{total} visits")
+        return total
+
+    def visit_keys(self, persons: list[_Person]) -> list[int]:
+        """Every visit as one sortable int: (day, second, room, person), in time order.
+
+        A visitor keeps coming from registration until ``end`` at a personal rate; the
+        rates are scaled so that the total comes out near the scale's number of visits.
+        """
+        rng = self.rng("visits")
+        cal, scale = self.calendar, self.scale
+        streams = []  # (person, room, weight, forced first visit)
+        two_rooms: set[int] = set()  # persons who also visit a second room
+        for person in persons:
+            streams.append((person, person.household.home, person.weight, person.day >= 0))
+            if scale.rooms > 1 and rng.random() < scale.second_room_share:
+                other = rng.choice([r for r in range(scale.rooms) if r != person.household.home])
+                streams.append((person, other, person.weight * 0.15, False))
+                two_rooms.add(person.id)
+        forced = sum(1 for s in streams if s[3])
+        mass = 0.0
+        spans = []
+        for person, room, weight, first in streams:
+            start = max(person.day, 0)
+            lo = cal.position(room, start) + (1 if first else 0)
+            hi = cal.position(room, person.end + 1)  # exclusive
+            spans.append((lo, hi))
+            mass += weight * max(hi - lo, 0)
+        remaining = max(scale.visits - forced, 0)
+        mean_accept = [sum(a) / len(a) for a in cal.accept]
+        keys: list[int] = []
+        append = keys.append
+        today, now_sec = cal.today, self.now_sec
+        log = math.log
+        seen: dict[int, set[int]] = {}  # days of the home room, to keep the second room off them
+        for (person, room, weight, first), (lo, hi) in zip(streams, spans):
+            opened, accept = cal.open[room], cal.accept[room]
+            home = room == person.household.home
+            days = seen.setdefault(person.id, set()) if person.id in two_rooms else None
+            habit = person.habit
+
+            def add(day: int, sec: int) -> None:
+                if day == today and sec > now_sec:
+                    return  # has not come in yet
+                if days is not None:
+                    if not home and day in days:
+                        return
+                    days.add(day)
+                append((((day * 86400 + sec) << 3 | room) << 20) | person.id)
+
+            if first:
+                add(person.day, person.sec)
+            n = hi - lo
+            if n <= 0 or mass <= 0:
+                continue
+            expected = remaining * weight * n / mass
+            p = min(0.9, expected / (n * mean_accept[room]))
+            if p <= 0:
+                continue
+            log_q = log(1 - p)
+            pos = lo - 1
+            while True:
+                pos += 1 + int(log(1.0 - rng.random()) / log_q)
+                if pos >= hi:
+                    break
+                if rng.random() < accept[pos]:
+                    minute = min(LAST_ARRIVAL - 1, max(OPENS_AT, int(rng.gauss(habit, 45))))
+                    add(opened[pos], minute * 60 + rng.randrange(60))
+        keys.sort()
+        return keys
+
+    def crews(self, accounts: list[_Volunteer]) -> list[dict[int, tuple[int, ...]]]:
+        """Per room, per open day: the 2-4 accounts at the desk who record the visits.
+
+        They are the people on that day's shifts: planned once, with the roster (``plan_roster``),
+        so that visits, cash and shifts tell the same story.
+        """
+        if self._crews is None:  # ``accounts`` are in self.people, with their roster profiles
+            self._crews = self.plan_roster()
+        return self._crews
+
+    # -- the roster ----------------------------------------------------------------------
+
+    def make_profiles(self, accounts: list[_Volunteer], coordinator_name: str) -> None:
+        """A volunteer profile for every account (the demo coordinator too): their usual weekdays and
+        dagdelen, skills, languages, allowance; some are residents who became volunteers."""
+        rng = self.rng("profiles")
+        cal = self.calendar
+        boss = _Volunteer(0, coordinator_name, "coordinator", -400, cal.today, "nl", id=self.coordinator_id)
+        people = sorted([boss, *accounts], key=lambda v: v.id)
+        self.people = people
+        self.by_account = {v.id: v for v in people}
+        codes_ = [self.domain_code[d] for d in self.concern_ids]
+        cover: dict[tuple[int, int, str], int] = {}  # (room, weekday, dagdeel) -> volunteers who usually come
+        for number, v in enumerate(people, 1):
+            v.profile = number
+            own = sorted({_choice(rng, codes_, self.concern_cum) for _ in range(rng.randint(0, 2))})
+            if v.role == "coordinator":
+                v.days, v.parts = (0, 1, 2, 3, 4), "om"
+                practical = ["administratie", "gastvrouw"]
+            else:
+                # Their own days and dagdelen, mostly where the room has fewest people (people
+                # arrange it so among themselves); a quarter also does Saturdays.
+                weekdays = list(range(6 if rng.random() < 0.25 else 5))
+                weekdays.sort(key=lambda d: cover.get((v.room, d, "o"), 0) + cover.get((v.room, d, "m"), 0)
+                              + rng.random() * 3)
+                v.days = tuple(sorted(weekdays[:rng.choice((1, 2, 2, 2, 3, 3, 4))]))
+                mornings, afternoons = (sum(cover.get((v.room, d, p), 0) for d in v.days) for p in "om")
+                if rng.random() < 0.25:
+                    v.parts = "om"
+                else:
+                    v.parts = "o" if mornings + rng.random() * 2 < afternoons + rng.random() * 2 else "m"
+                for day in v.days:
+                    for part in v.parts:
+                        cover[(v.room, day, part)] = cover.get((v.room, day, part), 0) + 1
+                # The taalcafé evening needs a few people who can teach; the rest take Dutch lessons.
+                few = sum(w.evening and w.room == v.room for w in people[:number]) < 3
+                taal = rng.random() < (0.6 if few else 0.22)
+                v.evening = taal and rng.random() < 0.8
+                practical = rng.sample(_PRACTICAL, rng.randint(1, 2)) + (["taal"] if taal else [])
+            v.skills = list(dict.fromkeys(practical + own))
+        # About half of each room's volunteers get an hourly allowance (the rest do not want one).
+        for room in range(self.scale.rooms):
+            mine = [v for v in people if v.room == room and v.role == "volunteer"]
+            for v in rng.sample(mine, round(len(mine) * rng.uniform(0.42, 0.58))):
+                v.rate = rng.randrange(250, 501, 25)
+        # Residents who became volunteers: the resident whose name the account has is the
+        # volunteer themself, preferably someone who came in as a visitor before they started.
+        volunteers = [v for v in people if v.role == "volunteer"]
+        eligible = [v for v in volunteers if v.person is not None and v.person.consent]
+        before = [v for v in eligible if v.person.day < v.start]
+        after = [v for v in eligible if v.person.day >= v.start]
+        rng.shuffle(before)
+        rng.shuffle(after)
+        target = round(len(volunteers) * rng.uniform(0.16, 0.24))
+        linked: set[int] = set()
+        for v in before + after:
+            if len(linked) >= target:
+                break
+            if v.person.id not in linked:
+                linked.add(v.person.id)
+                v.linked = True
+        for v in people:
+            spoken = [x for x in (v.person.languages if v.person else "").split(",") if x]
+            if not v.linked and "nl" not in spoken:
+                spoken.insert(0, "nl")  # not their own record: at least the desk's language
+            if not v.linked and v.language == "en" and "en" not in spoken:
+                spoken.append("en")  # uses the desk in English
+            v.speaks = ",".join(spoken) or "nl"
+        self.plan_templates()
+
+    def plan_templates(self) -> None:
+        """The weekly templates of each room, the allowance maximums and the closed days to mark."""
+        cal = self.calendar
+        self.templates: dict[tuple[int, int, str], tuple[int, int, int, int, str | None]] = {}
+        for room in range(self.scale.rooms):
+            for weekday, dagdeel, needed, skill in _room_templates(room):
+                starts, ends = DEFAULT_TIMES[dagdeel]
+                self.templates[(room, weekday, dagdeel)] = (len(self.templates) + 1, starts, ends, needed, skill)
+        try:
+            table = allowance.parse_limits(settings.get("allowance_limits"))
+        except BwkError:
+            table = allowance.parse_limits(settings.DEFAULTS["allowance_limits"])
+        self.limits = table
+        # Holidays of the whole period and the weeks ahead; Saturdays the room does not open, ahead.
+        today = cal.dates[cal.today]
+        until = today + dt.timedelta(days=_CLOSED_AHEAD)
+        self.closed: dict[tuple[int, dt.date], str] = {}
+        for year in range(cal.dates[0].year, until.year + 1):
+            for day, name in sorted(_holiday_names(year).items()):
+                if cal.dates[0] <= day <= until and day.weekday() != 6:
+                    for room in range(self.scale.rooms):
+                        self.closed[(room, day)] = name
+        for offset in range(_CLOSED_AHEAD + 1):
+            day = today + dt.timedelta(days=offset)
+            for room in range(self.scale.rooms):
+                if day.weekday() == 5 and not _saturday_open(room, day):
+                    self.closed.setdefault((room, day), _CLOSED_SATURDAY)
+
+    def limit(self, year: int) -> tuple[int, int]:
+        """The allowance maximums (month, year, in cents) of ``year``; the earliest line for earlier years."""
+        earlier = [y for y in self.limits if y <= year]
+        return self.limits[max(earlier) if earlier else min(self.limits)]
+
+    def plan_roster(self) -> list[dict[int, tuple[int, ...]]]:
+        """The shifts worked on every open day (the crews at the desk), and the sign-ups ahead.
+
+        Volunteers mostly come on their own weekdays and dagdelen, now and then as a stand-in;
+        a paid volunteer is mostly kept under the legal maximums of the allowance. Today's
+        shifts are planned (some have signed in); from tomorrow to the end of the third week
+        ahead people have signed up, with gaps, more of them further ahead. Fills
+        ``self.shift_rows`` and ``self.assignment_rows``; returns the crews per room and day.
+        """
+        rng = self.rng("crews")
+        cal, rooms, tpl = self.calendar, range(self.scale.rooms), self.templates
+        dates, today, now_sec = cal.dates, cal.today, self.now_sec
+        room_ids = self.room_ids
+        shift_rows: list[tuple] = []
+        rows: list[tuple] = []  # (shift, volunteer, status, by, at, signed in, signed out, minutes, confirmed by)
+        earned: dict[tuple, int] = {}  # (profile, year, month) and (profile, year) -> cents
+        busy: dict[tuple[int, int], list[tuple[int, int]]] = {}  # (profile, day) -> planned/worked times
+        limits: dict[int, tuple[int, int]] = {}
+
+        def date_of(day: int) -> dt.date:
+            return dates[day] if 0 <= day < len(dates) else cal.date(day)
+
+        def fits(v: _Volunteer, day: int, minutes: int) -> bool:
+            """Under the allowance maximums with ``minutes`` more (now and then someone goes over)."""
+            if not v.rate:
+                return True
+            date = date_of(day)
+            if date.year not in limits:
+                limits[date.year] = self.limit(date.year)
+            month_max, year_max = limits[date.year]
+            cents = allowance.amount(minutes + 45, v.rate)  # room for a shift that runs late
+            if (earned.get((v.profile, date.year, date.month), 0) + cents <= month_max
+                    and earned.get((v.profile, date.year), 0) + cents <= year_max):
+                return True
+            return rng.random() < 0.003
+
+        def free(v: _Volunteer, day: int, starts: int, ends: int) -> bool:
+            return not any(s < ends and e > starts for s, e in busy.get((v.profile, day), ()))
+
+        def take(v: _Volunteer, day: int, starts: int, ends: int, minutes: int) -> None:
+            busy.setdefault((v.profile, day), []).append((starts, ends))
+            if v.rate and minutes:
+                date = date_of(day)
+                cents = allowance.amount(minutes, v.rate)
+                for key in ((v.profile, date.year, date.month), (v.profile, date.year)):
+                    earned[key] = earned.get(key, 0) + cents
+
+        def add_shift(room: int, day: int, dagdeel: str) -> tuple[int, int, int, int]:
+            template, starts, ends, needed, skill = tpl[(room, date_of(day).weekday(), dagdeel)]
+            shift_id = len(shift_rows) + 1
+            shift_rows.append((shift_id, room_ids[room], template, date_of(day), dagdeel, starts, ends, needed,
+                               skill))
+            return shift_id, starts, ends, needed
+
+        def signed_up(v: _Volunteer, room: int, day: int) -> tuple[int, dt.datetime]:
+            """Who put them on (themselves, mostly) and when: days or weeks before, never after now."""
+            by = v.id if v.role == "volunteer" and rng.random() < 0.65 else self.room_coordinator[room]
+            when = day - rng.randint(1, 27) if day <= today else today - rng.randint(0, 20)
+            sec = rng.randint(9 * 3600 + 1800, 17 * 3600)
+            if when == today:
+                sec = min(sec, max(now_sec - 60, 0))
+            return by, cal.utc(when, sec)
+
+        def worked(shift: tuple[int, int, int, int], v: _Volunteer, room: int, day: int) -> None:
+            shift_id, starts, ends, _needed = shift
+            by, at = signed_up(v, room, day)
+            signed_in = signed_out = confirmed = minutes = None
+            planned = ends - starts
+            if day < today:
+                if rng.random() < 0.35:  # signed in and out at the desk
+                    start = starts * 60 + max(-15 * 60, min(30 * 60, int(rng.gauss(0, 7 * 60))))
+                    end = ends * 60 + max(-45 * 60, min(40 * 60, int(rng.gauss(0, 10 * 60))))
+                    signed_in, signed_out = cal.utc(day, start), cal.utc(day, end)
+                    minutes = round((end - start) / 60)
+                else:  # the coordinator confirmed the planned times, or corrected them
+                    r = rng.random()
+                    minutes = (planned if r < 0.8 else planned - rng.choice((15, 30, 45, 60)) if r < 0.9
+                               else planned + rng.choice((15, 30, 45)))
+                    confirmed = self.room_coordinator[room]
+            elif day == today and starts * 60 <= now_sec and rng.random() < 0.7:  # signed in, maybe out already
+                start = min(now_sec - 30, starts * 60 + max(-15 * 60, min(20 * 60, int(rng.gauss(0, 6 * 60)))))
+                signed_in = cal.utc(day, start)
+                if (ends + 10) * 60 <= now_sec and rng.random() < 0.6:
+                    end = min(now_sec - 10, ends * 60 + max(-30 * 60, min(30 * 60, int(rng.gauss(0, 8 * 60)))))
+                    signed_out = cal.utc(day, end)
+                    minutes = round((end - start) / 60)
+            rows.append((shift_id, v.profile, PLANNED, by, at, signed_in, signed_out, minutes, confirmed))
+            take(v, day, starts, ends, planned if minutes is None else minutes)
+
+        def not_there(shift: tuple[int, int, int, int], v: _Volunteer, room: int, day: int, status: str) -> None:
+            by, at = signed_up(v, room, day)
+            confirmed = self.room_coordinator[room] if status == ABSENT else None
+            rows.append((shift[0], v.profile, status, by, at, None, None, None, confirmed))
+            busy.setdefault((v.profile, day), [])
+
+        result = []
+        for room in rooms:
+            people = [v for v in self.people if v.room == room and v.role == "volunteer"]
+            first = self.by_account[self.room_coordinator[room]]
+            coordinators = [first] + [v for v in self.people if v.room == room and v.role == "coordinator"
+                                      and v is not first]
+            per_day: dict[int, tuple[int, ...]] = {}
+            for day in cal.open[room]:
+                weekday = dates[day].weekday()
+                slots = [p for p in ("o", "m") if (room, weekday, p) in tpl]
+                length = {p: tpl[(room, weekday, p)][2] - tpl[(room, weekday, p)][1] for p in slots}
+                active = [v for v in people if v.start <= day <= v.end]
+                wanted = rng.randint(2, 4)
+                regular = [v for v in active if weekday in v.days
+                           and fits(v, day, sum(length[p] for p in slots if p in v.parts) or length[slots[0]])]
+                crew = rng.sample(regular, min(len(regular), wanted))
+                if len(crew) < wanted and rng.random() < 0.6:  # stand-ins from other days
+                    chosen = {id(v) for v in crew}
+                    others = [v for v in active if id(v) not in chosen and weekday not in v.days
+                              and fits(v, day, length[slots[0]])]
+                    if others:
+                        crew += rng.sample(others, min(len(others), wanted - len(crew)))
+                if not crew or rng.random() < 0.15:
+                    crew.append(coordinators[int(rng.random() * len(coordinators))])
+                per_day[day] = tuple(v.id for v in crew)
+                # Who is on the ochtend and who on the middag.
+                on: dict[str, list[_Volunteer]] = {p: [] for p in slots}
+                if len(slots) == 1:
+                    on[slots[0]] = list(crew)
+                else:
+                    for v in crew:
+                        if v.role == "volunteer":
+                            own = [p for p in slots if p in v.parts] if weekday in v.days else []
+                            for p in own or [min(slots, key=lambda p: len(on[p]))]:
+                                on[p].append(v)
+                    for v in crew:
+                        if v.role == "coordinator":
+                            on[min(slots, key=lambda p: len(on[p]))].append(v)
+                    for p in slots:  # nobody on a dagdeel: someone moves, or stays the whole day
+                        if not on[p]:
+                            other = on[slots[1 - slots.index(p)]]
+                            can = [v for v in other if fits(v, day, sum(length.values()))]
+                            if len(other) > 1 and (not can or rng.random() < 0.5):
+                                v = other.pop(int(rng.random() * len(other)))
+                            else:
+                                can = can or other
+                                v = can[int(rng.random() * len(can))]
+                            on[p].append(v)
+                    for p in slots:  # short: now and then someone of the other dagdeel stays longer
+                        needed = tpl[(room, weekday, p)][3]
+                        if len(on[p]) < needed and rng.random() < 0.3:
+                            extra = [v for v in crew if v.role == "volunteer" and v not in on[p]
+                                     and fits(v, day, sum(length.values()))]
+                            if extra:
+                                on[p].append(extra[int(rng.random() * len(extra))])
+                made = {p: add_shift(room, day, p) for p in slots}
+                for p in slots:
+                    for v in on[p]:
+                        worked(made[p], v, room, day)
+                if day == today:
+                    continue  # today's evening and the days ahead: sign-ups (below)
+                # Someone who said they could not come, or did not turn up.
+                for status, chance in ((CANT_COME, 0.07), (ABSENT, 0.03)):
+                    if rng.random() < chance:
+                        others = [v for v in active if weekday in v.days and (v.profile, day) not in busy]
+                        if others:
+                            p = slots[int(rng.random() * len(slots))]
+                            not_there(made[p], others[int(rng.random() * len(others))], room, day, status)
+                if (room, weekday, "a") in tpl:  # the taalcafé evening
+                    shift = add_shift(room, day, "a")
+                    evening = [v for v in active if v.evening and fits(v, day, shift[2] - shift[1])]
+                    wanted = rng.choice((1, 2, 2, 2, 2, 3))  # mostly as many as needed
+                    chosen = rng.sample(evening, min(len(evening), wanted))
+                    for v in chosen:
+                        worked(shift, v, room, day)
+            result.append(per_day)
+
+        # Ahead: this week (from today's evening) to the end of the third week after it.
+        today_date = dates[today]
+        monday = today_date - dt.timedelta(days=today_date.weekday())
+        last = monday + dt.timedelta(days=7 * (_ROSTER_WEEKS + 1) - 1)
+        for room in rooms:
+            staying = [v for v in self.people if v.room == room and v.role == "volunteer"
+                       and v.start <= today <= v.end]
+            gap_this_week, cant_ahead = False, 0
+            for offset in range((last - today_date).days + 1):
+                day, date = today + offset, today_date + dt.timedelta(days=offset)
+                weekday = date.weekday()
+                if (room, date) in self.closed or not _open_on(room, date):
+                    continue
+                week = (date - monday).days // 7
+                for p in ("o", "m", "a"):
+                    if (room, weekday, p) not in tpl or (offset == 0 and p != "a"):
+                        continue
+                    shift = add_shift(room, day, p)
+                    shift_id, starts, ends, needed = shift
+                    if p == "a":
+                        wanting = [v for v in staying if v.evening]
+                    else:
+                        wanting = [v for v in staying if weekday in v.days and (p in v.parts or weekday == 5)]
+                    wanting = [v for v in wanting if free(v, day, starts, ends) and fits(v, day, ends - starts)]
+                    full = _SIGNED_UP[week]
+                    r = rng.random()
+                    target = needed if r < full else needed - 1 if r < full + (1 - full) * 0.7 else needed - 2
+                    if week == 0 and not gap_this_week:
+                        target = min(target, needed - 1)  # the week on screen shows a gap
+                    chosen = rng.sample(wanting, min(len(wanting), max(0, target)))
+                    if len(chosen) < target and rng.random() < 0.4:  # someone from another day helps out
+                        others = [v for v in staying if v not in wanting and (p != "a" or "taal" in v.skills)
+                                  and free(v, day, starts, ends) and fits(v, day, ends - starts)]
+                        if others:
+                            chosen.append(others[int(rng.random() * len(others))])
+                    rest = [v for v in wanting if v not in chosen]
+                    planned = 0
+                    for v in chosen:
+                        if rng.random() < 0.07 or (week >= 1 and not cant_ahead):
+                            # "kan niet komen": the place is free again (there is always one or so)
+                            not_there(shift, v, room, day, CANT_COME)
+                            cant_ahead += 1
+                            if rest and rng.random() < 0.4:  # and a stand-in took it
+                                worked(shift, rest.pop(int(rng.random() * len(rest))), room, day)
+                                planned += 1
+                        else:
+                            worked(shift, v, room, day)
+                            planned += 1
+                    if week == 0 and planned < needed:
+                        gap_this_week = True
+        self.shift_rows, self.assignment_rows = shift_rows, rows
+        return result
+
+    def insert_roster(self) -> tuple[int, int, int]:
+        """Volunteer profiles, templates, closed days, shifts and who was (or is) on them."""
+        cal = self.calendar
+        people = self.people
+        if self._crews is None:  # no visits were made: plan the roster now
+            self._crews = self.plan_roster()
+        code_of = self.domain_code
+
+        def profile_rows() -> Iterator[tuple]:
+            for v in people:
+                skills = list(dict.fromkeys(v.skills + [code_of[d] for d in v.offer_domains if d in code_of]))
+                slots = {slot(day, "o" if day == 5 else p) for day in v.days for p in v.parts}
+                if v.evening:
+                    slots.add(slot(_EVENING_DAY[v.room % 3], "a"))
+                yield (v.profile, v.id, self.room_ids[v.room], v.person.id if v.linked else None,
+                       ",".join(skills)[:300], v.speaks[:120], availability_text(frozenset(slots)), v.rate,
+                       cal.date(v.start), v.end >= cal.today, cal.utc(v.start, 10 * 3600 + 600))
+
+        _insert(Volunteer, [Volunteer.id, Volunteer.account, Volunteer.room, Volunteer.person, Volunteer.skills,
+                            Volunteer.languages, Volunteer.availability, Volunteer.hourly_allowance_cents,
+                            Volunteer.started_on, Volunteer.active, Volunteer.created_at], profile_rows())
+        made = cal.utc(-30, 9 * 3600)
+        _insert(ShiftTemplate, [ShiftTemplate.id, ShiftTemplate.room, ShiftTemplate.weekday, ShiftTemplate.dagdeel,
+                                ShiftTemplate.starts_min, ShiftTemplate.ends_min, ShiftTemplate.needed,
+                                ShiftTemplate.skill, ShiftTemplate.active, ShiftTemplate.created_at],
+                [(tid, self.room_ids[room], weekday, dagdeel, starts, ends, needed, skill, True, made)
+                 for (room, weekday, dagdeel), (tid, starts, ends, needed, skill) in self.templates.items()])
+        _insert(ClosedDay, [ClosedDay.id, ClosedDay.room, ClosedDay.day, ClosedDay.reason, ClosedDay.created_by],
+                [(number, self.room_ids[room], day, reason, self.room_coordinator[room])
+                 for number, ((room, day), reason) in enumerate(sorted(self.closed.items()), 1)])
+        _insert(Shift, [Shift.id, Shift.room, Shift.template, Shift.shift_date, Shift.dagdeel, Shift.starts_min,
+                        Shift.ends_min, Shift.needed, Shift.skill], self.shift_rows)
+        _insert(ShiftAssignment, [ShiftAssignment.id, ShiftAssignment.shift, ShiftAssignment.volunteer,
+                                  ShiftAssignment.status, ShiftAssignment.assigned_by, ShiftAssignment.assigned_at,
+                                  ShiftAssignment.signed_in_at, ShiftAssignment.signed_out_at,
+                                  ShiftAssignment.minutes, ShiftAssignment.confirmed_by],
+                ((number, *row) for number, row in enumerate(self.assignment_rows, 1)))
+        linked = sum(v.linked for v in people)
+        self.progress(f"demo: {len(people)} volunteer profiles ({linked} residents who became volunteers), "
+                      f"{len(self.templates)} shift templates, {len(self.closed)} closed days, "
+                      f"{len(self.shift_rows)} shifts, {len(self.assignment_rows)} people on shifts")
+        return len(people), len(self.shift_rows), len(self.assignment_rows)
+
+    # -- the cash book -----------------------------------------------------------------
+
+    def make_and_insert_cash(self, accounts: list[_Volunteer]) -> tuple[int, int]:
+        """Ten years (or one) of each room's cash box, every past day with entries closed.
+
+        Built day by day in time order with a running balance per room that never goes
+        below zero: coffee money and sales most days, the odd donation, groceries and
+        supplies, a few volunteer allowances, a deposit to the bank each month, now and
+        then a reversal, and at the end of each day a closing (mostly counted as expected,
+        sometimes a small difference with its reason, booked as kasverschil). Today stays
+        open. Closings carry the same fields and hash chain as closing.close() makes.
+        """
+        rng = self.rng("cash")
+        cal, scale = self.calendar, self.scale
+        category = {c.code: c.id for c in CashCategory.select(CashCategory.id, CashCategory.code)}
+        if not all(code in category for code in _CASH_CODES):
+            self.progress("demo: no cash categories; the cash book is left empty")
+            return 0, 0
+        crews = self.crews(accounts)
+        volunteer_names = {a.id: a.name for a in accounts if a.role == "volunteer"}
+        rooms = range(scale.rooms)
+        open_sets = [set(days) for days in cal.open]
+        coffee_rate, sales_rate, donation_rate, grocery_rate, supplies_rate = scale.cash_rates
+        balance = [0] * scale.rooms
+        started = [False] * scale.rooms
+        month: list[tuple[int, int] | None] = [None] * scale.rooms  # (year, month) of the last open day
+        allowances = [0] * scale.rooms  # allowances this month
+        receipt: dict[tuple[int, int], int] = {}
+        # Entries a coordinator might still correct: (id, direction, cents, category id, receipt label).
+        recent: list[list[tuple[int, str, int, int, str]]] = [[] for _ in rooms]
+        reversed_ids: set[int] = set()
+        next_id = (CashEntry.select(CashEntry.id).order_by(CashEntry.id.desc()).scalar() or 0) + 1
+        entry_rows: list[tuple] = []
+        closings: list[dict] = []  # in time order
+        day_in: list[int] = [0] * scale.rooms
+        day_out: list[int] = [0] * scale.rooms
+
+        def book(room: int, day: int, sec: int, direction: str, cents: int, code_or_id, description: str,
+                 by: int, reverses: int | None = None) -> int | None:
+            """Book one entry if the box allows it; returns its id."""
+            nonlocal next_id
+            if cents <= 0 or cents > 10_000_000 or (direction == "out" and balance[room] < cents):
+                return None
+            year = cal.dates[day].year
+            number = receipt.get((room, year), 0) + 1
+            receipt[(room, year)] = number
+            entry_id = next_id
+            next_id += 1
+            category_id = category[code_or_id] if isinstance(code_or_id, str) else code_or_id
+            entry_rows.append((entry_id, self.room_ids[room], cal.dates[day], direction, cents, category_id,
+                               description[:200], year, number, by, cal.utc(day, sec), reverses))
+            balance[room] += cents if direction == "in" else -cents
+            if direction == "in":
+                day_in[room] += cents
+            else:
+                day_out[room] += cents
+            if reverses is None and isinstance(code_or_id, str) and code_or_id in _CORRECTABLE:
+                recent[room].append((entry_id, direction, cents, category_id, f"{year}-{number:04d}"))
+                if len(recent[room]) > 60:
+                    del recent[room][:20]
+            return entry_id
+
+        def times(count: int, start: int, end: int) -> list[int]:
+            return sorted(rng.randrange(start, end) for _ in range(count))
+
+        for day in range(cal.today + 1):
+            date = cal.dates[day]
+            events: list[tuple[int, int, int, str]] = []  # (second, room, order, kind)
+            for room in rooms:
+                if day not in open_sets[room]:
+                    continue
+                day_in[room] = day_out[room] = 0
+                if not started[room]:
+                    started[room] = True
+                    month[room] = (date.year, date.month)
+                    events.append((9 * 3600 + 15 * 60, room, 0, "start"))
+                elif month[room] != (date.year, date.month):
+                    # The first open day of a month: the coordinator takes the month's money to the bank.
+                    month[room] = (date.year, date.month)
+                    allowances[room] = 0
+                    events.append((16 * 3600 + 40 * 60 + rng.randrange(600), room, 9, "deposit"))
+                kinds = (("coffee", coffee_rate), ("sales", sales_rate), ("donation", donation_rate),
+                         ("groceries", grocery_rate), ("supplies", supplies_rate))
+                for kind, rate in kinds:
+                    for sec in times(_poisson(rng, rate), 9 * 3600 + 45 * 60, 16 * 3600 + 45 * 60):
+                        events.append((sec, room, 5, kind))
+                if rng.random() < (0.12 if scale.rooms > 1 else 0.06):
+                    events.append((10 * 3600 + rng.randrange(6 * 3600), room, 6, "allowance"))
+                if rng.random() < 0.03 and recent[room]:
+                    events.append((9 * 3600 + 30 * 60 + rng.randrange(3600), room, 1, "reversal"))
+                if rng.random() < 0.004:
+                    events.append((11 * 3600 + rng.randrange(3600), room, 5, "grant"))
+            events.sort()
+            for sec, room, _order, kind in events:
+                if day == cal.today and sec > self.now_sec:
+                    continue  # not yet
+                crew = crews[room].get(day) or (self.room_coordinator[room],)
+                desk = crew[int(rng.random() * len(crew))]
+                coordinator = self.room_coordinator[room]
+                if kind == "start":
+                    book(room, day, sec, "in", 15000, "opname", "startbedrag kas (opname van de bankrekening)",
+                         coordinator)
+                elif kind == "coffee":
+                    book(room, day, sec, "in", rng.randint(30, 320) * 5, "koffie", rng.choice(_COFFEE), desk)
+                elif kind == "sales":
+                    text, low, high = rng.choice(_SALES)
+                    book(room, day, sec, "in", rng.randint(low, high) * 50, "verkoop", text, desk)
+                elif kind == "donation":
+                    text, low, high = rng.choice(_DONATIONS)
+                    book(room, day, sec, "in", rng.randint(low, high) * 100, "donatie", text, desk)
+                elif kind == "grant":
+                    book(room, day, sec, "in", rng.randint(10, 25) * 1000, "subsidie", rng.choice(_GRANTS),
+                         coordinator)
+                elif kind in ("groceries", "supplies"):
+                    text, low, high = rng.choice(_GROCERIES if kind == "groceries" else _SUPPLIES)
+                    cents = rng.randint(low * 20, high * 20) * 5
+                    if balance[room] < cents and rng.random() < 0.7:
+                        # Not enough in the box: the coordinator fetches money from the bank first.
+                        book(room, day, sec - 60, "in", (cents // 5000 + 1) * 5000, "opname",
+                             "opname van de bank voor boodschappen", coordinator)
+                    book(room, day, sec, "out", cents, "boodschappen" if kind == "groceries" else "materiaal",
+                         text, desk)
+                elif kind == "allowance":
+                    if allowances[room] >= 3:
+                        continue
+                    candidates = [a for a in crew if a in volunteer_names]
+                    if candidates:
+                        name = volunteer_names[rng.choice(candidates)]
+                        if book(room, day, sec, "out", rng.randint(4, 18) * 500, "vrijwilligersvergoeding",
+                                f"vrijwilligersvergoeding {name} ({_MONTHS[date.month - 1]})", coordinator):
+                            allowances[room] += 1
+                elif kind == "reversal":
+                    pick = recent[room].pop(int(rng.random() * len(recent[room])))
+                    original, direction, cents, category_id, label = pick
+                    if original in reversed_ids:
+                        continue
+                    if book(room, day, sec, "out" if direction == "in" else "in", cents, category_id,
+                            f"correctie van bon {label}: {rng.choice(_REVERSAL_REASONS)}", coordinator,
+                            reverses=original):
+                        reversed_ids.add(original)
+                elif kind == "deposit":
+                    keep = 10000 + rng.randint(0, 10) * 500  # the float that stays in the box
+                    amount = (balance[room] - keep) // 1000 * 1000
+                    if amount >= 5000:
+                        book(room, day, sec, "out", amount, "storting",
+                             f"storting naar de bank ({_MONTHS[date.month - 1]} {date.year})", coordinator)
+            if day == cal.today:
+                break
+            # The closing of each room that had entries today, in the late afternoon.
+            for room in rooms:
+                if day not in open_sets[room] or not (day_in[room] or day_out[room]):
+                    continue
+                sec = 17 * 3600 + rng.randrange(45 * 60)
+                opening = balance[room] - day_in[room] + day_out[room]
+                expected = balance[room]
+                difference, reason = 0, ""
+                if rng.random() < 0.035:
+                    difference = rng.choice((-200, -100, -50, -20, -10, -5, 5, 10, 20, 50, 100))
+                    if expected + difference < 0:
+                        difference = abs(difference)
+                    reason = rng.choice(_DIFFERENCE_REASONS[difference > 0])
+                    book(room, day, sec - 30, "in" if difference > 0 else "out", abs(difference), "kasverschil",
+                         reason, self.room_coordinator[room])
+                counted = expected + difference
+                counts = _cash_counts(rng, counted)
+                closings.append({
+                    "room": room, "day": day, "sec": sec,
+                    "fields": {
+                        "opening_cents": opening, "in_cents": day_in[room], "out_cents": day_out[room],
+                        "expected_cents": expected, "counted_cents": counted, "difference_cents": difference,
+                        "reason": reason,
+                        "counts": ",".join(f"{v}:{counts.get(v, 0)}" for v in closing_service.DENOMINATIONS),
+                        "signed_by_id": self.room_coordinator[room],
+                    }})
+            for room in rooms:
+                if balance[room] < 0:  # pragma: no cover - a bug in the generator above
+                    raise AssertionError(f"demo cash of room {room} below zero on {date}")
+
+        self.progress(f"demo: {len(entry_rows)} cash entries, {len(closings)} closed days")
+        _insert(CashEntry, [CashEntry.id, CashEntry.room, CashEntry.entry_date, CashEntry.direction,
+                            CashEntry.amount_cents, CashEntry.category, CashEntry.description,
+                            CashEntry.receipt_year, CashEntry.receipt_no, CashEntry.entered_by,
+                            CashEntry.entered_at, CashEntry.reverses], entry_rows)
+        summaries = self.day_summaries()
+        # The chain: each closing's hash over its fields, its day's entries and the previous hash.
+        previous = [""] * scale.rooms
+        closing_rows = []
+        next_closing = (CashClosing.select(CashClosing.id).order_by(CashClosing.id.desc()).scalar() or 0) + 1
+        for number, c in enumerate(closings):
+            room, day, fields = c["room"], c["day"], c["fields"]
+            room_id, date = self.room_ids[room], cal.dates[day]
+            digest = closing_service.compute_hash(room_id, date, fields, previous[room])
+            summary = summaries.get((room_id, date)) or _empty_summary()
+            summary["cash_in_cents"], summary["cash_out_cents"] = fields["in_cents"], fields["out_cents"]
+            closing_rows.append((
+                next_closing + number, room_id, date, fields["opening_cents"], fields["in_cents"],
+                fields["out_cents"], fields["expected_cents"], fields["counted_cents"], fields["difference_cents"],
+                fields["reason"], fields["counts"], json.dumps(summary, ensure_ascii=False), fields["signed_by_id"],
+                cal.utc(day, c["sec"]), previous[room], digest))
+            previous[room] = digest
+        _insert(CashClosing, [CashClosing.id, CashClosing.room, CashClosing.day, CashClosing.opening_cents,
+                              CashClosing.in_cents, CashClosing.out_cents, CashClosing.expected_cents,
+                              CashClosing.counted_cents, CashClosing.difference_cents, CashClosing.reason,
+                              CashClosing.counts, CashClosing.summary, CashClosing.signed_by,
+                              CashClosing.signed_at, CashClosing.prev_hash, CashClosing.hash], closing_rows)
+        return len(entry_rows), len(closing_rows)
+
+    def day_summaries(self) -> dict[tuple[int, dt.date], dict]:
+        """What closing.summary() tells of each day, for all days at once (a few grouped queries)."""
+        result: dict[tuple[int, dt.date], dict] = {}
+
+        def get(room_id: int, day) -> dict:
+            if isinstance(day, str):
+                day = dt.date.fromisoformat(day)
+            return result.setdefault((room_id, day), _empty_summary())
+
+        for room_id, day, count, households in (
+                Visit.select(Visit.room, Visit.visit_date, fn.COUNT(Visit.id),
+                             fn.COUNT(fn.DISTINCT(fn.COALESCE(Person.household, Person.id * -1))))
+                .join(Person).group_by(Visit.room, Visit.visit_date).tuples()):
+            summary = get(room_id, day)
+            summary["visits"], summary["households"] = count, households
+        for room_id, day, count in (WalkIn.select(WalkIn.room, WalkIn.visit_date, fn.COUNT(WalkIn.id))
+                                    .group_by(WalkIn.room, WalkIn.visit_date).tuples()):
+            get(room_id, day)["walk_ins"] = count
+        first = (Visit.select(Visit.person, fn.MIN(Visit.visit_date).alias("first_day")).group_by(Visit.person))
+        for room_id, day, count in (
+                Visit.select(Visit.room, Visit.visit_date, fn.COUNT(fn.DISTINCT(Visit.person)))
+                .join(first, on=((Visit.person == first.c.person_id) & (Visit.visit_date == first.c.first_day)))
+                .group_by(Visit.room, Visit.visit_date).tuples()):
+            get(room_id, day)["new_persons"] = count
+        for room_id, day, name, count in (
+                VisitDomain.select(Visit.room, Visit.visit_date, HelpDomain.name_nl, fn.COUNT(VisitDomain.visit))
+                .join(HelpDomain).switch(VisitDomain).join(Visit)
+                .group_by(Visit.room, Visit.visit_date, HelpDomain.name_nl).tuples()):
+            get(room_id, day)["domains"][name] = count
+        for summary in result.values():
+            summary["domains"] = dict(sorted(summary["domains"].items(), key=lambda kv: -kv[1]))
+        # Follow-ups due on a day: every open follow-up of the room dated on or before it.
+        due: dict[int, list[dt.date]] = {}
+        for room_id, day in (Visit.select(Visit.room, Visit.follow_up_date)
+                             .where(Visit.follow_up_date.is_null(False), Visit.follow_up_done.is_null()).tuples()):
+            due.setdefault(room_id, []).append(dt.date.fromisoformat(day) if isinstance(day, str) else day)
+        for dates in due.values():
+            dates.sort()
+        for (room_id, day), summary in result.items():
+            summary["follow_ups_due"] = bisect.bisect_right(due.get(room_id, []), day)
+        return result
+
+    def finish(self) -> None:
+        db = database.obj
+        self.progress("demo: last visit per person")
+        persons_service.recompute_last_visit_dates()
+        if not is_sqlite(db):
+            # Ids were given explicitly: move the sequences past them.
+            for model in (Account, Household, Person, Visit, CashEntry, CashClosing, Volunteer, ShiftTemplate,
+                          ClosedDay, Shift, ShiftAssignment):
+                table = model._meta.table_name
+                db.execute_sql(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)")
+        self.progress("demo: analysing")
+        db.execute_sql("ANALYZE")
+
+
+def _arrival_minute(rng: random.Random, centre: int | None = None) -> int:
+    """A plausible arrival, minutes after midnight: busiest mid-morning and early afternoon."""
+    if centre is None:
+        centre = rng.choice((600, 630, 660, 690, 810, 840, 870, 900, 930))
+    return min(LAST_ARRIVAL - 1, max(OPENS_AT, int(rng.gauss(centre, 25))))
+
+
+def _make_pin(rng: random.Random, length: int) -> str:
+    """A PIN that is not all one digit and not a straight run like 1234."""
+    while True:
+        pin = "".join(rng.choice("0123456789") for _ in range(length))
+        steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+        if len(steps) > 1 and pin[0] != "0":
+            return pin
+
+
+def _chunk_rows(fields: int) -> int:
+    """Rows per INSERT: stay below SQLite's limit on bound parameters."""
+    limit = 32_766 if sqlite3.sqlite_version_info >= (3, 32, 0) else 999
+    return max(1, min(2_000, limit // fields))
+
+
+def _insert(model, fields: list, rows: Iterable[tuple], per_transaction: int = 50_000) -> None:
+    """Bulk insert in chunks, committing every ``per_transaction`` rows."""
+    size = _chunk_rows(len(fields))
+    iterator = iter(rows)
+    while True:
+        block = list(itertools.islice(iterator, per_transaction))
+        if not block:
+            return
+        with write():
+            for start in range(0, len(block), size):
+                model.insert_many(block[start:start + size], fields=fields).as_rowcount().execute()
+
+
+# --- the cash book ----------------------------------------------------------------------------
+
+_CASH_CODES = ("koffie", "donatie", "subsidie", "verkoop", "boodschappen", "materiaal", "vrijwilligersvergoeding",
+               "kasverschil", "storting", "opname")
+# Entries that get corrected now and then (not the deposits, withdrawals and differences).
+_CORRECTABLE = {"koffie", "donatie", "verkoop", "boodschappen", "materiaal", "vrijwilligersvergoeding"}
+_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december")
+_COFFEE = ("koffiepot ochtend", "koffiepot middag", "koffie en thee inloop", "koffie/thee taalcafé",
+           "koffie/thee spreekuur geldzaken", "koffie en thee vrouwengroep", "bijdrage koffie en koek")
+_SALES = (  # description, lowest and highest amount in 50 cents
+    ("lunch (soep en broodje)", 4, 10), ("verkoop tweedehands kleding", 2, 30), ("verkoop boeken", 1, 10),
+    ("kaartjes buurtmaaltijd", 6, 40), ("verkoop zelfgemaakte jam", 4, 16), ("roti-lunch", 10, 40))
+_DONATIONS = (  # in whole euros
+    ("donatie van een bezoeker", 2, 20), ("gift van een buurtbewoner", 5, 50), ("collecte buurtfeest", 20, 120),
+    ("donatie kerkgemeente", 25, 100), ("gift in de koffiepot", 1, 10))
+_GRANTS = ("contante bijdrage buurtbudget", "bijdrage bewonerscommissie (contant)")
+_GROCERIES = (  # in whole euros
+    ("koffie, thee en suiker (Albert Heijn)", 8, 35), ("melk en koekjes (Lidl)", 4, 18),
+    ("fruit van de markt", 5, 20), ("boodschappen lunch (Dirk)", 15, 60), ("boodschappen buurtmaaltijd", 30, 90),
+    ("brood en beleg", 6, 25))
+_SUPPLIES = (
+    ("printpapier en enveloppen", 6, 30), ("schoonmaakmiddelen (Action)", 5, 25), ("postzegels", 4, 40),
+    ("inktcartridge printer", 20, 55), ("knutselmateriaal kindermiddag", 8, 35), ("batterijen en lampjes", 3, 15))
+_REVERSAL_REASONS = ("verkeerd bedrag ingevoerd", "dubbel geboekt", "verkeerde categorie gekozen",
+                     "hoorde bij de andere ruimte")
+_DIFFERENCE_REASONS = {
+    True: ("muntje onder de kast gevonden", "bezoeker deed later nog wat in de koffiepot",
+           "wisselgeld niet teruggenomen"),
+    False: ("wisselgeld verkeerd teruggegeven", "bonnetje van de boodschappen kwijt, bedrag onbekend",
+            "muntje kwijt bij het tellen"),
+}
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson-distributed count (Knuth; the means here are small)."""
+    limit, count, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return count
+
+
+def _cash_counts(rng: random.Random, cents: int) -> dict[int, int]:
+    """Coins and notes that make up ``cents`` (a multiple of 5): a handful of loose coins, then notes."""
+    counts = {value: 0 for value in closing_service.DENOMINATIONS}
+    rest = cents
+    for value in (5, 10, 20, 50, 100, 200):
+        pieces = min(rest // value, rng.randint(0, 8))
+        counts[value] += pieces
+        rest -= pieces * value
+    for value in sorted((v for v in closing_service.DENOMINATIONS if v <= 5000), reverse=True):
+        pieces, rest = divmod(rest, value)
+        counts[value] += pieces
+    return counts
+
+
+def _empty_summary() -> dict:
+    return {"visits": 0, "households": 0, "walk_ins": 0, "new_persons": 0, "domains": {}, "matches_started": 0,
+            "follow_ups_due": 0, "cash_in_cents": 0, "cash_out_cents": 0}
+
+
+# --- peer support (koppelingen) -----------------------------------------------------------------
+
+_MATCH_DESCRIPTIONS = {
+    "formulieren": ("Brief van de gemeente begrijpen", "Formulier voor kwijtschelding invullen",
+                    "Hulp met DigiD en Mijn Overheid"),
+    "geldzaken": ("Overzicht krijgen in de rekeningen", "Budget voor de maand maken", "Toeslagen nakijken"),
+    "schulden": ("Schulden op een rij zetten", "Meegaan naar de schuldhulpverlening", "Brief van de deurwaarder"),
+    "wonen": ("Brief van de woningcorporatie", "Reparatieverzoek indienen", "Urgentie-aanvraag woning"),
+    "werk": ("CV maken", "Sollicitatiebrief schrijven", "Oefenen voor een gesprek"),
+    "taal": ("Nederlands oefenen", "Samen lezen en schrijven", "Taalmaatje gezocht"),
+    "welzijn": ("Iemand om mee te praten", "Samen de wijk in", "Weer meedoen in de buurt"),
+    "zorg": ("Mee naar de huisarts", "Zorgverzekering uitzoeken", "Afspraken in de zorg regelen"),
+}
+_MATCH_DONE = ("Doel bereikt, afgerond", "Regeling loopt, zelfstandig verder", "Brief opgelost",
+               "Werk gevonden", "Gaat nu zelf naar het spreekuur")
+_MATCH_STOPPED = ("Klikte niet", "Bewoner verhuisd", "Niet meer bereikbaar", "Helper gestopt")
+_SLOTS = tuple(f"{d}-{p}" for d in ("ma", "di", "wo", "do", "vr", "za") for p in ("o", "m", "a"))
+
+
+def _make_matching(builder: _Builder, persons: list[_Person], volunteers: list[_Volunteer]) -> None:
+    """Help offers (some by residents who were helped before), open requests and match histories."""
+    from db.models import HelpOffer, HelpOfferDomain, HelpRequest, HelpRequestDomain, Match
+
+    from bwk_tui.services.matching import matching
+    from bwk_tui.services.matching.matching import OfferInfo, RequestInfo
+
+    b = builder
+    rng = b.rng("matching")
+    small = b.scale_name == "small"
+    n_offers, n_open, n_hist = (30, 60, 90) if small else (300, 500, 2500)
+    cal, today = b.calendar, b.calendar.today
+    horizon = min(b.scale.days - 40, 720)
+    follow_first = 14
+    follow_every = 30
+    code_of = b.domain_code
+    concern_ids = b.concern_ids
+    weights = matching._Weights(40, 20, 20, 10, 10, 5)
+
+    def when(day: int) -> dt.datetime:
+        return cal.utc(day, rng.randint(9 * 3600, 17 * 3600))
+
+    def availability() -> str:
+        if rng.random() < 0.2:
+            return ""
+        chosen = set(rng.sample(_SLOTS, rng.randint(2, 6)))
+        return ",".join(s for s in _SLOTS if s in chosen)
+
+    def concerns(person: _Person, most: int) -> list[int]:
+        own = [d for d in person.concerns if d in concern_ids]
+        picked = own[:rng.randint(1, most)] if own else []
+        while not picked or (len(picked) < most and rng.random() < 0.25):
+            extra = _choice(rng, concern_ids, b.concern_cum)
+            if extra not in picked:
+                picked.append(extra)
+        return sorted(picked)
+
+    def describe(domains: list[int]) -> str:
+        return rng.choice(_MATCH_DESCRIPTIONS.get(code_of.get(domains[0], ""), ("Hulp gevraagd",)))
+
+    pool = [p for p in persons if p.id and p.consent]
+    rng.shuffle(pool)
+    helped, pool = pool[:n_hist], pool[n_hist:]
+
+    # Offers of volunteers (still active) and of residents; residents' offers made early enough for history.
+    offers_rows, offer_domains, infos = [], [], {}
+    active_volunteers = [v for v in volunteers if v.role == "volunteer" and v.end >= today]
+    rng.shuffle(active_volunteers)
+    n_vol = min(len(active_volunteers), int(n_offers * 0.4))
+    n_reciprocal = max(2, n_offers // 6)
+    base_start = today - horizon - 30
+
+    def add_offer(created: int, room_index: int, person: _Person | None, volunteer: _Volunteer | None,
+                  domains: list[int], lived: set[int], languages: str) -> None:
+        oid = len(offers_rows) + 1
+        capacity = rng.choice((1, 1, 2, 2, 2, 3, 3, 4))
+        avail = availability() or "ma-o,wo-m"
+        offers_rows.append((oid, person.id if person else None, volunteer.id if volunteer else None,
+                            b.room_ids[room_index], languages, avail, capacity, True, cal.utc(created, 11 * 3600)))
+        offer_domains.extend((oid, d, d in lived) for d in domains)
+        infos[oid] = OfferInfo(oid, "", person.id if person else None, volunteer.id if volunteer else None,
+                               domains, [str(d) for d in domains], [str(d) for d in domains if d in lived],
+                               [x for x in languages.split(",") if x], matching.parse_availability(avail),
+                               capacity, 0)
+
+    for v in active_volunteers[:n_vol]:
+        domains = sorted(set(_choice(rng, concern_ids, b.concern_cum) for _ in range(rng.randint(1, 3))))
+        guess = "nl" + rng.choice(("", "", ",en", ",en,pap", ",tw,en", ",ar", ",tr", ",srn"))
+        languages = v.speaks or guess  # the languages of their volunteer profile
+        v.offer_domains = domains  # they are skills of the profile too
+        add_offer(base_start + rng.randint(-60, 0), v.room, None, v, domains,
+                  {d for d in domains if rng.random() < 0.15}, languages)
+    helpers = pool[:max(0, n_offers - n_vol - n_reciprocal)]
+    pool = pool[len(helpers):]
+    for p in helpers:
+        domains = concerns(p, 3)
+        add_offer(base_start + rng.randint(-60, 0), p.household.home, p, None, domains,
+                  {d for d in domains if rng.random() < 0.6}, p.languages or "nl")
+    base_offers = list(infos.values())
+    by_domain: dict[int, list[OfferInfo]] = {}
+    for o in base_offers:
+        for d in o.domain_ids:
+            by_domain.setdefault(d, []).append(o)
+
+    # Match histories: one request per helped resident, one match each.
+    request_rows, request_domains, match_rows = [], [], []
+    busy: dict[int, int] = {}
+    ended_well: list[tuple[_Person, int]] = []
+    continued: set[tuple[int, int]] = set()
+    coordinator_id = min(v.id for v in volunteers if v.role == "coordinator") if any(
+        v.role == "coordinator" for v in volunteers) else 1
+
+    def add_request(p: _Person, created: int, status: str, urgency: int | None = None) -> RequestInfo:
+        rid = len(request_rows) + 1
+        domains = concerns(p, 2)
+        avail = availability()
+        urgency = urgency or rng.choices((1, 2, 3), (70, 20, 10))[0]
+        request_rows.append((rid, p.id, b.room_ids[p.household.home], describe(domains), p.languages or "nl",
+                             avail, urgency, None, status, when(created), coordinator_id))
+        request_domains.extend((rid, d) for d in domains)
+        return RequestInfo(rid, p.id, "", domains, [], "", [x for x in (p.languages or "nl").split(",") if x],
+                           matching.parse_availability(avail), urgency, status, when(created))
+
+    def add_match(req: RequestInfo, offer: OfferInfo, status: str, proposed: int, started: int | None,
+                  ended: int | None, outcome: str, follow: dt.date | None) -> None:
+        raw = matching._raw_reasons(req, offer, weights, continued)
+        match_rows.append((len(match_rows) + 1, req.id, offer.id, status, sum(x[2] for x in raw), json.dumps(raw),
+                           when(proposed), when(started) if started is not None else None,
+                           when(ended) if ended is not None else None, outcome,
+                           coordinator_id if started is not None else None, follow))
+
+    helped.sort(key=lambda p: p.id)
+    for p in helped:
+        start = today - rng.randint(3, horizon)
+        created = start - rng.randint(1, 21)
+        active = start > today - 150 and rng.random() < 0.55
+        req = add_request(p, created, "matched" if active else "closed")
+        options = [o for d in req.domain_ids for o in by_domain.get(d, ())]
+        if active:
+            options = [o for o in options if busy.get(o.id, 0) < o.capacity]
+        if not options:
+            request_rows[-1] = request_rows[-1][:8] + ("open",) + request_rows[-1][9:]
+            continue
+        offer = rng.choice(options)
+        if active:
+            busy[offer.id] = busy.get(offer.id, 0) + 1
+            follow = start + follow_first
+            while follow < today - rng.randint(0, 20):
+                follow += follow_every
+            add_match(req, offer, "actief", start - 1, start, None, "", cal.date(follow))
+        else:
+            ended = min(today - 1, start + rng.randint(20, 160))
+            good = rng.random() < 0.75
+            add_match(req, offer, "afgerond" if good else "gestopt", start - 1, start, ended,
+                      rng.choice(_MATCH_DONE if good else _MATCH_STOPPED), None)
+            if good:
+                continued.add((p.id, offer.id))
+                ended_well.append((p, ended))
+
+    # Reciprocity: residents who were helped and now help others themselves.
+    rng.shuffle(ended_well)
+    for p, ended in ended_well[:n_reciprocal]:
+        if p.id in {row[1] for row in offers_rows}:
+            continue
+        domains = concerns(p, 2)
+        add_offer(min(today, ended + rng.randint(7, 60)), p.household.home, p, None, domains,
+                  set(domains), p.languages or "nl")
+
+    # Open requests of the last two months; some by residents who were helped before (continuity).
+    returning = [p for p, _ in ended_well[n_reciprocal:]][: n_open // 10]
+    taken = {row[1] for row in request_rows if row[8] == "matched"}
+    openers = [p for p in returning if p.id not in taken] + pool[:n_open - len(returning)]
+    open_requests = [add_request(p, today - rng.randint(0, 60), "open") for p in openers[:n_open]]
+    # A few proposals wait for the coordinator's confirmation.
+    for req in open_requests[: max(3, n_open // 25)]:
+        options = [o for d in req.domain_ids for o in by_domain.get(d, ()) if busy.get(o.id, 0) < o.capacity]
+        if options:
+            offer = rng.choice(options)
+            busy[offer.id] = busy.get(offer.id, 0) + 1
+            add_match(req, offer, "voorgesteld", today - rng.randint(0, 3), None, None, "", None)
+
+    _insert(HelpOffer, [HelpOffer.id, HelpOffer.person, HelpOffer.account, HelpOffer.room, HelpOffer.languages,
+                        HelpOffer.availability, HelpOffer.capacity, HelpOffer.active, HelpOffer.created_at],
+            offers_rows)
+    _insert(HelpOfferDomain, [HelpOfferDomain.offer, HelpOfferDomain.domain, HelpOfferDomain.lived_experience],
+            offer_domains)
+    _insert(HelpRequest, [HelpRequest.id, HelpRequest.person, HelpRequest.room, HelpRequest.description,
+                          HelpRequest.languages, HelpRequest.availability, HelpRequest.urgency,
+                          HelpRequest.preferred_offer, HelpRequest.status, HelpRequest.created_at,
+                          HelpRequest.created_by], request_rows)
+    _insert(HelpRequestDomain, [HelpRequestDomain.request, HelpRequestDomain.domain], request_domains)
+    _insert(Match, [Match.id, Match.request, Match.offer, Match.status, Match.score, Match.reasons,
+                    Match.proposed_at, Match.started_at, Match.ended_at, Match.outcome, Match.confirmed_by,
+                    Match.next_follow_up], match_rows)
+    db = database.obj
+    if not is_sqlite(db):
+        for model in (HelpOffer, HelpRequest, Match):
+            table = model._meta.table_name
+            db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                           f"COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)")
+    b.progress(f"demo: {len(offers_rows)} help offers, {len(request_rows)} help requests, {len(match_rows)} matches")
