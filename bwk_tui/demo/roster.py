@@ -38,7 +38,7 @@ import itertools
 import json
 import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
@@ -58,16 +58,14 @@ from bwk_tui.services.visitors import persons as persons_service
 from bwk_tui.services import room as room_service
 from bwk_tui.services.room import settings
 from bwk_tui.services.kernel.availability import availability_text, slot
-from bwk_tui.services.kernel.clock import now_utc, to_local
+from bwk_tui.services.kernel.clock import now_utc
 from bwk_tui.services.kernel.errors import BwkError
 from bwk_tui.services.roster.roster import DEFAULT_TIMES, PRACTICAL_SKILLS
 from bwk_tui.services.kernel.text import fold
 
-from bwk_tui.demo.base import _choice, _cum, _Household, _insert, _Person, _Volunteer
-from bwk_tui.demo.calendar import LAST_ARRIVAL, OPENS_AT, _Calendar, _holiday_names, _open_on, _saturday_open
+from bwk_tui.demo.base import SCALES, Progress, _Base, _choice, _cum, _Household, _insert, _Person, _Volunteer
+from bwk_tui.demo.calendar import LAST_ARRIVAL, OPENS_AT, _holiday_names, _open_on, _saturday_open
 from bwk_tui.demo.names import COORDINATOR_NAMES, NICKNAMES, ORIGINS, Origin
-
-Progress = Callable[[str], None]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,30 +86,6 @@ class DemoSummary:
     shifts: int = 0
     shift_assignments: int = 0
 
-
-@dataclasses.dataclass(frozen=True)
-class Scale:
-    rooms: int
-    households: int
-    visits: int
-    days: int  # length of the period, ending today
-    volunteers_per_room: int
-    # share of persons already registered before the period starts (the room is older)
-    existing_share: float
-    # mean number of days a visitor keeps coming (exponential), for non-one-off visitors
-    mean_span: int
-    second_room_share: float  # persons who also visit another room now and then
-    # mean cash entries per open day and room, by kind (see _Builder.make_and_insert_cash)
-    cash_rates: tuple[float, float, float, float, float] = (2.0, 0.35, 0.12, 0.45, 0.15)
-
-
-SCALES: dict[str, Scale] = {
-    "small": Scale(rooms=1, households=130, visits=4_000, days=365, volunteers_per_room=12,
-                   existing_share=0.55, mean_span=420, second_room_share=0.0),
-    "large": Scale(rooms=3, households=20_000, visits=1_000_000, days=3_652, volunteers_per_room=100,
-                   existing_share=0.0, mean_span=900, second_room_share=0.06,
-                   cash_rates=(6.9, 2.5, 0.5, 1.5, 0.45)),
-}
 
 ROOM_NAMES = ("Buurtwerkkamer Ganzenhoef", "Buurtwerkkamer Kraaiennest", "Buurtwerkkamer Holendrecht")
 
@@ -134,11 +108,6 @@ _REFERRALS_BY_DOMAIN = {
     "werk": ("WPI/Werk en Inkomen",),
     "formulieren": ("WPI/Werk en Inkomen", "Juridisch Loket", "Woningcorporatie"),
     "taal": ("Wijkteam Zuidoost",),
-}
-# How often each help domain comes up: coffee and company most, then forms and letters...
-_DOMAIN_WEIGHTS = {
-    "koffie": 40, "formulieren": 18, "geldzaken": 14, "wonen": 10, "schulden": 8,
-    "welzijn": 8, "zorg": 6, "werk": 5, "taal": 5,
 }
 _NOTES = (
     "Brief van de Belastingdienst meegenomen, volgende week samen bekijken.",
@@ -199,32 +168,7 @@ def build_demo(seed: int = 1, scale: str = "small", progress: Progress | None = 
     return _Builder(seed, scale, progress or (lambda _line: None), now or now_utc()).build()
 
 
-class _Builder:
-    def __init__(self, seed: int, scale: str, progress: Progress, now: dt.datetime):
-        self.seed = seed
-        self.scale_name = scale
-        self.scale = SCALES[scale]
-        self.progress = progress
-        self.now = now
-        local_now = to_local(now)
-        self.now_sec = local_now.hour * 3600 + local_now.minute * 60 + local_now.second
-        self.calendar = _Calendar(local_now.date() - dt.timedelta(days=self.scale.days - 1),
-                                  self.scale.days, self.scale.rooms)
-        domains = {d.code: d.id for d in HelpDomain.select().where(HelpDomain.active == True)}  # noqa: E712
-        if not domains:
-            raise ValueError("the database has no help domains: is it migrated?")
-        self.domain_code = {v: k for k, v in domains.items()}
-        self.coffee = domains.get("koffie")
-        concern_codes = [c for c in domains if c != "koffie"] or list(domains)
-        self.concern_ids = [domains[c] for c in concern_codes]
-        self.concern_cum = _cum(_DOMAIN_WEIGHTS.get(c, 5) for c in concern_codes)
-        self.all_ids = list(domains.values())
-        self.all_cum = _cum(_DOMAIN_WEIGHTS.get(c, 5) for c in domains)
-        self._crews: list[dict[int, tuple[int, ...]]] | None = None
-
-    def rng(self, part: str) -> random.Random:
-        return random.Random(f"bwk-demo:{self.seed}:{self.scale_name}:{part}")
-
+class _Builder(_Base):
     # -- the whole build ---------------------------------------------------------------
 
     def build(self) -> DemoSummary:
