@@ -1,13 +1,64 @@
 """`bwk demo`: fill a new database with realistic synthetic data.
 
-The code is being split into modules along its sections; what is not yet carved out lives in
-roster.py. This package re-exports what cli.py and the tests use.
+Two scales:
+
+- ``small``: one room, about 300 persons in 130 households, 4,000 visits over the last
+  twelve months and a dozen volunteers. Built in a few seconds; for trying the app out.
+- ``large``: the benchmark database of DESIGN.md: three rooms, ten years, about 50,000
+  persons in 20,000 households, 1,000,000 visits, 300 volunteers and 100,000 cash entries.
+  Built in bulk inserts.
+
+Both have a cash book: coffee money, sales and donations, groceries and supplies, volunteer
+allowances, monthly deposits to the bank and the odd reversal, with every past day closed
+(hash-chained as closing.close() does it; now and then a small difference with its reason).
+Today stays open.
+
+Both have a volunteer roster: a profile for every account (some are residents who became
+volunteers), the weekly shift templates, every open day's shifts with who was on them and
+the hours they worked (the same people who recorded that day's visits; paid volunteers
+mostly under the legal allowance maximum), the holidays marked closed (the period's and the
+next eight weeks') and the Saturdays ahead that the room does not open, and the sign-ups
+of this week and the three after it, with gaps and "kan niet".
+
+Everything is derived from the seed: the same seed and scale give the same data. The only
+thing taken from the clock is *now*, the end of the period (today's visitors have not left
+yet, and nobody arrives later than now); pass ``now`` to pin it.
+
+Names are those found in Amsterdam Zuidoost: Dutch, Surinamese (Creole, Hindustani,
+Javanese), Antillean and Aruban, Ghanaian (Akan day names), Nigerian, Moroccan, Turkish,
+Eritrean, Somali, Cape Verdean, Latin American, francophone West African and Polish,
+with nicknames now and then and accents for the accent-insensitive search to find.
 """
+from __future__ import annotations
+
+import datetime as dt
+
+from db import describe
+from db.models import Account, Person, Room, Visit
+
+from bwk_tui.services.kernel.clock import now_utc
+from bwk_tui.services.kernel.errors import BwkError
+
 from bwk_tui.demo.base import SCALES, Progress, Scale
+from bwk_tui.demo.builder import DemoSummary, _Builder
 from bwk_tui.demo.calendar import _holidays, _saturday_open  # noqa: F401 (tests/test_demo.py uses them)
 from bwk_tui.demo.people import HOUSING_CORPORATIONS
-from bwk_tui.demo.roster import DemoSummary, build_demo
 from bwk_tui.demo.visits import REFERRAL_ORGANISATIONS
 
 __all__ = ["HOUSING_CORPORATIONS", "REFERRAL_ORGANISATIONS", "SCALES", "DemoSummary", "Progress", "Scale",
            "build_demo"]
+
+
+def build_demo(seed: int = 1, scale: str = "small", progress: Progress | None = None,
+               now: dt.datetime | None = None) -> DemoSummary:
+    """Fill the opened, migrated, empty database with a demo room (or three).
+
+    ``now`` (naive UTC, default: the clock) ends the period. Returns what was made,
+    including the demo coordinator's name and PIN.
+    """
+    if scale not in SCALES:
+        raise ValueError(f"unknown demo scale {scale!r}; choose from {', '.join(SCALES)}")
+    if (Room.select().exists() or Account.select().exists() or Person.select().exists()
+            or Visit.select().exists()):
+        raise BwkError("error.demo_not_empty", path=describe())
+    return _Builder(seed, scale, progress or (lambda _line: None), now or now_utc()).build()

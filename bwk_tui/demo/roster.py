@@ -1,85 +1,27 @@
-"""`bwk demo`: fill a new database with realistic synthetic data.
+"""The demo's volunteer roster: profiles, weekly templates, closed days, shifts and sign-ups.
 
-Two scales:
-
-- ``small``: one room, about 300 persons in 130 households, 4,000 visits over the last
-  twelve months and a dozen volunteers. Built in a few seconds; for trying the app out.
-- ``large``: the benchmark database of DESIGN.md: three rooms, ten years, about 50,000
-  persons in 20,000 households, 1,000,000 visits, 300 volunteers and 100,000 cash entries.
-  Built in bulk inserts.
-
-Both have a cash book: coffee money, sales and donations, groceries and supplies, volunteer
-allowances, monthly deposits to the bank and the odd reversal, with every past day closed
-(hash-chained as closing.close() does it; now and then a small difference with its reason).
-Today stays open.
-
-Both have a volunteer roster: a profile for every account (some are residents who became
-volunteers), the weekly shift templates, every open day's shifts with who was on them and
-the hours they worked (the same people who recorded that day's visits; paid volunteers
-mostly under the legal allowance maximum), the holidays marked closed (the period's and the
-next eight weeks') and the Saturdays ahead that the room does not open, and the sign-ups
-of this week and the three after it, with gaps and "kan niet".
-
-Everything is derived from the seed: the same seed and scale give the same data. The only
-thing taken from the clock is *now*, the end of the period (today's visitors have not left
-yet, and nobody arrives later than now); pass ``now`` to pin it.
-
-Names are those found in Amsterdam Zuidoost: Dutch, Surinamese (Creole, Hindustani,
-Javanese), Antillean and Aruban, Ghanaian (Akan day names), Nigerian, Moroccan, Turkish,
-Eritrean, Somali, Cape Verdean, Latin American, francophone West African and Polish,
-with nicknames now and then and accents for the accent-insensitive search to find.
+A profile for every account (some are residents who became volunteers), the weekly shift
+templates, every open day's shifts with who was on them and the hours they worked (the same
+people who recorded that day's visits; paid volunteers mostly under the legal allowance
+maximum), the holidays marked closed (the period's and the next eight weeks') and the Saturdays
+ahead that the room does not open, and the sign-ups of this week and the three after it, with
+gaps and "kan niet".
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 
-from db import describe, is_sqlite, write
-from db.connection import database
-from db.models import (ABSENT, CANT_COME, PLANNED, Account, CashClosing, CashEntry, ClosedDay, Household, Person, Room,
-                       Shift, ShiftAssignment, ShiftTemplate, Visit, Volunteer)
+from db.models import ABSENT, CANT_COME, PLANNED, ClosedDay, Shift, ShiftAssignment, ShiftTemplate, Volunteer
 
 from bwk_tui.services.roster import allowance
-from bwk_tui.services.room import audit
-from bwk_tui.services.visitors import persons as persons_service
-from bwk_tui.services import room as room_service
 from bwk_tui.services.room import settings
 from bwk_tui.services.kernel.availability import availability_text, slot
-from bwk_tui.services.kernel.clock import now_utc
 from bwk_tui.services.kernel.errors import BwkError
 from bwk_tui.services.roster.roster import DEFAULT_TIMES, PRACTICAL_SKILLS
 
-from bwk_tui.demo.accounts import _Accounts, _make_pin
-from bwk_tui.demo.base import SCALES, Progress, _choice, _insert, _Volunteer
+from bwk_tui.demo.base import _Base, _choice, _insert, _Volunteer
 from bwk_tui.demo.calendar import _holiday_names, _open_on, _saturday_open
-from bwk_tui.demo.cash import _Cash
-from bwk_tui.demo.matching import _make_matching
-from bwk_tui.demo.names import COORDINATOR_NAMES
-from bwk_tui.demo.people import _People
-from bwk_tui.demo.visits import _Visits
-
-
-@dataclasses.dataclass(frozen=True)
-class DemoSummary:
-    coordinator_name: str
-    coordinator_pin: str
-    persons: int
-    households: int
-    visits: int
-    accounts: int
-    rooms: int
-    # An active volunteer of the first room, for trying the volunteer's view.
-    volunteer_name: str = ""
-    volunteer_pin: str = ""
-    cash_entries: int = 0
-    closings: int = 0
-    volunteer_profiles: int = 0
-    shifts: int = 0
-    shift_assignments: int = 0
-
-
-ROOM_NAMES = ("Buurtwerkkamer Ganzenhoef", "Buurtwerkkamer Kraaiennest", "Buurtwerkkamer Holendrecht")
 
 
 # --- the roster: weekly templates --------------------------------------------------------------
@@ -101,67 +43,11 @@ def _room_templates(room: int) -> list[tuple[int, str, int, str | None]]:
     return sorted(rows)
 
 
-def build_demo(seed: int = 1, scale: str = "small", progress: Progress | None = None,
-               now: dt.datetime | None = None) -> DemoSummary:
-    """Fill the opened, migrated, empty database with a demo room (or three).
-
-    ``now`` (naive UTC, default: the clock) ends the period. Returns what was made,
-    including the demo coordinator's name and PIN.
-    """
-    if scale not in SCALES:
-        raise ValueError(f"unknown demo scale {scale!r}; choose from {', '.join(SCALES)}")
-    if (Room.select().exists() or Account.select().exists() or Person.select().exists()
-            or Visit.select().exists()):
-        raise BwkError("error.demo_not_empty", path=describe())
-    return _Builder(seed, scale, progress or (lambda _line: None), now or now_utc()).build()
-
-
-class _Builder(_People, _Accounts, _Visits, _Cash):
-    # -- the whole build ---------------------------------------------------------------
-
-    def build(self) -> DemoSummary:
-        scale = self.scale
-        self.progress(f"demo ({self.scale_name}, seed {self.seed}): rooms and coordinator")
-        rng = self.rng("coordinator")
-        coordinator_name = rng.choice(COORDINATOR_NAMES)
-        coordinator_pin = _make_pin(rng, rng.choice((4, 5, 6)))
-        coordinator = room_service.set_up(ROOM_NAMES[0], coordinator_name, coordinator_pin)
-        rooms = [room_service.current_room().id]
-        for name in ROOM_NAMES[1:scale.rooms]:
-            rooms.append(room_service.ensure_room(name).id)
-        self.room_ids = rooms
-
-        households, persons = self.make_people()
-        self.progress(f"demo: {len(persons)} persons in {len(households)} households")
-        volunteers = self.make_accounts(coordinator.id, coordinator_name, persons)
-        self.progress(f"demo: {len(volunteers) + 1} accounts")
-        self.make_profiles(volunteers, coordinator_name)
-        self.insert_people(households, persons, volunteers)
-        visits = self.make_and_insert_visits(persons, volunteers)
-        cash_entries, closings = self.make_and_insert_cash(volunteers)
-        _make_matching(self, persons, volunteers)
-        roster = self.insert_roster()
-        with write():
-            audit.record(None, "demo.build", "", None, f"seed={self.seed} scale={self.scale_name}")
-        self.finish()
-        volunteer = next((v for v in volunteers if v.room == 0 and v.role == "volunteer"
-                          and v.end >= self.calendar.today), None)
-        return DemoSummary(
-            coordinator_name=coordinator_name,
-            coordinator_pin=coordinator_pin,
-            persons=len(persons),
-            households=len(households),
-            visits=visits,
-            accounts=len(volunteers) + 1,
-            rooms=len(rooms),
-            volunteer_name=volunteer.name if volunteer else "",
-            volunteer_pin=self.pins.get(volunteer.id, "") if volunteer else "",
-            cash_entries=cash_entries,
-            closings=closings,
-            volunteer_profiles=roster[0],
-            shifts=roster[1],
-            shift_assignments=roster[2],
-        )
+class _Roster(_Base):
+    """The roster part of the builder: volunteer profiles, shift templates, closed days, the shifts
+    worked on every open day (the crews at the desk, who also record the visits and book the cash)
+    and the sign-ups ahead. Reads ``room_ids``, what the accounts part set (``coordinator_id``,
+    ``room_coordinator``) and the residents the accounts took their names from."""
 
     def crews(self, accounts: list[_Volunteer]) -> list[dict[int, tuple[int, ...]]]:
         """Per room, per open day: the 2-4 accounts at the desk who record the visits.
@@ -172,8 +58,6 @@ class _Builder(_People, _Accounts, _Visits, _Cash):
         if self._crews is None:  # ``accounts`` are in self.people, with their roster profiles
             self._crews = self.plan_roster()
         return self._crews
-
-    # -- the roster ----------------------------------------------------------------------
 
     def make_profiles(self, accounts: list[_Volunteer], coordinator_name: str) -> None:
         """A volunteer profile for every account (the demo coordinator too): their usual weekdays and
@@ -543,18 +427,3 @@ class _Builder(_People, _Accounts, _Visits, _Cash):
                       f"{len(self.templates)} shift templates, {len(self.closed)} closed days, "
                       f"{len(self.shift_rows)} shifts, {len(self.assignment_rows)} people on shifts")
         return len(people), len(self.shift_rows), len(self.assignment_rows)
-
-    def finish(self) -> None:
-        db = database.obj
-        self.progress("demo: last visit per person")
-        persons_service.recompute_last_visit_dates()
-        if not is_sqlite(db):
-            # Ids were given explicitly: move the sequences past them.
-            for model in (Account, Household, Person, Visit, CashEntry, CashClosing, Volunteer, ShiftTemplate,
-                          ClosedDay, Shift, ShiftAssignment):
-                table = model._meta.table_name
-                db.execute_sql(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                    f"COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)")
-        self.progress("demo: analysing")
-        db.execute_sql("ANALYZE")
