@@ -267,6 +267,12 @@ class _Cash(_Base):
                             CashEntry.amount_cents, CashEntry.category, CashEntry.description,
                             CashEntry.receipt_year, CashEntry.receipt_no, CashEntry.entered_by,
                             CashEntry.entered_at, CashEntry.reverses], entry_rows)
+        return len(entry_rows), self.insert_closings(closings)
+
+    def insert_closings(self, closings: list[dict]) -> int:
+        """The closed days as CashClosing rows, signed as closing.close() signs them: each with its
+        day's summary and its place in the room's hash chain. Returns how many."""
+        cal, scale = self.calendar, self.scale
         summaries = self.day_summaries()
         # The chain: each closing's hash over its fields, its day's entries and the previous hash.
         previous = [""] * scale.rooms
@@ -289,7 +295,7 @@ class _Cash(_Base):
                               CashClosing.counted_cents, CashClosing.difference_cents, CashClosing.reason,
                               CashClosing.counts, CashClosing.summary, CashClosing.signed_by,
                               CashClosing.signed_at, CashClosing.prev_hash, CashClosing.hash], closing_rows)
-        return len(entry_rows), len(closing_rows)
+        return len(closing_rows)
 
     def day_summaries(self) -> dict[tuple[int, dt.date], dict]:
         """What closing.summary() tells of each day, for all days at once (a few grouped queries)."""
