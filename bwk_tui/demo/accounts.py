@@ -8,11 +8,10 @@ from __future__ import annotations
 import random
 from concurrent.futures import ThreadPoolExecutor
 
-from argon2 import PasswordHasher
-
 from db.models import Account
 
 from bwk_tui.services.kernel.text import fold
+from bwk_tui.services.room import auth
 
 from bwk_tui.demo.base import _Base, _Person, _Volunteer
 
@@ -90,7 +89,7 @@ class _Accounts(_Base):
         # 300 accounts take seconds, not half a minute.
         groups = [accounts[i:i + 20] for i in range(0, len(accounts), 20)]
         group_pins = [_make_pin(rng, 4) for _ in groups]
-        hasher = PasswordHasher()
+        hasher = auth.hasher()  # the accounts service's own: the parameters every PIN of the desk is hashed with
         with ThreadPoolExecutor(max_workers=2) as pool:
             hashes = list(pool.map(hasher.hash, group_pins))
         self.pins: dict[int, str] = {}
