@@ -28,6 +28,21 @@ Names are those found in Amsterdam Zuidoost: Dutch, Surinamese (Creole, Hindusta
 Javanese), Antillean and Aruban, Ghanaian (Akan day names), Nigerian, Moroccan, Turkish,
 Eritrean, Somali, Cape Verdean, Latin American, francophone West African and Polish,
 with nicknames now and then and accents for the accent-insensitive search to find.
+
+The modules, one for each part of the build (each part a class that the builder extends, all
+over the common state in base._Base; a part draws its random numbers from streams of its own,
+base._Base.rng):
+
+- ``builder``: the parts put together, and the order of the build;
+- ``people``: households and persons, and inserting them with the accounts;
+- ``accounts``: the coordinators and volunteers, their names and PINs;
+- ``visits``: every visit, with its help domains, referrals and notes;
+- ``roster``: volunteer profiles, templates, closed days, shifts and sign-ups, and the crews
+  at the desk that visits and cash use;
+- ``cash``: each room's cash box day by day; ``closings``: signing the closed days;
+- ``matching``: peer support (help offers, requests, matches);
+- ``calendar``: open days, holidays, Saturdays and hours; ``names``: the names and languages;
+  ``base``: scales, the common state, the records, weighted choice and bulk inserts.
 """
 from __future__ import annotations
 

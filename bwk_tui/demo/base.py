@@ -36,7 +36,7 @@ class Scale:
     # mean number of days a visitor keeps coming (exponential), for non-one-off visitors
     mean_span: int
     second_room_share: float  # persons who also visit another room now and then
-    # mean cash entries per open day and room, by kind (see _Builder.make_and_insert_cash)
+    # mean cash entries per open day and room, by kind (see cash._Cash.make_and_insert_cash)
     cash_rates: tuple[float, float, float, float, float] = (2.0, 0.35, 0.12, 0.45, 0.15)
 
 
@@ -141,7 +141,7 @@ def _insert(model, fields: list, rows: Iterable[tuple], per_transaction: int = 5
 class _Base:
     """What every part of the build reads: the seed and scale, the period's calendar and *now*, the
     help domains and how often each comes up; and ``rng(part)``, a random stream of its own for each
-    part, so that one part drawing more or fewer numbers leaves the others' data as it was."""
+    part, so that one part drawing more or fewer numbers leaves the other parts' draws as they were."""
 
     def __init__(self, seed: int, scale: str, progress: Progress, now: dt.datetime):
         self.seed = seed
