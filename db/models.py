@@ -169,6 +169,9 @@ class CashEntry(BaseModel):
     entered_at = DateTimeField()
     reverses = ForeignKeyField("self", null=True, unique=True, backref="+", on_delete="RESTRICT")
 
+    class Meta:
+        indexes = ((("room", "receipt_year", "receipt_no"), True), (("room", "entry_date"), False))
+
 
 class CashClosing(BaseModel):
     """One closed day of one room's cash box; append-only, chained by hash."""
@@ -189,6 +192,9 @@ class CashClosing(BaseModel):
     signed_at = DateTimeField()
     prev_hash = CharField(max_length=64, default="")
     hash = CharField(max_length=64)
+
+    class Meta:
+        indexes = ((("room", "day"), True),)
 
 
 class HelpRequest(BaseModel):
@@ -254,6 +260,9 @@ class Match(BaseModel):
     confirmed_by = ForeignKeyField(Account, null=True, backref="+", on_delete="RESTRICT")
     next_follow_up = DateField(null=True)
 
+    class Meta:
+        indexes = ((("offer", "status"), False), (("request", "status"), False))
+
 
 class Volunteer(BaseModel):
     """A volunteer profile: one per account; ``person`` when a resident became a volunteer."""
@@ -291,6 +300,9 @@ class ClosedDay(BaseModel):
     reason = CharField(max_length=100, default="")
     created_by = ForeignKeyField(Account, backref="+", on_delete="RESTRICT")
 
+    class Meta:
+        indexes = ((("room", "day"), True),)
+
 
 class Shift(BaseModel):
     id = AutoField()
@@ -302,6 +314,9 @@ class Shift(BaseModel):
     ends_min = IntegerField()
     needed = IntegerField()
     skill = CharField(max_length=30, null=True)
+
+    class Meta:
+        indexes = ((("room", "shift_date", "dagdeel"), True),)
 
 
 class ShiftAssignment(BaseModel):
@@ -317,6 +332,9 @@ class ShiftAssignment(BaseModel):
     signed_out_at = DateTimeField(null=True)
     minutes = IntegerField(null=True)
     confirmed_by = ForeignKeyField(Account, null=True, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("shift", "volunteer"), True), (("volunteer", "status"), False))
 
 
 ALL_MODELS = (Room, Setting, Account, AuditLog, Household, Person, HelpDomain, Visit, VisitDomain, WalkIn,

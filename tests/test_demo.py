@@ -99,6 +99,21 @@ def test_the_printed_coordinator_and_volunteer_can_log_in(small):
     assert not volunteer.is_coordinator
 
 
+def test_the_demo_hashes_its_pins_with_the_accounts_service_hasher(sqlite_db, monkeypatch):
+    real = auth.hasher()
+    hashed = []
+
+    class Recording:
+        def hash(self, pin):
+            hashed.append(pin)
+            return real.hash(pin)
+
+    monkeypatch.setattr(auth, "hasher", Recording)
+    summary = demo.build_demo(seed=7, scale="small", now=NOW)
+    assert summary.coordinator_pin in hashed and summary.volunteer_pin in hashed
+    assert not any(real.check_needs_rehash(a.pin_hash) for a in Account.select())
+
+
 def test_persons_and_households_are_plausible(small):
     assert {p.pc4 for p in Person.select()} <= set(range(1101, 1109))
     assert {h.pc4 for h in Household.select()} <= set(range(1101, 1109))

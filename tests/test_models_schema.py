@@ -59,23 +59,7 @@ MIGRATION_ONLY_INDEXES = {
 
 # Real disagreements between the models and the migrations, not fixed yet: "<kind> <name>" -> TODO.
 # Fixing one (a migration, or the model) makes its entry stale, and the test asks to remove it.
-# These nine: the migrations declare the index in the frozen model's Meta.indexes, and the model in
-# db/models.py left that Meta out. The database has them, so nothing breaks today; but a schema made
-# from the models (create_tables) lacks them, and five are unique, i.e. rules. The fix is to copy the
-# migration's Meta.indexes into the model (no migration needed: peewee gives them the same names).
-KNOWN_DISAGREEMENTS: dict[str, str] = {
-    "index cash_entry_room_id_receipt_year_receipt_no":
-        "TODO CashEntry: unique (room, receipt_year, receipt_no) of 0004, one receipt number per room and year",
-    "index cash_entry_room_id_entry_date": "TODO CashEntry: index (room, entry_date) of 0004",
-    "index cash_closing_room_id_day": "TODO CashClosing: unique (room, day) of 0004, one closing per room and day",
-    "index match_offer_id_status": "TODO Match: index (offer, status) of 0006",
-    "index match_request_id_status": "TODO Match: index (request, status) of 0006",
-    "index closed_day_room_id_day": "TODO ClosedDay: unique (room, day) of 0007",
-    "index shift_room_id_shift_date_dagdeel": "TODO Shift: unique (room, shift_date, dagdeel) of 0007",
-    "index shift_assignment_shift_id_volunteer_id":
-        "TODO ShiftAssignment: unique (shift, volunteer) of 0007, a volunteer once on a shift",
-    "index shift_assignment_volunteer_id_status": "TODO ShiftAssignment: index (volunteer, status) of 0007",
-}
+KNOWN_DISAGREEMENTS: dict[str, str] = {}
 
 # Where the models' own schema is created on PostgreSQL, next to the migrated "public" schema.
 MODELS_SCHEMA = "models_schema_check"

@@ -25,7 +25,7 @@ VOLUNTEER = "volunteer"
 
 
 @functools.cache
-def _hasher():
+def hasher():
     """argon2id with the RFC 9106 low-memory parameters (the library's default).
 
     Made on first use: importing argon2 costs 30 ms that the login screen need not wait for.
@@ -39,7 +39,7 @@ def _verify(pin_hash: str, pin: str) -> bool:
     from argon2.exceptions import InvalidHashError, VerificationError
 
     try:
-        return _hasher().verify(pin_hash, pin)
+        return hasher().verify(pin_hash, pin)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -122,7 +122,7 @@ def _create(name: str, role: str, pin: str, language: str, actor_id: int | None)
     if language not in LANGUAGES:
         raise InvalidInput("error.language_unknown", field="language")
     key = fold(name)
-    pin_hash = _hasher().hash(pin)
+    pin_hash = hasher().hash(pin)
     with write():
         if Account.select().where(Account.name_key == key).exists():
             raise InvalidInput("error.name_taken", field="name", name=name)
