@@ -16,6 +16,7 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
+    SQL,
     Model,
     TextField,
 )
@@ -70,6 +71,8 @@ class AuditLog(BaseModel):
     entity = CharField(max_length=40, default="")
     entity_id = IntegerField(null=True)
     detail = TextField(default="")
+    # db/chain.py: a hash over this row and the previous row's hash
+    hash = CharField(max_length=64, default="", constraints=[SQL("DEFAULT ''")])
 
 
 class Household(BaseModel):
@@ -192,6 +195,8 @@ class CashClosing(BaseModel):
     signed_at = DateTimeField()
     prev_hash = CharField(max_length=64, default="")
     hash = CharField(max_length=64)
+    # The audit log's head when the day was signed (migration 8 on).
+    audit_hash = CharField(max_length=64, default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("room", "day"), True),)

@@ -106,6 +106,9 @@ TEXTS: dict[str, str] = {
     "check.integrity": "Databasebestand onbeschadigd {detail}",
     "check.foreign_keys": "Verwijzingen tussen tabellen kloppen ({count} fout)",
     "check.audit_guard": "Logboek kan niet worden gewijzigd of gewist",
+    "check.audit_chain": "Logboek onveranderd (hashketen klopt)",
+    "check.audit_row": "   logboekregel {row} klopt niet met de keten: gewijzigd, gewist of ertussen gezet",
+    "check.audit_sealed": "   de afsluiting van {day} (kamer {room}) verzegelde een logboekregel die er niet meer is",
     "check.schema": "Schemaversie {version} (nieuwste: {latest})",
     "check.coordinator": "Er is een actieve coördinator",
     # Rollen en talen

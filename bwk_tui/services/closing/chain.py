@@ -8,7 +8,9 @@ import hashlib
 
 
 from db import database
-from db.models import (CashCategory, CashClosing, CashEntry)
+from db.models import CashCategory, CashClosing, CashEntry
+
+from bwk_tui.services.room import audit
 
 
 
@@ -26,16 +28,20 @@ def compute_hash(room_id: int, day: dt.date, fields: dict, prev_hash: str) -> st
 
 
 def hash_fields(c: CashClosing | dict) -> dict:
-    get = (lambda k: c[k]) if isinstance(c, dict) else (lambda k: getattr(c, k))
-    return {k: get(k) for k in ("opening_cents", "in_cents", "out_cents", "expected_cents", "counted_cents",
-                                "difference_cents", "reason", "counts", "signed_by_id")}
+    get = (lambda k: c.get(k, "")) if isinstance(c, dict) else (lambda k: getattr(c, k))
+    fields = {k: get(k) for k in ("opening_cents", "in_cents", "out_cents", "expected_cents", "counted_cents",
+                                  "difference_cents", "reason", "counts", "signed_by_id")}
+    if get("audit_hash"):  # closings from before migration 8 sealed no audit log: their hash stays as it was
+        fields["audit_hash"] = get("audit_hash")
+    return fields
 
 
 @dataclasses.dataclass(frozen=True)
 class ChainProblem:
     room_id: int
     day: dt.date
-    what: str  # "hash" (the day's contents changed) or "link" (a closing was removed or replaced)
+    what: str  # "hash" (the day's contents changed), "link" (a closing was removed or replaced) or
+    # "sealed" (the audit log row whose hash the closing sealed is gone)
 
 
 def verify_chain(room_id: int | None = None) -> list[ChainProblem]:
@@ -50,6 +56,8 @@ def verify_chain(room_id: int | None = None) -> list[ChainProblem]:
             problems.append(ChainProblem(c.room_id, c.day, "link"))
         if compute_hash(c.room_id, c.day, hash_fields(c), c.prev_hash) != c.hash:
             problems.append(ChainProblem(c.room_id, c.day, "hash"))
+        elif c.audit_hash and not audit.has_row_with_hash(c.audit_hash):
+            problems.append(ChainProblem(c.room_id, c.day, "sealed"))
         prev[c.room_id] = c.hash
     return problems
 
@@ -64,6 +72,7 @@ def chain_findings() -> list:
         return []
     problems = verify_chain()
     findings = [Finding(not problems, "check.cash_chain", {"count": len(problems)})]
-    findings += [Finding(False, f"check.cash_day_{p.what if p.what == 'link' else 'changed'}",
+    keys = {"link": "check.cash_day_link", "hash": "check.cash_day_changed", "sealed": "check.audit_sealed"}
+    findings += [Finding(False, keys[p.what],
                          {"day": p.day.strftime("%d-%m-%Y"), "room": p.room_id}) for p in problems]
     return findings

@@ -218,6 +218,8 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
                 "counted_cents": counted, "difference_cents": difference, "reason": reason,
                 "counts": ",".join(f"{v}:{counts.get(v, 0)}" for v in DENOMINATIONS),
                 "signed_by_id": session.account_id,
+                # The audit log's head: deleting or changing its rows up to here breaks this seal.
+                "audit_hash": audit.head(),
             }
             previous = cash.last_closing(room_id)
             prev_hash = previous.hash if previous else ""

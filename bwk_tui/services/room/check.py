@@ -11,7 +11,7 @@ from typing import Callable
 from db import database, is_sqlite
 from db.schema import latest_version, schema_version
 
-from bwk_tui.services.room import auth
+from bwk_tui.services.room import audit, auth
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +59,11 @@ def run_check() -> list[Finding]:
     findings.append(Finding(version == latest_version(), "check.schema",
                             {"version": version, "latest": latest_version()}))
     findings.append(Finding(auth.has_coordinator(), "check.coordinator", {}))
+    if version >= 8:  # the audit log is a hash chain from migration 8 on
+        broken = audit.first_broken_row()
+        findings.append(Finding(broken is None, "check.audit_chain", {}))
+        if broken is not None:
+            findings.append(Finding(False, "check.audit_row", {"row": broken}))
     for desk_check in _CHECKS:
         findings += desk_check()
     return findings

@@ -123,8 +123,10 @@ def change(key: str, value: str, actor_id: int | None = None) -> str:
         raise InvalidInput("error.setting_unknown", field="key", key=key, keys=", ".join(editable()))
     stored = found.check(value)
     with write():
+        old = get(key)
         put(key, stored)
-        audit.record(actor_id, "setting.change", "setting", None, key)
+        audit.record(actor_id, "setting.change", "setting", None,
+                     audit.change_detail({key: old}, {key: stored}, key=key))
     return stored
 
 

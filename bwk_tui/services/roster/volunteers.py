@@ -162,11 +162,14 @@ def save_profile(session: Session, form: ProfileForm, volunteer_id: int | None =
                                    created_at=clock.now_utc(), **fields)
             audit.record(session.account_id, "volunteer.create", "volunteer", row.id)
         else:
-            changed = Volunteer.update(**fields).where(Volunteer.id == volunteer_id).execute()
-            if not changed:
+            old = Volunteer.get_or_none(Volunteer.id == volunteer_id)
+            if old is None:
                 raise BwkError("error.roster_no_volunteer")
+            before = {name: getattr(old, name + ("_id" if name == "person" else "")) for name in fields}
+            Volunteer.update(**fields).where(Volunteer.id == volunteer_id).execute()
             row = Volunteer.get_by_id(volunteer_id)
-            audit.record(session.account_id, "volunteer.update", "volunteer", row.id)
+            audit.record(session.account_id, "volunteer.update", "volunteer", row.id,
+                         audit.change_detail(before, fields))
     return volunteer(row.id)
 
 

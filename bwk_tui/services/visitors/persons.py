@@ -27,6 +27,7 @@ from bwk_tui.services.kernel.text import fold
 from bwk_tui.services.kernel.text import display_name
 
 SEARCH_LIMIT = 20
+NAME_FIELDS = ("first_name", "last_name", "nickname")  # never written to the audit log
 
 
 def search_key(first_name: str, last_name: str | None, household_code: str | None) -> str:
@@ -283,15 +284,18 @@ def update(session: Session, person_id: int, form: PersonForm, allow_duplicate: 
             "pc4": valid.pc4 if valid.pc4 is not None else household.pc4, "languages": valid.languages,
             "housing_corporation": valid.housing_corporation, "birth_year": valid.birth_year,
         }
-        changed = [name for name, value in changes.items()
-                   if getattr(person, name + ("_id" if name == "household" else "")) != value]
+        before = {name: getattr(person, name + ("_id" if name == "household" else "")) for name in changes}
+        after = dict(changes)
         if form.consent and person.consent_date is None:
             changes.update(consent_date=clock.today(), consent_scope=settings.get("consent_scope"),
                            consent_by=session.account_id)
-            changed.append("consent")
+            before["consent_date"], after["consent_date"] = None, changes["consent_date"]
         changes["search_key"] = search_key(valid.first_name, valid.last_name, household.code)
         Person.update(**changes).where(Person.id == person_id).execute()
-        audit.record(session.account_id, "person.edit", "person", person_id, "fields=" + ",".join(changed))
+        # Old and new values, except the names: the audit log is append-only, and a name in it
+        # could never be forgotten; that a name changed is recorded.
+        audit.record(session.account_id, "person.edit", "person", person_id,
+                     audit.change_detail(before, after, secret=NAME_FIELDS))
     return detail(person_id)
 
 

@@ -199,10 +199,13 @@ def update_visit(session: Session, visit_id: int, form: VisitForm) -> None:
         changes = {"referral": valid.referral, "follow_up_date": valid.follow_up}
         if _may_see_note(session, visit.recorded_by_id):
             changes["note"] = valid.note
+        before = {name: getattr(visit, name) for name in changes}
+        before["domains"] = sorted(d.domain_id for d in VisitDomain.select().where(VisitDomain.visit == visit_id))
         Visit.update(**changes).where(Visit.id == visit_id).execute()
         VisitDomain.delete().where(VisitDomain.visit == visit_id).execute()
         VisitDomain.insert_many([{"visit": visit_id, "domain": d} for d in valid.domain_ids]).execute()
-        audit.record(session.account_id, "visit.edit", "visit", visit_id)
+        after = {**changes, "domains": sorted(set(valid.domain_ids))}
+        audit.record(session.account_id, "visit.edit", "visit", visit_id, audit.change_detail(before, after))
 
 
 def check_out(session: Session, visit_id: int) -> None:
