@@ -25,6 +25,7 @@ class AccountsScreen(DeskScreen):
         Key("d", "new_domain", show=False),
         Key("r", "rename_domain", show=False),
         Key("space", "toggle_domain", show=False),
+        Key("l", "logbook", show=False),
     )
 
     def compose_body(self) -> ComposeResult:
@@ -60,6 +61,11 @@ class AccountsScreen(DeskScreen):
             domains.add_row(domain.name, "✓" if domain.active else "—", key=str(domain.id))
         if domains.row_count:
             domains.move_cursor(row=min(row, domains.row_count - 1))
+
+    def action_logbook(self) -> None:
+        from bwk_tui.ui.screens.logbook import LogbookScreen
+
+        self.app.push_screen(LogbookScreen())
 
     def _selected(self, table_id: str) -> int | None:
         table = self.query_one(f"#{table_id}", DataTable)
