@@ -10,14 +10,13 @@ import sys
 
 import pytest
 
-from db import database, is_sqlite, write
+from db import is_sqlite
 from db.models import AuditLog, CashCategory, CashClosing
 from db.schema import latest_version, upgrade
 
 from bwk_tui.services.cash import cash
 from bwk_tui.services.closing import chain, closing
 from bwk_tui.services.room import audit, check, settings
-from bwk_tui.services.room.auth import create_account_as_admin
 
 
 def _lift_guard(db) -> None:
@@ -177,3 +176,17 @@ def test_bwk_check_names_the_tampered_row(tmp_path):
     assert bad.returncode == 1
     assert "[FOUT] Logboek onveranderd (hashketen klopt)" in bad.stdout
     assert f"logboekregel {first} klopt niet met de keten" in bad.stdout
+
+
+def test_a_restore_is_recorded_in_the_restored_database_and_check_still_passes(sqlite_db, sqlite_room, tmp_path):
+    from bwk_tui.services.room import backup
+
+    boss = sqlite_room["coordinator"]
+    made = backup.take_backup(tmp_path / "kopie", actor_id=boss.account_id)
+    for n in range(3):
+        audit.record(boss.account_id, "after.backup", "thing", n)
+    backup.restore(made.path, actor_id=boss.account_id)
+    last = AuditLog.select().order_by(AuditLog.id.desc()).get()
+    assert (last.action, last.account_id) == ("restore", boss.account_id) and made.path.name in last.detail
+    assert AuditLog.select().where(AuditLog.action == "after.backup").count() == 0
+    assert all(f.ok for f in check.run_check())
