@@ -557,8 +557,10 @@ def main(argv: list[str] | None = None) -> int:
         print(t("error.interrupted"), file=sys.stderr)
         return 1
     except (DatabaseError, InterfaceError) as exc:
-        print(t("error.db_open", where=args.db or "", reason=str(exc).splitlines()[0] if str(exc) else
-                type(exc).__name__), file=sys.stderr)
+        from db.connection import redact  # a PostgreSQL URL's password is never shown
+
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(t("error.db_open", where=redact(args.db), reason=redact(args.db, reason)), file=sys.stderr)
         return 1
     except OSError as exc:
         print(t("error.out_write", path=exc.filename or "", reason=exc.strerror or str(exc)), file=sys.stderr)
