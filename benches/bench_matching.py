@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import median, report
+from common import coordinator, median, report
 
 from db import write
 from db.models import HelpDomain, HelpOffer, HelpOfferDomain, HelpRequest, HelpRequestDomain, Match, Person
@@ -104,14 +104,15 @@ def main() -> None:
         build(path)
         open_requests, offers = len(requests.open_requests(limit=None)), len(requests.offers())
         raws = [raw_load(path) for _ in range(5)]
+        boss = coordinator()
         runs, pairs_runs = [], []
         for _ in range(5):
             start = time.perf_counter()
-            proposal = scoring.propose_all()
+            proposal = scoring.propose_all(boss)
             runs.append((time.perf_counter() - start) * 1000)
         for _ in range(3):
             start = time.perf_counter()
-            pairs = scoring.feasible_pairs()
+            pairs = scoring.feasible_pairs(boss)
             pairs_runs.append((time.perf_counter() - start) * 1000)
         short = []
         for request_id in range(1, 41):

@@ -6,7 +6,7 @@ import datetime as dt
 import sqlite3
 import time
 
-from common import large_demo_db, median, report
+from common import coordinator, large_demo_db, median, report
 
 from bwk_tui.services.reports import reports
 from bwk_tui.services.kernel import clock
@@ -85,11 +85,12 @@ def main() -> None:
     path = large_demo_db()
     open_ready(str(path))
     room = current_room_id()
+    boss = coordinator()
     con = sqlite3.connect(str(path))
     period = clock.parse_period(str(clock.today().year - 1))  # the last whole year
 
     now, before = raw_report(con, room, period)  # warm both caches once
-    built = reports.build_report(period)
+    built = reports.build_report(boss, period)
     reach = {r.label: r for r in built.sections[0].rows}
     assert list(reach.values())[2].value == now["visits"] and list(reach.values())[1].value == now["households"]
 
@@ -99,7 +100,7 @@ def main() -> None:
         raw_report(con, room, period)
         raw.append((time.perf_counter() - start) * 1000)
         start = time.perf_counter()
-        reports.build_report(period)
+        reports.build_report(boss, period)
         service.append((time.perf_counter() - start) * 1000)
 
     print(f"report {period.label} beside {period.year_earlier().label} on {path}: room {room}, "

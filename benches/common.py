@@ -13,6 +13,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def coordinator():
+    """A Session of the open database's first coordinator: the reports, hours and proposals
+    that the benchmarks time are coordinator-only reads."""
+    from db.models import Account
+    from bwk_tui.services.room.auth import Session
+
+    account = Account.select().where(Account.role == "coordinator").order_by(Account.id).first()
+    return Session(account.id, account.name, account.role, account.language)
+
+
 def large_demo_db() -> Path:
     """The benchmark database (`bwk demo --scale large`), made once and reused."""
     wanted = os.environ.get("BWK_BENCH_DB")

@@ -14,7 +14,7 @@ from pathlib import Path
 from peewee import DatabaseError, InterfaceError
 
 from bwk_tui.i18n import set_language, t
-from bwk_tui.services.kernel.errors import BwkError, InvalidInput, UsageError
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput, NotAllowed, UsageError
 from bwk_tui.services.kernel import clock
 
 
@@ -53,6 +53,52 @@ def _prompt_pin() -> str:
     if pin != again:
         raise InvalidInput("error.pin_mismatch")
     return pin
+
+
+def _as_coordinator(args):
+    """The coordinator this command runs for: ``--as NAME`` (on a terminal: asked, the first
+    coordinator offered) and the PIN (``--pin-stdin``: the first line of standard input; on a
+    terminal: asked without echo). The same check as the login screen: a wrong PIN counts
+    toward the account's lockout. A volunteer is refused. Call it after ``_open``."""
+    from bwk_tui.services.room import audit, auth
+
+    tty = sys.stdin.isatty()
+    name = args.actor
+    if not name:
+        default = auth.first_coordinator_name()
+        if default is None:
+            raise NotAllowed("error.cli_no_coordinator")
+        if not tty or args.pin_stdin:
+            raise NotAllowed("error.cli_needs_as")
+        name = input(t("cli.prompt_as", name=default)).strip() or default
+    if args.pin_stdin:
+        pin = _pin_from_stdin()
+    elif tty:
+        pin = getpass.getpass(t("cli.prompt_as_pin", name=name))
+    else:
+        raise NotAllowed("error.cli_needs_pin")
+    session = auth.login(name, pin)
+    if not session.is_coordinator:
+        audit.record(session.account_id, "cli.refused", "command", None, _command_name(args))
+        raise NotAllowed("error.cli_coordinator_only", name=session.name)
+    return session
+
+
+def _command_name(args) -> str:
+    return " ".join(part for part in (args.command, getattr(args, "user_command", None),
+                                      getattr(args, "cash_command", None), getattr(args, "match_command", None),
+                                      getattr(args, "roster_command", None)) if part)
+
+
+def _audit_read(session, entity: str, detail: str) -> None:
+    """The audit line of a command that read coordinator-only data: who, what; no personal data."""
+    from bwk_tui.services.room import audit
+
+    audit.record(session.account_id, f"cli.{entity}", entity, None, detail)
+
+
+def _out_name(out) -> str:
+    return f" out={Path(out).name}" if out else ""
 
 
 def _open(args):
@@ -103,13 +149,14 @@ def cmd_user_add(args) -> int:
     from bwk_tui.services.room import auth
 
     _open(args)
+    session = _as_coordinator(args)  # with --pin-stdin: line 1 is the coordinator's PIN
     if args.pin_stdin:
-        pin = _pin_from_stdin()
+        pin = _pin_from_stdin()  # line 2: the new account's PIN
     elif sys.stdin.isatty():
         pin = _prompt_pin()
     else:
         raise InvalidInput("error.needs_terminal")
-    account = auth.create_account_as_admin(args.name, args.role, pin, args.language)
+    account = auth.create_account(session, args.name, args.role, pin, args.language)
     print(t("cli.user_added", name=account.name, role=t(f"role.{account.role}")))
     return 0
 
@@ -118,7 +165,7 @@ def cmd_user_unlock(args) -> int:
     from bwk_tui.services.room import auth
 
     _open(args)
-    account = auth.unlock_as_admin(args.name)
+    account = auth.unlock_named(_as_coordinator(args), args.name)
     print(t("cli.user_unlocked", name=account.name))
     return 0
 
@@ -127,7 +174,7 @@ def cmd_backup(args) -> int:
     from bwk_tui.services.room import backup
 
     _open(args)
-    result = backup.take_backup(args.to)
+    result = backup.take_backup(args.to, actor_id=_as_coordinator(args).account_id)
     print(t("cli.backup_done", path=result.path, size=max(1, result.size // 1024)))
     if result.pruned:
         print(t("cli.backup_pruned", count=len(result.pruned)))
@@ -137,8 +184,12 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     from bwk_tui.services.room import backup
 
-    backup.verify_file(Path(args.file))  # refuse a bad file before touching the live database
     _open(args)
+    session = _as_coordinator(args)
+    backup.verify_file(Path(args.file))  # refuse a bad file before touching the live database
+    # Written before the restore, so it stays in the kept copy of the replaced data; the
+    # restored database's own line (the service's) cannot name an account it may not have.
+    _audit_read(session, "restore", f"file={Path(args.file).name}")
     result = backup.restore(args.file)
     print(t("cli.restore_done", path=result.restored_from, copy=result.safety_copy))
     return 0
@@ -162,16 +213,19 @@ def cmd_settings(args) -> int:
     from bwk_tui.services.room import settings
 
     _open(args)
+    session = _as_coordinator(args)
     if args.key is None:
+        _audit_read(session, "settings", "all")
         for key, value in settings.all_editable().items():
             print(f"{key} = {value.replace(chr(10), '; ')}")
         return 0
     if args.value is None:
         if args.key not in settings.editable():
             raise InvalidInput("error.setting_unknown", key=args.key, keys=", ".join(settings.editable()))
+        _audit_read(session, "settings", f"key={args.key}")
         print(settings.get(args.key).replace("\n", "; "))
         return 0
-    stored = settings.change(args.key, args.value)
+    stored = settings.change(args.key, args.value, actor_id=session.account_id)
     print(t("cli.setting_changed", key=args.key, value=stored.replace("\n", "; ")))
     return 0
 
@@ -237,6 +291,7 @@ def cmd_cash_export(args) -> int:
     from bwk_tui.services.cash import cash_export
 
     _open(args)
+    _audit_read(_as_coordinator(args), "cash_export", f"format={args.format}{_out_name(args.out)}")
     result = cash_export.export(args.format, out=args.out, stream=None if args.out else sys.stdout)
     if result.path is not None:
         print(t("cli.cash_exported", count=result.entries, path=result.path), file=sys.stderr)
@@ -250,7 +305,10 @@ def cmd_report(args) -> int:
     period = clock.parse_period(args.period, args.date_from, args.date_to)
     report_export.check_format(args.format, args.out)
     _open(args)
-    report = reports.build_report(period)
+    session = _as_coordinator(args)
+    report = reports.build_report(session, period)
+    _audit_read(session, "report", f"period={period.start.isoformat()}..{period.end.isoformat()} "
+                                   f"format={args.format}{_out_name(args.out)}")
     if args.out:
         path = report_export.write(report, args.format, args.out)
         print(t("cli.report_written", path=path), file=sys.stderr)
@@ -292,7 +350,9 @@ def cmd_match_propose(args) -> int:
     from bwk_tui.services.matching import scoring
 
     _open(args)
-    proposal = scoring.propose_all()
+    session = _as_coordinator(args)
+    proposal = scoring.propose_all(session)
+    _audit_read(session, "match_propose", f"format={args.format} pairs={len(proposal)}")
     _print_match_rows(proposal, args.format, with_remaining=False)
     if args.format == "table":
         print(t("cli.match_total", count=len(proposal), total=sum(p.score for p in proposal)), file=sys.stderr)
@@ -303,7 +363,10 @@ def cmd_match_scores(args) -> int:
     from bwk_tui.services.matching import scoring
 
     _open(args)
-    _print_match_rows(scoring.feasible_pairs(), args.format, with_remaining=True)
+    session = _as_coordinator(args)
+    pairs = scoring.feasible_pairs(session)
+    _audit_read(session, "match_scores", f"format={args.format} pairs={len(pairs)}")
+    _print_match_rows(pairs, args.format, with_remaining=True)
     return 0
 
 
@@ -336,6 +399,8 @@ def cmd_roster_week(args) -> int:
 
     _open(args)
     monday = _usage(clock.parse_week, args.week)
+    _audit_read(_as_coordinator(args), "roster_week",
+                f"week={monday.isoformat()} format={args.format}{_out_name(args.out)}")
     _print_or_write(roster_print.render_week(shifts.week(monday), args.format), args.out)
     return 0
 
@@ -346,7 +411,10 @@ def cmd_roster_hours(args) -> int:
 
     _open(args)
     year, month = _usage(clock.parse_month, args.month)
-    _print_or_write(roster_print.render_hours(allowance.hours(year, month), year, month, args.format), args.out)
+    session = _as_coordinator(args)
+    lines = allowance.hours(session, year, month)
+    _audit_read(session, "roster_hours", f"month={year}-{month:02d} format={args.format}{_out_name(args.out)}")
+    _print_or_write(roster_print.render_hours(lines, year, month, args.format), args.out)
     return 0
 
 
@@ -355,13 +423,24 @@ def cmd_roster_statement(args) -> int:
 
     _open(args)
     year, month = _usage(clock.parse_month, args.month)
-    st = allowance.statement(allowance.find_volunteer(args.name), year, month)
+    session = _as_coordinator(args)
+    volunteer_id = allowance.find_volunteer(args.name)
+    st = allowance.statement(session, volunteer_id, year, month)
+    _audit_read(session, "roster_statement", f"volunteer={volunteer_id} month={year}-{month:02d} "
+                                             f"format={args.format}{_out_name(args.out)}")
     _print_or_write(allowance.render_statement(st, args.format), args.out)
     return 0
 
 
+def _coordinator_flags(p: argparse.ArgumentParser, pin_help: str = "cli.help.as_pin_stdin") -> None:
+    """The coordinator's name and PIN, for every command that shows or changes the room's data."""
+    p.add_argument("--as", dest="actor", metavar="NAME", help=t("cli.help.as"))
+    p.add_argument("--pin-stdin", action="store_true", help=t(pin_help))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bwk", description=t("cli.description"))
+    parser = argparse.ArgumentParser(prog="bwk", description=t("cli.description"), epilog=t("cli.epilog"),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default=os.environ.get("BWK_DB"),
                         help=t("cli.help.db"))
     parser.set_defaults(func=cmd_app)
@@ -381,14 +460,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("user", help=t("cli.help.user"))
     user = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    q = user.add_parser("add", help=t("cli.help.user_add"))
+    q = user.add_parser("add", help=t("cli.help.user_add"), epilog=t("cli.user_add_epilog"),
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
     q.add_argument("name")
     q.add_argument("--role", choices=("volunteer", "coordinator"), required=True)
     q.add_argument("--language", choices=("nl", "en"), default="nl")
-    q.add_argument("--pin-stdin", action="store_true", help=t("cli.help.pin_stdin"))
+    _coordinator_flags(q, "cli.help.user_add_pin_stdin")
     q.set_defaults(func=cmd_user_add)
     q = user.add_parser("unlock", help=t("cli.help.user_unlock"))
     q.add_argument("name")
+    _coordinator_flags(q)
     q.set_defaults(func=cmd_user_unlock)
 
     p = sub.add_parser("report", help=t("cli.help.report"))
@@ -397,35 +478,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period")
     p.add_argument("--format", choices=("table", "csv", "md", "xlsx"), default="table")
     p.add_argument("--out")
+    _coordinator_flags(p)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("cash", help=t("cli.help.cash"))
     cash = p.add_subparsers(dest="cash_command", metavar="ACTION", required=True)
-    q = cash.add_parser("export")
+    q = cash.add_parser("export", help=t("cli.help.cash_export"))
     q.add_argument("--format", choices=("csv", "journal"), default="csv")
     q.add_argument("--out")
+    _coordinator_flags(q)
     q.set_defaults(func=cmd_cash_export)
 
     p = sub.add_parser("backup", help=t("cli.help.backup"))
     p.add_argument("--to", metavar="DIR")
+    _coordinator_flags(p)
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", help=t("cli.help.restore"))
     p.add_argument("file")
+    _coordinator_flags(p)
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("settings", help=t("cli.help.settings"))
     p.add_argument("key", nargs="?")
     p.add_argument("value", nargs="?", help=t("cli.help.setting_value"))
+    _coordinator_flags(p)
     p.set_defaults(func=cmd_settings)
 
     p = sub.add_parser("match", help=t("cli.help.match"))
     match = p.add_subparsers(dest="match_command", metavar="ACTION", required=True)
     q = match.add_parser("propose", help=t("cli.help.match_propose"))
     q.add_argument("--format", choices=("table", "csv"), default="table")
+    _coordinator_flags(q)
     q.set_defaults(func=cmd_match_propose)
     q = match.add_parser("scores", help=t("cli.help.match_scores"))
     q.add_argument("--format", choices=("csv", "table"), default="csv")
+    _coordinator_flags(q)
     q.set_defaults(func=cmd_match_scores)
 
     p = sub.add_parser("roster", help=t("cli.help.roster"))
@@ -434,17 +522,20 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--week", metavar="2026-W48")
     q.add_argument("--format", choices=("table", "csv", "md"), default="table")
     q.add_argument("--out")
+    _coordinator_flags(q)
     q.set_defaults(func=cmd_roster_week)
     q = roster_cmd.add_parser("hours", help=t("cli.help.roster_hours"))
     q.add_argument("--month", metavar="2026-11")
     q.add_argument("--format", choices=("table", "csv", "md"), default="table")
     q.add_argument("--out")
+    _coordinator_flags(q)
     q.set_defaults(func=cmd_roster_hours)
     q = roster_cmd.add_parser("statement", help=t("cli.help.roster_statement"))
     q.add_argument("name")
     q.add_argument("--month", metavar="2026-11")
     q.add_argument("--format", choices=("table", "csv", "md"), default="table")
     q.add_argument("--out")
+    _coordinator_flags(q)
     q.set_defaults(func=cmd_roster_statement)
 
     p = sub.add_parser("check", help=t("cli.help.check"))
@@ -466,8 +557,10 @@ def main(argv: list[str] | None = None) -> int:
         print(t("error.interrupted"), file=sys.stderr)
         return 1
     except (DatabaseError, InterfaceError) as exc:
-        print(t("error.db_open", where=args.db or "", reason=str(exc).splitlines()[0] if str(exc) else
-                type(exc).__name__), file=sys.stderr)
+        from db.connection import redact  # a PostgreSQL URL's password is never shown
+
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(t("error.db_open", where=redact(args.db), reason=redact(args.db, reason)), file=sys.stderr)
         return 1
     except OSError as exc:
         print(t("error.out_write", path=exc.filename or "", reason=exc.strerror or str(exc)), file=sys.stderr)

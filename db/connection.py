@@ -28,13 +28,36 @@ SQLITE_PRAGMAS = (
 )
 
 
+def redact(url: str | None, text: str | None = None) -> str:
+    """``text`` (default: ``url`` itself) with the password of ``url`` taken out, for a message:
+    ``postgresql://bwk:secret@host/db`` is shown as ``postgresql://bwk@host/db``."""
+    url = url or ""
+    text = url if text is None else text
+    try:
+        parsed = urlparse(url)
+        password = parsed.password
+    except ValueError:
+        return text
+    if not password:
+        return text
+    netloc = parsed.netloc.rsplit("@", 1)[-1]
+    user = parsed.username
+    shown = parsed._replace(netloc=f"{user}@{netloc}" if user else netloc).geturl()
+    text = text.replace(url, shown)
+    for secret in {password, parsed.netloc.rsplit("@", 1)[0].partition(":")[2]}:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
 class DatabaseUrlError(ValueError):
-    """The URL or path does not name a database bwk can open."""
+    """The URL or path does not name a database bwk can open. ``url`` is shown in messages:
+    it is kept without its password."""
 
     def __init__(self, reason: str, url: str):
         super().__init__(reason)
         self.reason = reason
-        self.url = url
+        self.url = redact(url)
 
 
 def default_database_path() -> Path:

@@ -117,6 +117,36 @@ def sqlite_room(sqlite_db):
     return _set_up_room()
 
 
+@pytest.fixture
+def coordinator_of():
+    """A callable giving a Session of the open database's first coordinator (for a database that
+    a test did not set up itself, such as a demo): the coordinator-only reads need one."""
+    def make():
+        from db.models import Account
+        from bwk_tui.services.room.auth import Session
+
+        account = Account.select().where(Account.role == "coordinator").order_by(Account.id).first()
+        return Session(account.id, account.name, account.role, account.language)
+
+    return make
+
+
+
+
+
+@pytest.fixture
+def coby_pin(monkeypatch):
+    """Standard input that answers every `--pin-stdin` read with Coby's PIN (2468), for tests that
+    call `bwk_tui.cli.main` in-process with ``--as Coby --pin-stdin``."""
+    import io
+
+    class Pins(io.StringIO):
+        def readline(self, *args):
+            return "2468\n"
+
+    monkeypatch.setattr("sys.stdin", Pins())
+
+
 def _set_up_room():
     from bwk_tui.services.room import auth
     from bwk_tui.services import room

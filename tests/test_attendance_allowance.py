@@ -165,7 +165,7 @@ def test_a_past_shift_without_hours_is_not_counted_as_planned(boss, vera, clock)
     clock.at(WED, 9)
     shifts.sign_up(vera, shift_on(WED + DAY, "o").id)
     vera_id = volunteers.profile_for_account(vera.account_id).id
-    [line] = [h for h in allowance.hours(2026, 11) if h.volunteer_id == vera_id]
+    [line] = [h for h in allowance.hours(boss, 2026, 11) if h.volunteer_id == vera_id]
     assert (line.month_minutes, line.planned_minutes) == (0, 210)  # only Thursday is still planned
     assert allowance.month_minutes([vera_id], 2026, 11) == {vera_id: 210}
 
@@ -407,7 +407,7 @@ def test_the_year_maximum_warns_too(boss, clock, ans):
     assert caught.value.params["period"] == "2026" and "2.205,00" in caught.value.params["amount"]
     assert ShiftAssignment.select().count() == before
     # the figures per volunteer, for October
-    (line,) = allowance.hours(2026, 10)
+    (line,) = allowance.hours(boss, 2026, 10)
     assert (line.name, line.month_minutes, line.year_minutes, line.planned_minutes) == ("Ans", 2520, 25200, 0)
     assert (line.month_cents, line.year_cents, line.over_month, line.over_year) == (21000, 210000, False, False)
     # a next year starts from nothing
@@ -465,9 +465,9 @@ def worked(boss, clock, ans):
     return ans, bram
 
 
-def test_hours_per_volunteer_per_month_and_year(worked):
+def test_hours_per_volunteer_per_month_and_year(worked, boss):
     ans, bram = worked
-    november = {h.name: h for h in allowance.hours(2026, 11)}
+    november = {h.name: h for h in allowance.hours(boss, 2026, 11)}
     assert set(november) == {"Ans", "Bram"}  # Vera has no profile
     a, b = november["Ans"], november["Bram"]
     assert (a.month_minutes, a.year_minutes, a.planned_minutes) == (430, 730, 300)
@@ -475,7 +475,7 @@ def test_hours_per_volunteer_per_month_and_year(worked):
     assert (b.month_minutes, b.year_minutes, b.planned_minutes) == (0, 300, 0)
     assert (b.rate_cents, b.month_cents, b.year_cents) == (None, 0, 0)
     assert not (a.over_month or a.over_year)
-    october = {h.name: h for h in allowance.hours(2026, 10)}
+    october = {h.name: h for h in allowance.hours(boss, 2026, 10)}
     assert (october["Ans"].month_minutes, october["Ans"].year_minutes, october["Ans"].month_cents) == (300, 300, 2500)
     # worked in the room: 300 + 300 (Bram) + 300 + 130 minutes, by two people
     assert allowance.total_minutes(dt.date(2026, 10, 1), dt.date(2026, 11, 30), room.current_room_id()) == (1030, 2)
@@ -483,25 +483,25 @@ def test_hours_per_volunteer_per_month_and_year(worked):
     assert allowance.month_minutes([ans.id, bram.id], 2026, 11) == {ans.id: 730}
 
 
-def test_the_month_statement_lines_and_totals(worked):
+def test_the_month_statement_lines_and_totals(worked, boss):
     ans, _ = worked
-    st = allowance.statement(ans.id, 2026, 11)
+    st = allowance.statement(boss, ans.id, 2026, 11)
     assert (st.name, st.year, st.month, st.rate_cents, st.limits) == ("Ans", 2026, 11, 500, (21000, 210000))
     assert [(x.day, x.dagdeel, x.starts_min, x.ends_min, x.minutes, x.cents) for x in st.lines] == [
         (NOV_2, "o", 540, 840, 300, 2500), (dt.date(2026, 11, 4), "o", 540, 840, 130, 1083)]
     assert (st.total_minutes, st.total_cents, st.year_to_date_cents) == (430, 3583, 6083)
-    assert allowance.statement(ans.id, 2026, 12).lines == []
+    assert allowance.statement(boss, ans.id, 2026, 12).lines == []
     with pytest.raises(BwkError):
-        allowance.statement(999999, 2026, 11)
+        allowance.statement(boss, 999999, 2026, 11)
     assert allowance.find_volunteer(" ANS ") == ans.id
     with pytest.raises(BwkError) as caught:
         allowance.find_volunteer("Niemand")
     assert caught.value.key == "error.roster_no_volunteer_named"
 
 
-def test_the_statement_as_csv_adds_up(worked):
+def test_the_statement_as_csv_adds_up(worked, boss):
     ans, _ = worked
-    text = allowance.render_statement(allowance.statement(ans.id, 2026, 11), "csv")
+    text = allowance.render_statement(allowance.statement(boss, ans.id, 2026, 11), "csv")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["volunteer", "date", "dagdeel", "start", "end", "minutes", "amount"]
     assert rows[1:] == [["Ans", "2026-11-02", "o", "09:00", "14:00", "300", "25.00"],
@@ -513,20 +513,20 @@ def test_the_statement_as_csv_adds_up(worked):
 
 
 @pytest.mark.parametrize("fmt", ["table", "md"])
-def test_the_statement_as_text(worked, fmt):
+def test_the_statement_as_text(worked, boss, fmt):
     ans, _ = worked
-    text = allowance.render_statement(allowance.statement(ans.id, 2026, 11), fmt).replace("\xa0", " ")
+    text = allowance.render_statement(allowance.statement(boss, ans.id, 2026, 11), fmt).replace("\xa0", " ")
     assert "Vrijwilligersvergoeding Ans, november 2026" in text
     assert "€ 25,00" in text and "€ 10,83" in text and "€ 35,83" in text and "7,17" in text  # 430 min
     assert "€ 60,83" in text and "€ 210,00" in text and "€ 5,00" in text
     assert text.startswith("# ") == (fmt == "md")
     with pytest.raises(ValueError):
-        allowance.render_statement(allowance.statement(ans.id, 2026, 11), "xlsx")
+        allowance.render_statement(allowance.statement(boss, ans.id, 2026, 11), "xlsx")
 
 
-def test_write_statement_writes_the_file_or_nothing(worked, tmp_path):
+def test_write_statement_writes_the_file_or_nothing(worked, boss, tmp_path):
     ans, _ = worked
-    st = allowance.statement(ans.id, 2026, 11)
+    st = allowance.statement(boss, ans.id, 2026, 11)
     target = allowance.statement_path(st, tmp_path)
     assert target == tmp_path / "2026-11-ans.csv"
     assert allowance.write_statement(st, "csv", target) == target

@@ -91,7 +91,7 @@ def test_recent_is_newest_first_with_names(db, room):
         audit.record(coordinator.account_id, f"test.{n}", "thing", n, f"n={n}")
     audit.record(None, "test.system", "thing", None)
 
-    lines = audit.recent(limit=3)
+    lines = audit.recent(coordinator, limit=3)
     assert [line.action for line in lines] == ["test.system", "test.4", "test.3"]
     assert lines[0].account_name is None
     assert lines[1].account_name == "Coby"
@@ -100,14 +100,14 @@ def test_recent_is_newest_first_with_names(db, room):
 
     # Keyset paging: the page before the oldest shown.
     last_id = AuditLog.select().where(AuditLog.action == "test.3").get().id
-    older = audit.recent(limit=2, before_id=last_id)
+    older = audit.recent(coordinator, limit=2, before_id=last_id)
     assert [line.action for line in older] == ["test.2", "test.1"]
 
 
 def test_recent_includes_lines_of_failed_logins_without_the_pin(db, room):
     with pytest.raises(auth.AuthFailed):
         auth.login("Vera", "97531864")
-    line = audit.recent(limit=1)[0]
+    line = audit.recent(room["coordinator"], limit=1)[0]
     assert line.action == "login.failed"
     assert line.entity_id == Account.get(Account.name == "Vera").id
     assert "97531864" not in repr(line)

@@ -326,18 +326,18 @@ def test_month_and_year_overview_with_budgets(boss, clock):
     cash.add_entry(boss, "in", "25,50", cat("koffie"))
     spent = cash.add_entry(boss, "out", "10", cat("boodschappen"))
     cash.reverse(boss, spent.id, "dubbel")
-    june = {line.category: line for line in cash.overview(2026, 6)}
+    june = {line.category: line for line in cash.overview(boss, 2026, 6)}
     assert (june["bijdrage koffie/thee"].in_cents, june["bijdrage koffie/thee"].out_cents) == (2550, 0)
     assert (june["boodschappen"].in_cents, june["boodschappen"].out_cents) == (1000, 1000)
     assert june["boodschappen"].net_cents == 0
     assert june["boodschappen"].budget_cents == 10000  # a twelfth of the year's budget
     assert june["bijdrage koffie/thee"].budget_cents == 5000
     assert june["donatie"].budget_cents is None
-    year = {line.category: line for line in cash.overview(2026)}
+    year = {line.category: line for line in cash.overview(boss, 2026)}
     assert year["bijdrage koffie/thee"].in_cents == 12550
     assert year["boodschappen"].out_cents == 5000 and year["boodschappen"].budget_cents == 120000
     assert sum(line.net_cents for line in year.values()) == cash.balance()
-    assert all(line.in_cents == line.out_cents == 0 for line in cash.overview(2025))
+    assert all(line.in_cents == line.out_cents == 0 for line in cash.overview(boss, 2025))
     with pytest.raises(InvalidInput):
         cash.set_budget(boss, cat("koffie"), "veel")
 

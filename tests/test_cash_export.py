@@ -34,6 +34,8 @@ from bwk_tui.services.room import settings
 from bwk_tui.services.room.check import run_check
 from bwk_tui.services.kernel.errors import BwkError
 
+AS_COBY = ("--as", "Coby", "--pin-stdin")  # with the coby_pin fixture: Coby's PIN on stdin
+
 TODAY = dt.date(2026, 6, 10)
 
 
@@ -94,7 +96,7 @@ def book(room, clock):
     settings.put("room_name", "De Tweede")
     cash.add_entry(boss, "in", "999", cat("donatie"), "andere ruimte")
     settings.put("room_name", Room.get_by_id(this_room).name)
-    return {"room_id": this_room, "days": day}
+    return {"room_id": this_room, "days": day, "boss": boss}
 
 
 # --- amounts -------------------------------------------------------------------------------
@@ -198,7 +200,7 @@ def test_hledger_accepts_the_journal_and_gives_bwks_totals(book, tmp_path):
     # Per category, income and expenses: the same as bwk's own overview.
     lines = {}
     for year in (2026,):
-        for line in cash.overview(year, room_id=room_id):
+        for line in cash.overview(book["boss"], year, room_id=room_id):
             lines[line.category] = line
     parts = {c.name_nl: cash_export.account_part(c.name_nl) for c in CashCategory.select()}
     income = expenses = 0
@@ -234,26 +236,26 @@ def test_hledger_catches_a_journal_that_disagrees_with_a_closing(book, tmp_path)
 # --- the command ---------------------------------------------------------------------------
 
 
-def test_command_writes_a_file_or_stdout(book, db_url, tmp_path, capsys):
+def test_command_writes_a_file_or_stdout(book, db_url, coby_pin, tmp_path, capsys):
     folder = tmp_path / "out"
     folder.mkdir()
     target = folder / "kas.csv"
-    assert main(["--db", db_url, "cash", "export", "--out", str(target)]) == 0
+    assert main(["--db", db_url, "cash", "export", "--out", str(target), *AS_COBY]) == 0
     captured = capsys.readouterr()
     assert "10 " in captured.err and str(target) in captured.err and captured.out == ""
     with target.open(encoding="utf-8", newline="") as f:
         assert len(list(csv.DictReader(f))) == 10
-    assert main(["--db", db_url, "cash", "export", "--format", "journal"]) == 0
+    assert main(["--db", db_url, "cash", "export", "--format", "journal", *AS_COBY]) == 0
     captured = capsys.readouterr()
     assert captured.out.startswith("; bwk kasboek") and "assets:kas" in captured.out
     assert [p.name for p in folder.iterdir()] == ["kas.csv"]  # no temporary files left
 
 
-def test_an_unwritable_file_is_a_plain_message(book, db_url, tmp_path, capsys):
+def test_an_unwritable_file_is_a_plain_message(book, db_url, coby_pin, tmp_path, capsys):
     folder = tmp_path / "out"
     (folder / "a-folder").mkdir(parents=True)
     for target in (folder / "no" / "such" / "folder" / "kas.csv", folder / "a-folder"):
-        assert main(["--db", db_url, "cash", "export", "--out", str(target)]) == 1
+        assert main(["--db", db_url, "cash", "export", "--out", str(target), *AS_COBY]) == 1
         err = capsys.readouterr().err
         assert "kan niet worden geschreven" in err and "Traceback" not in err
     assert [p.name for p in folder.iterdir()] == ["a-folder"] and not any((folder / "a-folder").iterdir())

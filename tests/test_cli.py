@@ -65,17 +65,21 @@ def test_init_with_half_the_flags_is_bad_usage(dbfile):
     assert "--pin-stdin" in result.stderr
 
 
+AS = ("--as", "Coby", "--pin-stdin")  # Coby's PIN (2468) is the first line on stdin
+
+
 def test_user_add_and_its_refusals(dbfile):
     init(dbfile)
-    ok = bwk("--db", dbfile, "user", "add", "Vera", "--role", "volunteer", "--pin-stdin", stdin="1357\n")
+    # Two lines on stdin: the coordinator's PIN, then the new account's.
+    ok = bwk("--db", dbfile, "user", "add", "Vera", "--role", "volunteer", *AS, stdin="2468\n1357\n")
     assert ok.returncode == 0 and "Vera (vrijwilliger)" in ok.stdout
-    again = bwk("--db", dbfile, "user", "add", "vera", "--role", "volunteer", "--pin-stdin", stdin="1357\n")
+    again = bwk("--db", dbfile, "user", "add", "vera", "--role", "volunteer", *AS, stdin="2468\n1357\n")
     assert again.returncode == 1 and "al een account" in again.stderr
-    bad_role = bwk("--db", dbfile, "user", "add", "Bob", "--role", "boss", "--pin-stdin", stdin="1357\n")
+    bad_role = bwk("--db", dbfile, "user", "add", "Bob", "--role", "boss", *AS, stdin="2468\n1357\n")
     assert bad_role.returncode == 2
-    no_pin = bwk("--db", dbfile, "user", "add", "Bob", "--role", "volunteer", "--pin-stdin", stdin="")
+    no_pin = bwk("--db", dbfile, "user", "add", "Bob", "--role", "volunteer", *AS, stdin="2468\n")
     assert no_pin.returncode == 1 and "Geen PIN" in no_pin.stderr
-    long_pin = bwk("--db", dbfile, "user", "add", "Bob", "--role", "volunteer", "--pin-stdin", stdin="123456789\n")
+    long_pin = bwk("--db", dbfile, "user", "add", "Bob", "--role", "volunteer", *AS, stdin="2468\n123456789\n")
     assert long_pin.returncode == 1 and "4 tot 8" in long_pin.stderr
     names = [r[0] for r in sqlite3.connect(dbfile).execute("SELECT name FROM account ORDER BY id")]
     assert names == ["Coby", "Vera"]
@@ -83,13 +87,14 @@ def test_user_add_and_its_refusals(dbfile):
 
 def test_user_unlock(dbfile):
     init(dbfile)
+    bwk("--db", dbfile, "user", "add", "Vera", "--role", "volunteer", *AS, stdin="2468\n1357\n")
     con = sqlite3.connect(dbfile)
-    con.execute("UPDATE account SET failed_pins=5, lockouts=1, locked_until='2999-01-01 00:00:00'")
+    con.execute("UPDATE account SET failed_pins=5, lockouts=1, locked_until='2999-01-01 00:00:00' WHERE name='Vera'")
     con.commit()
-    result = bwk("--db", dbfile, "user", "unlock", "coby")
+    result = bwk("--db", dbfile, "user", "unlock", "vera", *AS, stdin="2468\n")
     assert result.returncode == 0 and "ontgrendeld" in result.stdout
-    assert con.execute("SELECT failed_pins, locked_until FROM account").fetchone() == (0, None)
-    unknown = bwk("--db", dbfile, "user", "unlock", "nobody")
+    assert con.execute("SELECT failed_pins, locked_until FROM account WHERE name='Vera'").fetchone() == (0, None)
+    unknown = bwk("--db", dbfile, "user", "unlock", "nobody", *AS, stdin="2468\n")
     assert unknown.returncode == 1 and "geen account" in unknown.stderr
 
 
@@ -114,11 +119,11 @@ def test_check_passes_then_finds_a_removed_guard(dbfile):
 def test_backup_then_restore_brings_the_data_back(dbfile, tmp_path):
     init(dbfile)
     backups = tmp_path / "kopie"
-    made = bwk("--db", dbfile, "backup", "--to", str(backups))
+    made = bwk("--db", dbfile, "backup", "--to", str(backups), *AS, stdin="2468\n")
     assert made.returncode == 0 and "gecontroleerd" in made.stdout
     [copy] = list(backups.glob("bwk-2*.sqlite3"))
-    bwk("--db", dbfile, "user", "add", "Vera", "--role", "volunteer", "--pin-stdin", stdin="1357\n")
-    restored = bwk("--db", dbfile, "restore", str(copy))
+    bwk("--db", dbfile, "user", "add", "Vera", "--role", "volunteer", *AS, stdin="2468\n1357\n")
+    restored = bwk("--db", dbfile, "restore", str(copy), *AS, stdin="2468\n")
     assert restored.returncode == 0, restored.stderr
     names = [r[0] for r in sqlite3.connect(dbfile).execute("SELECT name FROM account")]
     assert names == ["Coby"]
@@ -132,9 +137,9 @@ def test_restore_refuses_a_damaged_file_and_keeps_the_live_data(dbfile, tmp_path
     init(dbfile)
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"this is not a database" * 100)
-    result = bwk("--db", dbfile, "restore", str(junk))
+    result = bwk("--db", dbfile, "restore", str(junk), *AS, stdin="2468\n")
     assert result.returncode == 1 and "geen bwk-database" in result.stderr
-    missing = bwk("--db", dbfile, "restore", str(tmp_path / "nothere.sqlite3"))
+    missing = bwk("--db", dbfile, "restore", str(tmp_path / "nothere.sqlite3"), *AS, stdin="2468\n")
     assert missing.returncode == 1 and "bestaat niet" in missing.stderr
     assert sqlite3.connect(dbfile).execute("SELECT count(*) FROM account").fetchone() == (1,)
 
@@ -177,9 +182,9 @@ def test_messages_in_english_on_request(dbfile):
 
 
 def test_main_in_process_returns_exit_codes(dbfile, capsys, monkeypatch):
-    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("2468\n"))
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("2468\n2468\n"))
     assert main(["--db", dbfile, "init", "--coordinator", "Coby", "--pin-stdin"]) == 0
-    assert main(["--db", dbfile, "user", "unlock", "Nobody"]) == 1
+    assert main(["--db", dbfile, "user", "unlock", "Nobody", *AS]) == 1
     assert "geen account" in capsys.readouterr().err
 
 
@@ -213,15 +218,15 @@ def test_demo_force_never_replaces_a_real_database(dbfile):
 
 def test_settings_are_listed_checked_and_changed(dbfile):
     init(dbfile)
-    listed = bwk("--db", dbfile, "settings")
+    listed = bwk("--db", dbfile, "settings", *AS, stdin="2468\n")
     assert listed.returncode == 0 and "idle_lock_minutes = 3" in listed.stdout
-    changed = bwk("--db", dbfile, "settings", "idle_lock_minutes", "5")
+    changed = bwk("--db", dbfile, "settings", "idle_lock_minutes", "5", *AS, stdin="2468\n")
     assert changed.returncode == 0 and "idle_lock_minutes is nu: 5" in changed.stdout
-    refused = bwk("--db", dbfile, "settings", "idle_lock_minutes", "0")
+    refused = bwk("--db", dbfile, "settings", "idle_lock_minutes", "0", *AS, stdin="2468\n")
     assert refused.returncode == 1 and "0.5 tot 60" in refused.stderr
-    unknown = bwk("--db", dbfile, "settings", "is_demo", "1")
+    unknown = bwk("--db", dbfile, "settings", "is_demo", "1", *AS, stdin="2468\n")
     assert unknown.returncode == 1 and "Onbekende instelling" in unknown.stderr
-    lists = bwk("--db", dbfile, "settings", "housing_corporations", "Ymere; Eigen Haard ;Ymere")
+    lists = bwk("--db", dbfile, "settings", "housing_corporations", "Ymere; Eigen Haard ;Ymere", *AS, stdin="2468\n")
     assert lists.returncode == 0
     con = sqlite3.connect(dbfile)
     values = dict(con.execute("SELECT key, value FROM setting").fetchall())

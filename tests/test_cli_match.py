@@ -7,6 +7,7 @@ import csv
 import io
 import random
 import re
+import sys
 
 import pytest
 
@@ -56,7 +57,12 @@ def filled(sqlite_room, sqlite_url):
 
 
 def run(capsys, *args) -> tuple[int, str, str]:
-    code = main(list(args))
+    """`bwk ARGS --as Coby --pin-stdin` with Coby's PIN on standard input (a coordinator-only read)."""
+    before, sys.stdin = sys.stdin, io.StringIO("2468\n")
+    try:
+        code = main([*args, "--as", "Coby", "--pin-stdin"])
+    finally:
+        sys.stdin = before
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -65,7 +71,7 @@ def rows(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_the_csv_outputs_are_consistent(filled, capsys):
+def test_the_csv_outputs_are_consistent(filled, sqlite_room, capsys):
     code, out, _ = run(capsys, "--db", filled, "match", "scores", "--format", "csv")
     assert code == 0
     scores = rows(out)
@@ -90,7 +96,7 @@ def test_the_csv_outputs_are_consistent(filled, capsys):
     for row in proposal:
         assert feasible[(row["request_id"], row["offer_id"])] == int(row["score"])
     total = sum(int(row["score"]) for row in proposal)
-    assert total == sum(p.score for p in scoring.propose_all())
+    assert total == sum(p.score for p in scoring.propose_all(sqlite_room["coordinator"]))
 
     code, out, err = run(capsys, "--db", filled, "match", "propose")
     assert code == 0 and "hulpvraag" in out

@@ -300,7 +300,7 @@ def test_reciprocity_counts_the_helped_who_now_help(boss, dom, clock):
 def test_propose_all_saves_nothing_and_respects_capacity(boss, dom):
     reqs = [ask(boss, f"R{i}", [dom["schulden"]]) for i in range(5)]
     off = helper(boss, "Two", [dom["schulden"]], capacity=2)
-    proposal = scoring.propose_all()
+    proposal = scoring.propose_all(boss)
     assert len(proposal) == 2 and {p.offer_id for p in proposal} == {off.id}
     assert len({p.request_id for p in proposal}) == 2
     assert {p.request_id for p in proposal} <= {r.id for r in reqs}
@@ -327,7 +327,7 @@ def test_the_matrix_scores_equal_the_explained_scores(boss, dom):
             assert s.score == scores[i, j]
 
 
-def test_the_demo_has_offers_requests_and_histories(db):
+def test_the_demo_has_offers_requests_and_histories(db, coordinator_of):
     """`bwk demo` (small): ~30 offers, ~60 open requests, finished, stopped and active matches with
     follow-ups, residents who were helped and now help, and no offer beyond its capacity."""
     from bwk_tui.services.room import check
@@ -348,5 +348,5 @@ def test_the_demo_has_offers_requests_and_histories(db):
     assert matches.follow_ups_due(now.date())
     for m in matches.matches(limit=50):
         assert m.score == sum(r.points for r in m.reasons)
-    assert scoring.propose_all()
+    assert scoring.propose_all(coordinator_of())
     assert all(f.ok for f in check.run_check())

@@ -123,10 +123,10 @@ def test_propose_all_through_the_database(room):
     b = matching_requests.create_offer(boss, OfferForm([dom["schulden"]], 1, person_id=pid("B", "nl"), languages="nl"))
     r1 = matching_requests.create_request(boss, RequestForm(pid("R1", "tw"), [dom["schulden"]], languages="tw"))
     r2 = matching_requests.create_request(boss, RequestForm(pid("R2", "nl"), [dom["wonen"]], languages="nl"))
-    proposal = {p.request_id: p.offer_id for p in scoring.propose_all()}
+    proposal = {p.request_id: p.offer_id for p in scoring.propose_all(boss)}
     assert proposal == {r1.id: b.id, r2.id: a.id}
     reqs, offs = matching_requests.open_requests(), matching_requests.offers()
-    assert sum(p.score for p in scoring.propose_all()) == brute_force(reqs, offs, scoring.continued_pairs())
+    assert sum(p.score for p in scoring.propose_all(boss)) == brute_force(reqs, offs, scoring.continued_pairs())
 
 
 def test_a_request_stays_open_rather_than_lowering_the_total():

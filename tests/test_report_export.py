@@ -13,6 +13,8 @@ from bwk_tui.services.reports import report_export
 from bwk_tui.services.reports import reports
 from bwk_tui.services.kernel import clock
 
+AS_COBY = ("--as", "Coby", "--pin-stdin")  # with the coby_pin fixture: Coby's PIN on stdin
+
 PERIOD = clock.parse_period("2026-Q1")
 REPORT = reports.Report("De Kameleon", PERIOD, PERIOD.year_earlier(), [
     reports.Section("Bereik", [reports.Row("Unieke huishoudens", 412, 3), reports.Row("Bezoeken", 4, 0)]),
@@ -99,19 +101,19 @@ def desk(sqlite_room, sqlite_url):
     return sqlite_url
 
 
-def test_cli_prints_the_report(desk, capsys):
-    assert main(["--db", desk, "report", "--period", "2026-Q1", "--format", "csv"]) == 0
+def test_cli_prints_the_report(desk, coby_pin, capsys):
+    assert main(["--db", desk, "report", "--period", "2026-Q1", "--format", "csv", *AS_COBY]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert ["Bereik", "Bezoeken", "<5", "0"] in rows
 
 
-def test_cli_writes_files(desk, tmp_path, capsys):
+def test_cli_writes_files(desk, coby_pin, tmp_path, capsys):
     out = tmp_path / "r.md"
     assert main(["--db", desk, "report", "--from", "2026-01-01", "--to", "2026-03-31", "--format", "md",
-                 "--out", str(out)]) == 0
+                 "--out", str(out), *AS_COBY]) == 0
     assert "Bezoeken" in out.read_text(encoding="utf-8")
     book = tmp_path / "r.xlsx"
-    assert main(["--db", desk, "report", "--period", "2026-Q1", "--format", "xlsx", "--out", str(book)]) == 0
+    assert main(["--db", desk, "report", "--period", "2026-Q1", "--format", "xlsx", "--out", str(book), *AS_COBY]) == 0
     from openpyxl import load_workbook
 
     assert load_workbook(book).active["A1"].value.startswith("De Kameleon")
@@ -131,8 +133,8 @@ def test_cli_usage_errors_exit_2(desk, argv, capsys):
     assert err.strip() and "Traceback" not in err
 
 
-def test_cli_unwritable_out_exits_1(desk, tmp_path, capsys):
+def test_cli_unwritable_out_exits_1(desk, coby_pin, tmp_path, capsys):
     target = tmp_path / "nowhere" / "r.xlsx"
-    assert main(["--db", desk, "report", "--period", "2026-Q1", "--format", "xlsx", "--out", str(target)]) == 1
+    assert main(["--db", desk, "report", "--period", "2026-Q1", "--format", "xlsx", "--out", str(target), *AS_COBY]) == 1
     assert "Traceback" not in capsys.readouterr().err
     assert not target.exists() and not target.parent.exists()

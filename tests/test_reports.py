@@ -126,8 +126,8 @@ def hand_made(room, clock):
     return here
 
 
-def test_hand_made_report(hand_made):
-    report = reports.build_report(parse_period("2026-Q1"))
+def test_hand_made_report(hand_made, room):
+    report = reports.build_report(room["coordinator"], parse_period("2026-Q1"))
     assert report.room == "De Kameleon"
     assert report.previous.label == "2025-Q1"
     got = _figures(report)
@@ -180,14 +180,14 @@ def test_hand_made_report(hand_made):
     assert all(isinstance(r.value, int) and isinstance(r.previous, int) for s in report.sections for r in s.rows)
 
 
-def test_hand_made_other_room_and_english(hand_made):
+def test_hand_made_other_room_and_english(hand_made, room):
     from db.models import Room
 
     from bwk_tui.i18n import set_language
 
     other = Room.get(Room.name == "Elders").id
     set_language("en")
-    got = _figures(reports.build_report(parse_period("2026-Q1"), room_id=other))
+    got = _figures(reports.build_report(room["coordinator"], parse_period("2026-Q1"), room_id=other))
     assert got[("Reach", "Visits")] == (1, 0)
     assert got[("Reach", "Unique households")] == (1, 0)
     assert got[("Reach", "Coffee visitors (anonymous)")] == (1, 0)
@@ -195,16 +195,16 @@ def test_hand_made_other_room_and_english(hand_made):
     assert got[("Reach", "Returning persons")] == (1, 0)
 
 
-def test_a_month_and_free_dates(hand_made):
-    jan = _figures(reports.build_report(parse_period("2026-01")))
+def test_a_month_and_free_dates(hand_made, room):
+    jan = _figures(reports.build_report(room["coordinator"], parse_period("2026-01")))
     reach = t("reports.sec_reach")
     assert jan[(reach, "Bezoeken")] == (3, 0)  # Dee 1 Jan, Ann and Ben 5 Jan
-    free = reports.build_report(parse_period(date_from="2026-01-05", date_to="2026-02-10"))
+    free = reports.build_report(room["coordinator"], parse_period(date_from="2026-01-05", date_to="2026-02-10"))
     assert _figures(free)[(reach, "Bezoeken")] == (3, 1)  # Ann twice, Ben; a year earlier Ann 10 Feb 2025
 
 
 def test_empty_database_period(room):
-    report = reports.build_report(parse_period("2026-Q3"))
+    report = reports.build_report(room["coordinator"], parse_period("2026-Q3"))
     got = _figures(report)
     assert got[(t("reports.sec_reach"), "Bezoeken")] == (0, 0)
     assert got[(t("reports.sec_cash"), "Totaal ontvangen")] == (0, 0)
@@ -372,7 +372,7 @@ def demo_db(tmp_path_factory):
 
 
 @pytest.mark.parametrize("text", ["2026-Q3", "2026", "2026-11"])
-def test_cross_check_against_plain_python(demo_db, text, clock):
+def test_cross_check_against_plain_python(demo_db, text, clock, coordinator_of):
     from bwk_tui.services import room as room_service
     from bwk_tui.services.room import open_ready
 
@@ -382,7 +382,7 @@ def test_cross_check_against_plain_python(demo_db, text, clock):
         clock.day = today
         period = parse_period(text)
         room_id = room_service.current_room_id()
-        report = reports.build_report(period)
+        report = reports.build_report(coordinator_of(), period)
         got = _figures(report)
         now, before = _as_rows(_expected(period, room_id, today)), _as_rows(_expected(period.year_earlier(),
                                                                                       room_id, today))
@@ -418,7 +418,7 @@ def test_matching_figures_in_the_report(room):
     assert running.status == "actief"
     from bwk_tui.services.kernel import clock
 
-    report = reports.build_report(parse_period(f"{clock.today().year}"))
+    report = reports.build_report(room["coordinator"], parse_period(f"{clock.today().year}"))
     got = {(s.title, r.label): (r.value, r.previous) for s in report.sections for r in s.rows
            if s.title == t("reports.sec_matches")}
     section = t("reports.sec_matches")

@@ -24,7 +24,7 @@ async def test_f6_shows_the_quarter_and_moves_between_periods(sqlite_db):
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ReportsScreen)
-        expected = reports.build_report(screen.report.period)  # the same figures as the service gives
+        expected = reports.build_report(app.session, screen.report.period)  # the same figures as the service gives
         table = screen.query_one("#report-table", DataTable)
         labels = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         first_row = expected.sections[0].rows[0]

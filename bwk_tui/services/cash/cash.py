@@ -331,8 +331,10 @@ class OverviewLine:
         return self.in_cents - self.out_cents
 
 
-def overview(year: int, month: int | None = None, room_id: int | None = None) -> list[OverviewLine]:
-    """Actuals per category for a year or a month, beside the budget (a twelfth for a month)."""
+@coordinator_only
+def overview(session: Session, year: int, month: int | None = None, room_id: int | None = None) -> list[OverviewLine]:
+    """Actuals per category for a year or a month, beside the budget (a twelfth for a month).
+    Coordinators only."""
     room_id = room_id or room.current_room_id()
     start = dt.date(year, month or 1, 1)
     end = dt.date(year + (month == 12 if month else 1), (month % 12 + 1) if month else 1, 1)

@@ -31,6 +31,7 @@ from db.models import Account, CashCategory, CashClosing, CashEntry, Room
 
 from bwk_tui.i18n import current_language
 from bwk_tui.services.kernel import files
+from bwk_tui.services.kernel.tables import safe_row
 from bwk_tui.services import room as room_service
 from bwk_tui.services.cash.cash import IN, OUT, receipt_label
 from bwk_tui.services.kernel.money import decimal
@@ -105,9 +106,9 @@ def write_csv(out: TextIO, room_id: int | None = None) -> int:
     writer.writerow(CSV_HEADER)
     count = 0
     for row in rows(room_id):
-        writer.writerow((row.entry_date.isoformat(), row.receipt, row.direction, row.category, row.description,
-                         decimal(row.amount_cents), row.entered_by, row.reverses_receipt,
-                         "yes" if row.closed else "no"))
+        writer.writerow(safe_row((row.entry_date.isoformat(), row.receipt, row.direction, row.category,
+                                  row.description, decimal(row.amount_cents), row.entered_by,
+                                  row.reverses_receipt, "yes" if row.closed else "no")))
         count += 1
     return count
 

@@ -4,17 +4,38 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Iterable, Sequence
 
 TEXT_FORMATS = ("table", "csv", "md")
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...), -2+3,
+# @SUM(...)); tab and carriage return are read as such a start by some programs too.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A plain number (the program's own "-5.00", "-1.250,50") runs nothing and must stay a number.
+_PLAIN_NUMBER = re.compile(r"[+-]?\d[\d.,]*")
+
+
+def safe_cell(value):
+    """``value`` for a csv or xlsx cell: text that a spreadsheet would run as a formula gets a
+    single quote in front (the usual guard, shown by a spreadsheet as typed); numbers, and text
+    that is only a number such as a negative amount, stay as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def safe_row(row: Iterable) -> list:
+    return [safe_cell(value) for value in row]
+
 
 def csv_text(header: Sequence, rows: Iterable[Sequence]) -> str:
-    """``header`` and ``rows`` as csv (``\\n`` line ends), as other tools read it."""
+    """``header`` and ``rows`` as csv (``\\n`` line ends), as other tools read it; no cell starts a
+    formula (safe_cell)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row(row) for row in rows)
     return buffer.getvalue()
 
 

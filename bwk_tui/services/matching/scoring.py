@@ -20,6 +20,7 @@ from db.models import (HelpOffer, HelpOfferDomain, HelpRequest, Match)
 
 from bwk_tui.i18n import t
 from bwk_tui.services.room import settings
+from bwk_tui.services.room.auth import Session, coordinator_only
 from bwk_tui.services.kernel.availability import (DAGDELEN, WEEKDAYS)
 from bwk_tui.services.kernel.scoring import Reason, read_weights
 from bwk_tui.services.matching.requests import DONE, OfferInfo, RequestInfo, and_list, domain_names, language_name, lived_ids, load_offers, offer_info, offers, open_requests, request_info
@@ -144,8 +145,9 @@ def shortlist(request_id: int, top: int = 5) -> list[Scored]:
     return scored[:top]
 
 
-def feasible_pairs() -> list[Scored]:
-    """Every feasible open-request x offer pair with its score (for `bwk match scores`)."""
+@coordinator_only
+def feasible_pairs(session: Session) -> list[Scored]:
+    """Every feasible open-request x offer pair with its score (for `bwk match scores`; coordinators only)."""
     reqs, offs = open_requests(limit=None), [o for o in offers() if o.remaining > 0]
     w, continued, names = weights(), continued_pairs(), domain_names()
     by_domain: dict[int, list[OfferInfo]] = defaultdict(list)
@@ -217,10 +219,11 @@ def score_matrix(reqs: list[RequestInfo], offs: list[OfferInfo], w: Weights | No
 INFEASIBLE = -10**9
 
 
-def propose_all() -> list[Scored]:
+@coordinator_only
+def propose_all(session: Session) -> list[Scored]:
     """The assignment of open requests to offers with the highest total score: no offer beyond its
     remaining capacity, no request twice (scipy.optimize.linear_sum_assignment on capacity-expanded
-    offers). Nothing is saved: a person confirms each pair."""
+    offers). Nothing is saved: a person confirms each pair. Coordinators only."""
     reqs = open_requests(limit=None)
     offs = [o for o in offers() if o.remaining > 0]
     return assign(reqs, offs, weights(), continued_pairs(), domain_names())

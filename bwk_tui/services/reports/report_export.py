@@ -89,23 +89,27 @@ def fill_workbook(report: Report, suppress_small: bool | None = None):
     book = Workbook()
     sheet = book.active
     sheet.title = t("reports.xlsx_sheet")
-    sheet.append([title(report)])
+
+    def put(row) -> None:  # a name typed as "=HYPERLINK(...)" must not become a formula
+        sheet.append(tables.safe_row(row))
+
+    put([title(report)])
     sheet["A1"].font = Font(bold=True)
-    sheet.append([])
-    sheet.append(headers(report))
+    put([])
+    put(headers(report))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for section in report.sections:
         if section.note:
-            sheet.append([section.title, section.note])
+            put([section.title, section.note])
         for row in section.rows:
             if row.money:  # a number of euros, made exactly from cents
-                sheet.append([section.title, row.label, Decimal(row.value).scaleb(-2),
+                put([section.title, row.label, Decimal(row.value).scaleb(-2),
                               Decimal(row.previous).scaleb(-2)])
                 for cell in sheet[sheet.max_row][2:4]:
                     cell.number_format = EURO_FORMAT
             else:
-                sheet.append([section.title, row.label, suppress(row.value, row, enabled),
+                put([section.title, row.label, suppress(row.value, row, enabled),
                               suppress(row.previous, row, enabled)])
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 50

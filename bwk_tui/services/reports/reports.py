@@ -18,6 +18,7 @@ from bwk_tui.i18n import current_language, t
 
 from bwk_tui.services import room
 from bwk_tui.services.room import settings
+from bwk_tui.services.room.auth import Session, coordinator_only
 from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.clock import Period, month_end
 
@@ -251,8 +252,9 @@ def _hours(minutes: int) -> int:
     return (minutes + 30) // 60
 
 
-def build_report(period: Period, room_id: int | None = None) -> Report:
-    """Every figure of the period beside the same period a year earlier."""
+@coordinator_only
+def build_report(session: Session, period: Period, room_id: int | None = None) -> Report:
+    """Every figure of the period beside the same period a year earlier (coordinators only)."""
     room_id = room_id or room.current_room_id()
     previous = period.year_earlier()
     now, before = _figures(period, room_id), _figures(previous, room_id)

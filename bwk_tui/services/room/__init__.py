@@ -9,7 +9,7 @@ import platformdirs
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from db import DatabaseUrlError, database, describe, open_database, write
-from db.connection import APP_NAME
+from db.connection import APP_NAME, redact
 from db.models import Room
 from db.schema import latest_version, schema_version, upgrade
 
@@ -38,7 +38,8 @@ def open_ready(url: str | None = None) -> OpenedDatabase:
     except DatabaseUrlError as exc:
         raise BwkError(f"error.db_url.{exc.reason}", url=exc.url) from None
     except (DatabaseError, OperationalError) as exc:
-        raise BwkError("error.db_open", where=url or "", reason=str(exc).splitlines()[0]) from None
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BwkError("error.db_open", where=redact(url), reason=redact(url, reason)) from None
     if version > latest_version():
         raise BwkError("error.db_newer", version=version, latest=latest_version())
     return OpenedDatabase(db, describe(db), applied, version)

@@ -18,6 +18,7 @@ from db.chain import row_hash
 from db.models import Account, AuditLog
 
 from bwk_tui.services.kernel import clock
+from bwk_tui.services.kernel.errors import NotAllowed
 
 
 def record(actor_id: int | None, action: str, entity: str = "", entity_id: int | None = None,
@@ -106,7 +107,16 @@ class AuditLine:
     detail: str
 
 
-def recent(limit: int = 50, before_id: int | None = None) -> list[AuditLine]:
+def recent(session, limit: int = 50, before_id: int | None = None) -> list[AuditLine]:
+    """The newest lines first (coordinators only).
+
+    ``session`` is an auth.Session. The role is checked here by hand: auth imports this
+    module to write its lines, so this one cannot import auth's require_role.
+    """
+    if session is None:
+        raise NotAllowed("error.not_logged_in")
+    if session.role != "coordinator":
+        raise NotAllowed("error.coordinator_only")
     # .objects(): the joined name lands on the row itself (with a model join peewee
     # would replace row.account_id by a partial Account without an id).
     query = (AuditLog.select(AuditLog, Account.name.alias("account_name"))

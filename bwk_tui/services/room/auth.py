@@ -265,3 +265,17 @@ def set_language(session: Session, language: str) -> Session:
 def _info(account: Account) -> AccountInfo:
     return AccountInfo(account.id, account.name, account.role, account.language, account.active,
                        account.locked_until)
+
+
+def first_coordinator_name() -> str | None:
+    """The alphabetically first active coordinator: the name the command line offers by default."""
+    account = (Account.select(Account.name)
+               .where(Account.role == COORDINATOR, Account.active == True)  # noqa: E712
+               .order_by(Account.name_key).first())
+    return account.name if account is not None else None
+
+
+@coordinator_only
+def unlock_named(session: Session, name: str) -> AccountInfo:
+    """`bwk user unlock NAME`: the exact name (no prefix match: unlocking is not a search)."""
+    return _unlock(session.account_id, _get_account(name))

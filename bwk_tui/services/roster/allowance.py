@@ -23,6 +23,7 @@ from bwk_tui.services.kernel.money import money
 from bwk_tui.services import room
 from bwk_tui.services.kernel import clock, files, tables
 from bwk_tui.services.room import settings
+from bwk_tui.services.room.auth import Session, coordinator_only
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 
 FORMATS = tables.TEXT_FORMATS
@@ -193,8 +194,10 @@ class HoursLine:
     over_year: bool
 
 
-def hours(year: int, month: int, room_id: int | None = None) -> list[HoursLine]:
-    """Hours worked per volunteer of the room in ``month`` and in its year up to that month."""
+@coordinator_only
+def hours(session: Session, year: int, month: int, room_id: int | None = None) -> list[HoursLine]:
+    """Hours worked per volunteer of the room in ``month`` and in its year up to that month
+    (coordinators only: a volunteer sees no one else's hours)."""
 
     room_id = room_id or room.current_room_id()
     people = {v.id: v for v in Volunteer.select(Volunteer, Account.name.alias("account_name"))
@@ -267,7 +270,9 @@ class Statement:
         return sum(line.cents for line in self.lines)
 
 
-def statement(volunteer_id: int, year: int, month: int) -> Statement:
+@coordinator_only
+def statement(session: Session, volunteer_id: int, year: int, month: int) -> Statement:
+    """One volunteer's allowance statement for ``month`` (coordinators only)."""
     person = (Volunteer.select(Volunteer, Account.name.alias("account_name"))
               .join(Account, on=(Volunteer.account == Account.id)).where(Volunteer.id == volunteer_id)
               .objects().first())

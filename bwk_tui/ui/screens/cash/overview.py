@@ -52,7 +52,7 @@ class OverviewScreen(DeskScreen):
         return t("cash.overview_month", month=clock.day(dt.date(self.year, self.month, 1), "MMMM y"))
 
     def reload(self) -> None:
-        lines = self.lines = cash.overview(self.year, self.month)
+        lines = self.lines = cash.overview(self.app.session, self.year, self.month)
         self.query_one("#overview-period", Static).update(self.period_text())
         table = self.query_one("#overview", DataTable)
         row = table.cursor_row if table.row_count else 0

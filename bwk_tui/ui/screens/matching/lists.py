@@ -51,7 +51,7 @@ class ProposalScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="proposal")
     def compute(self) -> list[Scored]:
-        return scoring.propose_all()
+        return scoring.propose_all(self.app.session)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.SUCCESS and event.worker.group == "proposal":

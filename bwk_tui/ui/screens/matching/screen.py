@@ -226,6 +226,8 @@ class MatchingScreen(DeskScreen):
     # --- the proposal and the matches ---------------------------------------------------
 
     def action_proposal(self) -> None:
+        if not require_coordinator(self):  # the proposal names every resident with a request
+            return
         from bwk_tui.ui.screens.matching.lists import ProposalScreen
 
         self.stale = True

@@ -106,7 +106,7 @@ class ReportsScreen(DeskScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
     def _build(self, period: clock.Period) -> reports.Report:
         with room.worker_connection():
-            return reports.build_report(period)
+            return reports.build_report(self.app.session, period)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="charts")
     def _series(self) -> tuple[list, list]:

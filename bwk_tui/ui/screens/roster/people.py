@@ -276,7 +276,7 @@ class HoursScreen(DeskScreen):
         table = self.query_one("#hours", DataTable)
         current = self.highlighted()
         row = table.cursor_row if table.row_count else 0
-        self.lines = lines = allowance.hours(self.year, self.month)
+        self.lines = lines = allowance.hours(self.app.session, self.year, self.month)
         widths = {"month": 8, "year": 9, "planned": 8, "money_month": 12, "money_year": 12}
         name_width = table_room(self, sum(widths.values()), len(widths) + 1)
         table.clear(columns=True)
@@ -330,7 +330,7 @@ class HoursScreen(DeskScreen):
             self.notify(t("f3a.none_selected"), severity="warning")
             return
         try:
-            st = allowance.statement(line.volunteer_id, self.year, self.month)
+            st = allowance.statement(self.app.session, line.volunteer_id, self.year, self.month)
             path = allowance.write_statement(st, "csv", allowance.statement_path(st, allowance.statements_dir(), "csv"))
         except BwkError as exc:
             self.notify(exc.message(), severity="error", timeout=10)
