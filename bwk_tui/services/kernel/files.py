@@ -90,6 +90,14 @@ def _real_target(path: Path) -> Path:
     real = Path(os.path.realpath(path))
     if real != path:
         refuse_unless_file(real)
+        # /dev/stderr, /proc/self/fd/N: "magic" links to an open file, not to a name. Following
+        # them by name reaches some other file (or "/tmp/#123 (deleted)"): refuse, never guess.
+        try:
+            same = os.path.samefile(path, real)
+        except OSError:
+            same = not os.path.lexists(real) and not os.path.exists(path)  # a dangling symlink
+        if not same:
+            raise BwkError("error.not_regular", path=str(path), kind=t("path_kind.other"))
     return real
 
 
