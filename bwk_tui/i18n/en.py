@@ -51,6 +51,7 @@ TEXTS: dict[str, str] = {
     "error.db_busy": 'The database is busy in another program (for example a second backup). Wait a moment and try again.',
     "error.backup_not_file": '{path} is {kind}, not a backup: bwk only reads a regular file.',
     "error.backup_to_not_folder": '{path} is {kind}, not a folder: give --to a folder for the backup.',
+    "error.year_range": "Choose a year from {first} to {last}.",
     "error.amount_ambiguous": '“{text}” could mean 1250 or 1.25 euros. Type 1250 or 1.25.',
     "error.amount_digits": 'Type the amount with the digits 0 to 9, for example 12.50.',
     "path_kind.file": 'a file',

@@ -52,6 +52,7 @@ TEXTS: dict[str, str] = {
     "error.db_busy": 'De database is bezet door een ander programma (bijvoorbeeld een tweede reservekopie). Wacht even en probeer het opnieuw.',
     "error.backup_not_file": '{path} is {kind}, geen reservekopie: bwk leest alleen een gewoon bestand.',
     "error.backup_to_not_folder": '{path} is {kind}, geen map: geef met --to een map voor de reservekopie.',
+    "error.year_range": "Kies een jaar van {first} tot en met {last}.",
     "error.amount_ambiguous": '„{text}” kan 1250 of 1,25 euro betekenen. Typ 1250 of 1,25.',
     "error.amount_digits": 'Typ het bedrag met de cijfers 0 tot en met 9, bijvoorbeeld 12,50.',
     "path_kind.file": 'een bestand',
