@@ -8,10 +8,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
 from peewee import DatabaseError, InterfaceError
+
+from db.connection import DatabaseUrlError
 
 from bwk_tui.i18n import set_language, t
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput, NotAllowed, UsageError
@@ -287,12 +290,25 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def _out(value: str | None) -> str | None:
+    """``--out``: a file, or None for standard output (no ``--out``, ``-`` or ``/dev/stdout``).
+    A file that is there and is not a regular one (a device, FIFO, folder) is refused before the
+    database is even opened: nothing is ever renamed over it, and a FIFO is never opened."""
+    from bwk_tui.services.kernel import files
+
+    if not value or files.means_stdout(value):
+        return None
+    files.refuse_unless_file(value)
+    return value
+
+
 def cmd_cash_export(args) -> int:
     from bwk_tui.services.cash import cash_export
 
+    out = _out(args.out)
     _open(args)
     _audit_read(_as_coordinator(args), "cash_export", f"format={args.format}{_out_name(args.out)}")
-    result = cash_export.export(args.format, out=args.out, stream=None if args.out else sys.stdout)
+    result = cash_export.export(args.format, out=out, stream=None if out else sys.stdout)
     if result.path is not None:
         print(t("cli.cash_exported", count=result.entries, path=result.path), file=sys.stderr)
     return 0
@@ -303,14 +319,15 @@ def cmd_report(args) -> int:
     from bwk_tui.services.reports import reports
 
     period = clock.parse_period(args.period, args.date_from, args.date_to)
-    report_export.check_format(args.format, args.out)
+    out = _out(args.out)
+    report_export.check_format(args.format, out)
     _open(args)
     session = _as_coordinator(args)
     report = reports.build_report(session, period)
     _audit_read(session, "report", f"period={period.start.isoformat()}..{period.end.isoformat()} "
                                    f"format={args.format}{_out_name(args.out)}")
-    if args.out:
-        path = report_export.write(report, args.format, args.out)
+    if out:
+        path = report_export.write(report, args.format, out)
         print(t("cli.report_written", path=path), file=sys.stderr)
     else:
         sys.stdout.write(report_export.render(report, args.format))
@@ -397,11 +414,12 @@ def cmd_roster_week(args) -> int:
     from bwk_tui.services.roster import shifts
     from bwk_tui.services.roster import roster_print
 
+    out = _out(args.out)
     _open(args)
     monday = _usage(clock.parse_week, args.week)
     _audit_read(_as_coordinator(args), "roster_week",
                 f"week={monday.isoformat()} format={args.format}{_out_name(args.out)}")
-    _print_or_write(roster_print.render_week(shifts.week(monday), args.format), args.out)
+    _print_or_write(roster_print.render_week(shifts.week(monday), args.format), out)
     return 0
 
 
@@ -409,18 +427,20 @@ def cmd_roster_hours(args) -> int:
     from bwk_tui.services.roster import allowance
     from bwk_tui.services.roster import roster_print
 
+    out = _out(args.out)
     _open(args)
     year, month = _usage(clock.parse_month, args.month)
     session = _as_coordinator(args)
     lines = allowance.hours(session, year, month)
     _audit_read(session, "roster_hours", f"month={year}-{month:02d} format={args.format}{_out_name(args.out)}")
-    _print_or_write(roster_print.render_hours(lines, year, month, args.format), args.out)
+    _print_or_write(roster_print.render_hours(lines, year, month, args.format), out)
     return 0
 
 
 def cmd_roster_statement(args) -> int:
     from bwk_tui.services.roster import allowance
 
+    out = _out(args.out)
     _open(args)
     year, month = _usage(clock.parse_month, args.month)
     session = _as_coordinator(args)
@@ -428,7 +448,7 @@ def cmd_roster_statement(args) -> int:
     st = allowance.statement(session, volunteer_id, year, month)
     _audit_read(session, "roster_statement", f"volunteer={volunteer_id} month={year}-{month:02d} "
                                              f"format={args.format}{_out_name(args.out)}")
-    _print_or_write(allowance.render_statement(st, args.format), args.out)
+    _print_or_write(allowance.render_statement(st, args.format), out)
     return 0
 
 
@@ -543,10 +563,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _shown(value: str) -> str:
+    """An argument as the user can read it back: bytes that are not UTF-8 as \\xff, at most 60 characters."""
+    try:
+        shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeError:
+        shown = ascii(value)[1:-1]
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _check_arguments(argv: list[str]) -> None:
+    """Bytes that are not UTF-8 (Python hands them over as lone surrogates) and NUL characters
+    cannot be a name, a value or a path bwk can store or show: bad usage, said plainly."""
+    values = [("BWK_DB", os.environ["BWK_DB"])] if os.environ.get("BWK_DB") else []
+    values += [(str(number), value) for number, value in enumerate(argv, start=1)]
+    for number, value in values:
+        if "\0" in value:
+            raise UsageError("error.arg_nul", number=number)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError("error.arg_not_utf8", number=number, arg=_shown(value)) from None
+
+
+def _is_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked": another process holds the lock longer than we wait."""
+    return "database is locked" in str(exc) or "database table is locked" in str(exc)
+
+
 def main(argv: list[str] | None = None) -> int:
     language = os.environ.get("BWK_LANG", "nl")
     set_language(language)
     _argparse_words(language)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        _check_arguments(argv)
+    except UsageError as exc:
+        print(exc.message(), file=sys.stderr)
+        return exc.exit_code
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
@@ -556,9 +610,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(t("error.interrupted"), file=sys.stderr)
         return 1
-    except (DatabaseError, InterfaceError) as exc:
+    except DatabaseUrlError as exc:  # a path or URL the database layer cannot use
+        print(t(f"error.db_url.{exc.reason}", url=exc.url), file=sys.stderr)
+        return 1
+    except (DatabaseError, InterfaceError, sqlite3.Error) as exc:
         from db.connection import redact  # a PostgreSQL URL's password is never shown
 
+        if _is_busy(exc):
+            print(t("error.db_busy"), file=sys.stderr)
+            return 1
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(t("error.db_open", where=redact(args.db), reason=redact(args.db, reason)), file=sys.stderr)
         return 1

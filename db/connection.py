@@ -6,6 +6,7 @@ The default is ``bwk.sqlite3`` in the platform's user data folder.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -49,6 +50,9 @@ def redact(url: str | None, text: str | None = None) -> str:
             text = text.replace(secret, "***")
     return text
 
+# Seconds to wait for a PostgreSQL server: a host that never answers must not hang a command.
+CONNECT_TIMEOUT = 10
+
 
 class DatabaseUrlError(ValueError):
     """The URL or path does not name a database bwk can open. ``url`` is shown in messages:
@@ -75,16 +79,27 @@ def _sqlite_path(url: str) -> Path:
         path = Path(raw)
     else:
         path = Path(url)
-    path = path.expanduser()
-    if path.exists() and path.is_dir():
+    try:
+        path = path.expanduser()
+        mode = os.stat(path).st_mode  # a symlink followed
+    except (FileNotFoundError, NotADirectoryError):
+        return path
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL byte, no access, no home
+        raise DatabaseUrlError("cannot_create", url) from None
+    if stat.S_ISDIR(mode):
         raise DatabaseUrlError("is_directory", url)
+    if not stat.S_ISREG(mode):  # a FIFO would block SQLite's open; a device is no database
+        raise DatabaseUrlError("not_a_file", url)
     return path
 
 
 def make_database(url: str | None = None) -> Database:
     """Build (but do not connect) the database named by ``url``."""
     url = url or os.environ.get("BWK_DB") or str(default_database_path())
-    scheme = urlparse(url).scheme
+    try:
+        scheme = urlparse(url).scheme
+    except ValueError:  # "postgresql://[::1/x": an address that cannot be read
+        raise DatabaseUrlError("malformed", url) from None
     if scheme in ("postgresql", "postgres"):
         try:
             import psycopg2  # noqa: F401
@@ -94,12 +109,19 @@ def make_database(url: str | None = None) -> Database:
         name = parsed.path.lstrip("/")
         if not name:
             raise DatabaseUrlError("no_name", url)
+        try:
+            port = parsed.port
+        except ValueError:  # "port 99999", "port abc"
+            raise DatabaseUrlError("bad_port", url) from None
+        if port == 0:
+            raise DatabaseUrlError("bad_port", url)
         return PostgresqlDatabase(
             name,
             user=parsed.username,
             password=parsed.password,
             host=parsed.hostname,
-            port=parsed.port,
+            port=port,
+            connect_timeout=CONNECT_TIMEOUT,
             autoconnect=True,
         )
     if scheme not in ("", "sqlite", "file") and len(scheme) > 1:  # len 1: a Windows drive

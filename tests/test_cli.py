@@ -167,7 +167,8 @@ def test_a_folder_or_a_non_database_file(tmp_path):
 def test_unreachable_postgres_server_is_a_plain_message():
     result = bwk("--db", "postgresql://nobody@127.0.0.1:1/bwk", "check")
     assert result.returncode == 1
-    assert "kan niet worden geopend" in result.stderr
+    assert result.stderr.strip() == ("Op 127.0.0.1:1 antwoordt geen databaseserver. Staat de server aan, "
+                                     "en kloppen het adres en de poort?")
 
 
 def test_bad_usage_exits_2():

@@ -92,13 +92,24 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+# Years a desk can mean. Beyond them date arithmetic overflows (9999-W52 plus six days): refused
+# plainly, before anything is computed.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def _check_year(year: int, error=None, **params) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise (error or UsageError)("error.year_range", first=FIRST_YEAR, last=LAST_YEAR, **params)
+
+
 def parse_week(text: str | None) -> dt.date:
     """"2026-W48" (ISO week) -> its Monday; None -> this week's Monday."""
     if not text:
         return week_start(today())
-    match = re.fullmatch(r"(\d{4})-?[Ww](\d{1,2})", text.strip())
+    match = re.fullmatch(r"([0-9]{4})-?[Ww]([0-9]{1,2})", text.strip())
     if match is None:
         raise InvalidInput("error.roster_week", field="week", value=text)
+    _check_year(int(match.group(1)), InvalidInput, field="week")
     try:
         return dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     except ValueError:
@@ -115,9 +126,10 @@ def parse_month(text: str | None) -> tuple[int, int]:
     if not text:
         day = today()
         return day.year, day.month
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", text.strip())
     if match is None or not 1 <= int(match.group(2)) <= 12:
         raise InvalidInput("error.roster_month", field="month", value=text)
+    _check_year(int(match.group(1)), InvalidInput, field="month")
     return int(match.group(1)), int(match.group(2))
 
 
@@ -139,13 +151,13 @@ class Period:
         return Period(start, end, f"{start.isoformat()} – {end.isoformat()}")
 
 
-_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.I)
+_QUARTER = re.compile(r"^([0-9]{4})-?Q([1-4])$", re.I)
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
 
 
-_YEAR = re.compile(r"^(\d{4})$")
+_YEAR = re.compile(r"^([0-9]{4})$")
 
 
 def month_end(year: int, month: int) -> dt.date:
@@ -154,9 +166,11 @@ def month_end(year: int, month: int) -> dt.date:
 
 def _date(text: str, option: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError("error.report_date", option=option, value=text) from None
+    _check_year(day.year)
+    return day
 
 
 def parse_period(period: str | None = None, date_from: str | None = None, date_to: str | None = None) -> Period:
@@ -165,6 +179,8 @@ def parse_period(period: str | None = None, date_from: str | None = None, date_t
         raise UsageError("error.report_period_and_dates")
     if period:
         text = period.strip()
+        if re.match(r"^[0-9]{4}", text):
+            _check_year(int(text[:4]))
         if m := _QUARTER.match(text):
             year, q = int(m.group(1)), int(m.group(2))
             return Period(dt.date(year, 3 * q - 2, 1), month_end(year, 3 * q), f"{year}-Q{q}")

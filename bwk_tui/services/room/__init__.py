@@ -32,17 +32,42 @@ def open_ready(url: str | None = None) -> OpenedDatabase:
     """Open the database at ``url`` (or the default), creating or upgrading it."""
     try:
         db = open_database(url)
+    except DatabaseUrlError as exc:
+        raise BwkError(f"error.db_url.{exc.reason}", url=exc.url) from None
+    try:
         db.connect(reuse_if_open=True)
+    except (DatabaseError, OperationalError) as exc:
+        if not isinstance(db, SqliteDatabase) and _no_server(exc):
+            raise BwkError("error.db_no_server", where=_server(db)) from None
+        raise BwkError("error.db_open", where=redact(url), reason=redact(url, str(exc).splitlines()[0])) from None
+    try:
         applied = upgrade(db)
         version = schema_version(db)
     except DatabaseUrlError as exc:
         raise BwkError(f"error.db_url.{exc.reason}", url=exc.url) from None
     except (DatabaseError, OperationalError) as exc:
+        if "database is locked" in str(exc):  # another process writes longer than busy_timeout
+            raise BwkError("error.db_busy") from None
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise BwkError("error.db_open", where=redact(url), reason=redact(url, reason)) from None
     if version > latest_version():
         raise BwkError("error.db_newer", version=version, latest=latest_version())
     return OpenedDatabase(db, describe(db), applied, version)
+
+
+_NO_SERVER = ("Connection refused", "timeout expired", "could not translate host name",
+              "No route to host", "Network is unreachable", "Cannot assign requested address")
+
+
+def _no_server(exc: BaseException) -> bool:
+    """The connection failed before any server spoke (not: a wrong password or database name)."""
+    return any(words in str(exc) for words in _NO_SERVER)
+
+
+def _server(db: Database) -> str:
+    """host:port of a PostgreSQL database, for messages (no user name, no password)."""
+    params = db.connect_params
+    return f"{params.get('host') or 'localhost'}:{params.get('port') or 5432}"
 
 
 def needs_setup() -> bool:

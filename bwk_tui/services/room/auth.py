@@ -38,8 +38,11 @@ def hasher():
 def _verify(pin_hash: str, pin: str) -> bool:
     from argon2.exceptions import InvalidHashError, VerificationError
 
+    # A PIN that is not text UTF-8 can carry (bytes a terminal could not decode) is still hashed,
+    # so that it costs the same time, and is wrong like any other.
+    typed = pin.encode("utf-8", "surrogateescape")
     try:
-        return hasher().verify(pin_hash, pin)
+        return hasher().verify(pin_hash, typed)
     except (VerificationError, InvalidHashError):
         return False
 

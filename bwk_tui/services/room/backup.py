@@ -20,7 +20,9 @@ from bwk_tui.services.room import audit
 from bwk_tui.services.room import settings
 from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.clock import to_local
+from bwk_tui.services.kernel import files
 from bwk_tui.services.kernel.errors import BackupError
+from bwk_tui.i18n import t
 
 PREFIX = "bwk-"
 SAFETY_PREFIX = "bwk-voor-herstel-"  # copies of the live data taken before a restore; never pruned
@@ -41,8 +43,11 @@ def default_backup_dir() -> Path:
 def verify_file(path: Path) -> int:
     """Check that ``path`` is a sound bwk database; return its schema version."""
     path = Path(path)
-    if not path.is_file():
+    found = files.kind(path)  # never opened unless a regular file: a FIFO would block the open
+    if found is None:
         raise BackupError("error.backup_missing", path=str(path))
+    if found != "file":
+        raise BackupError("error.backup_not_file", path=str(path), kind=t(f"path_kind.{found}"))
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -78,13 +83,26 @@ def _copy_to(target: Path) -> None:
 
 
 def _unique_path(folder: Path, prefix: str) -> Path:
+    """A name no other backup has, with its ``.partial`` file made (empty) to claim it.
+
+    Two backups in the same second (two desks, two cron jobs) must not share a partial file:
+    that was "database is locked". The partial is claimed exclusively first, then the final
+    name is checked free; as every backup claims before it publishes, that order is race-free.
+    """
     stamp = to_local(clock.now_utc()).strftime("%Y%m%d-%H%M%S")
-    path = folder / f"{prefix}{stamp}{SUFFIX}"
-    n = 2
-    while path.exists():
-        path = folder / f"{prefix}{stamp}-{n}{SUFFIX}"
+    n = 1
+    while True:
+        path = folder / (f"{prefix}{stamp}{SUFFIX}" if n == 1 else f"{prefix}{stamp}-{n}{SUFFIX}")
         n += 1
-    return path
+        partial = path.with_name(path.name + ".partial")
+        try:
+            os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            continue
+        if os.path.lexists(path):
+            partial.unlink(missing_ok=True)
+            continue
+        return path
 
 
 def _age_key(path: Path) -> tuple[str, int]:
@@ -106,13 +124,24 @@ def take_backup(to_dir: str | os.PathLike | None = None, actor_id: int | None = 
                 prefix: str = PREFIX, prune: bool = True) -> BackupResult:
     _require_sqlite()
     folder = Path(to_dir) if to_dir else default_backup_dir()
+    found = files.kind(folder)
+    if found not in (None, "folder"):
+        raise BackupError("error.backup_to_not_folder", path=str(folder), kind=t(f"path_kind.{found}"))
+    partial = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         final = _unique_path(folder, prefix)
         partial = final.with_name(final.name + ".partial")
         _copy_to(partial)
     except OSError as exc:
-        raise BackupError("error.backup_write", path=str(folder), reason=exc.strerror or str(exc)) from None
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        raise BackupError("error.backup_write", path=str(folder), reason=files.reason(exc)) from None
+    except sqlite3.Error as exc:  # /proc and the like: the file was made but SQLite cannot use it
+        partial.unlink(missing_ok=True)
+        if "database is locked" in str(exc):
+            raise BackupError("error.db_busy") from None
+        raise BackupError("error.backup_write", path=str(folder), reason=str(exc)) from None
     try:
         verify_file(partial)
     except BackupError:
