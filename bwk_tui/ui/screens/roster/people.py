@@ -7,6 +7,8 @@ volunteer's month statement as csv into ``vergoedingen/`` beside the database.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -24,10 +26,12 @@ from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 from bwk_tui.services.roster.volunteers import ProfileForm, VolunteerInfo
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
-from bwk_tui.ui.screens.roster.templates import ADMIN_CSS, table_room
-from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
 from bwk_tui.services.kernel.text import cut
+from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
+from bwk_tui.ui.widgets.tables import table_room
 from bwk_tui.ui.widgets.tick_list import TickBox, TickList
+
+ADMIN_CSS = Path(__file__).with_name("admin.tcss")  # the roster's admin screens' styles (as templates.py)
 
 # How many residents a name search offers to link.
 PICK_LIMIT = 8

@@ -24,19 +24,13 @@ from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
 from bwk_tui.ui.widgets.confirm import ConfirmModal
 from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
-from bwk_tui.ui.widgets.tables import room
 from bwk_tui.services.kernel.text import cut
+from bwk_tui.ui.widgets.tables import table_room
 
 # Absolute: the modals are styled from here too, and DeskScreen subclasses live elsewhere.
 ADMIN_CSS = Path(__file__).with_name("admin.tcss")
 # The skill Select's "no skill needed": a value no skill code has.
 NO_SKILL = "-"
-
-
-def table_room(screen, fixed: int, columns: int) -> int:
-    """What is left for the one stretching column of a DataTable filling the page."""
-    width = max(screen.size.width or screen.app.size.width, 60)
-    return max(8, room(width, columns) + 1 - fixed)  # without the one column of slack
 
 
 class TemplatesScreen(DeskScreen):
