@@ -3,6 +3,9 @@
 TEXTS: dict[str, str] = {
     "error.pin_digits": "A PIN consists of digits only.",
     "error.pin_length": "A PIN has 4 to 8 digits.",
+    "error.pin_common": "That PIN is too easy to guess: it is one of the most used PINs. Please choose another.",
+    "error.pin_run": "That PIN is too easy to guess: its digits go up or down in a row (like 1234 or 9876). Please choose another.",
+    "error.pin_same_digit": "That PIN is too easy to guess: all its digits are the same. Please choose another.",
     "error.pin_mismatch": "The two PINs are not the same. Please type them again.",
     "error.pin_stdin_empty": "No PIN received on standard input.",
     "error.name_empty": "Please fill in a name.",
@@ -13,7 +16,7 @@ TEXTS: dict[str, str] = {
     "error.not_logged_in": "Please log in first.",
     "error.coordinator_only": "Only a coordinator may do this.",
     "error.already_set_up": "This database already has a coordinator.",
-    "error.login_failed": "Name or PIN is not right. Please try again.",
+    "error.login_failed": "Name or PIN is not right. Please try again. After too many wrong tries, please wait a while; a coordinator can unlock the account.",
     "error.account_locked": "Too many wrong PINs. This account stays locked for {minutes} more min. A coordinator can unlock it.",
     "error.account_unknown": "There is no account named {name}.",
     "error.room_empty": "Please fill in the name of the neighbourhood room.",

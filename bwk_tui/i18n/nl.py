@@ -4,6 +4,9 @@ TEXTS: dict[str, str] = {
     # Fouten die een gebruiker kan veroorzaken
     "error.pin_digits": "Een PIN bestaat alleen uit cijfers.",
     "error.pin_length": "Een PIN heeft 4 tot 8 cijfers.",
+    "error.pin_common": "Die PIN is te makkelijk te raden: het is een van de meest gebruikte PINs. Kies een andere.",
+    "error.pin_run": "Die PIN is te makkelijk te raden: de cijfers lopen op of af (zoals 1234 of 9876). Kies een andere.",
+    "error.pin_same_digit": "Die PIN is te makkelijk te raden: alle cijfers zijn gelijk. Kies een andere.",
     "error.pin_mismatch": "De twee PIN's zijn niet gelijk. Typ ze opnieuw.",
     "error.pin_stdin_empty": "Geen PIN ontvangen op standaardinvoer.",
     "error.name_empty": "Vul een naam in.",
@@ -14,7 +17,7 @@ TEXTS: dict[str, str] = {
     "error.not_logged_in": "Log eerst in.",
     "error.coordinator_only": "Dit mag alleen een coördinator doen.",
     "error.already_set_up": "Deze database heeft al een coördinator.",
-    "error.login_failed": "Naam of PIN klopt niet. Probeer het opnieuw.",
+    "error.login_failed": "Naam of PIN klopt niet. Probeer het opnieuw. Na te veel verkeerde pogingen moet u even wachten; een coördinator kan het account ontgrendelen.",
     "error.account_locked": "Te vaak een verkeerde PIN. Dit account is nog {minutes} min. vergrendeld. Een coördinator kan het ontgrendelen.",
     "error.account_unknown": "Er is geen account met de naam {name}.",
     "error.room_empty": "Vul de naam van de buurtwerkkamer in.",
