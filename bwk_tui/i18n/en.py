@@ -17,6 +17,8 @@ TEXTS: dict[str, str] = {
     "error.coordinator_only": "Only a coordinator may do this.",
     "error.already_set_up": "This database already has a coordinator.",
     "error.login_failed": "Name or PIN is not right. Please try again. After too many wrong tries, please wait a while; a coordinator can unlock the account.",
+    "quit.title": "Quitting needs a coordinator's name and PIN. Esc: back.",
+    "help.quit": "Only a coordinator can quit while nobody is logged in: type your name, Tab, your PIN and Enter. Esc goes back to the login screen.",
     "error.account_locked": "Too many wrong PINs. This account stays locked for {minutes} more min. A coordinator can unlock it.",
     "error.account_unknown": "There is no account named {name}.",
     "error.room_empty": "Please fill in the name of the neighbourhood room.",

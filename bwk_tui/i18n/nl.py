@@ -18,6 +18,8 @@ TEXTS: dict[str, str] = {
     "error.coordinator_only": "Dit mag alleen een coördinator doen.",
     "error.already_set_up": "Deze database heeft al een coördinator.",
     "error.login_failed": "Naam of PIN klopt niet. Probeer het opnieuw. Na te veel verkeerde pogingen moet u even wachten; een coördinator kan het account ontgrendelen.",
+    "quit.title": "Afsluiten kan alleen met de naam en PIN van een coördinator. Esc: terug.",
+    "help.quit": "Het programma afsluiten terwijl niemand is ingelogd kan alleen een coördinator: typ uw naam, Tab, uw PIN en Enter. Esc gaat terug naar het inlogscherm.",
     "error.account_locked": "Te vaak een verkeerde PIN. Dit account is nog {minutes} min. vergrendeld. Een coördinator kan het ontgrendelen.",
     "error.account_unknown": "Er is geen account met de naam {name}.",
     "error.room_empty": "Vul de naam van de buurtwerkkamer in.",

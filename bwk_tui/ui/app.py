@@ -178,12 +178,24 @@ class BwkApp(App[None]):
             return
         session, self.session = self.session, None
         auth.logout(session, "idle" if idle else "lock")
+        self.clear_notifications()  # a toast such as "Tanta Lucy is uitgecheckt" does not outlive the lock
         set_language(settings.get("language"))
         self._install_keys()
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(LoginScreen(notice=t("login.locked_idle" if idle else "login.locked")))
         self.refresh_bindings()
+
+    async def action_quit(self) -> None:
+        """Logged in (or before the first coordinator exists): quit. Locked: a coordinator's PIN first."""
+        if self.session is not None or room.needs_setup():
+            self.exit()
+            return
+        if isinstance(self.screen, ModalScreen):
+            return
+        from bwk_tui.ui.screens.quit import QuitModal
+
+        self.push_screen(QuitModal(), lambda ok: self.exit() if ok else None)
 
     # --- sections -----------------------------------------------------------------------
 

@@ -273,3 +273,47 @@ async def test_an_unexpected_error_exits_in_plain_words_and_logs_the_details(sql
     assert app.return_code == 1
     log = errorlog.log_path().read_text(encoding="utf-8")
     assert "RuntimeError: kapot" in log and "Traceback" in log
+
+
+# --- the lock holds ------------------------------------------------------------------------------
+
+async def test_ctrl_q_on_the_login_screen_needs_a_coordinators_pin(sqlite_room):
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert app.is_running and type(app.screen).__name__ == "QuitModal"
+        await pilot.press(*"Vera", "tab", *"1357", "enter")  # a volunteer
+        await settle(app, pilot)
+        assert app.is_running and "klopt niet" in text_of(app.screen, "#quit-message")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LoginScreen)
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        await pilot.press(*"Coby", "tab", *"2468", "enter")
+        await settle(app, pilot)
+        assert not app.is_running
+    assert AuditLog.select().where(AuditLog.action == "quit").count() == 1
+
+
+async def test_ctrl_q_while_logged_in_quits_as_before(sqlite_room):
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(app, pilot, "Vera", "1357")
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert not app.is_running
+
+
+async def test_locking_clears_every_notification(sqlite_room):
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(app, pilot, "Coby", "2468")
+        app.notify("Tanta Lucy is uitgecheckt")
+        await pilot.pause()
+        assert len(app._notifications) == 1
+        await pilot.press("f12")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert len(app._notifications) == 0

@@ -192,7 +192,7 @@ def login(typed_name: str, pin: str) -> Session:
     return Session(account.id, account.name, account.role, account.language)
 
 
-def _check_pin(account: Account | None, pin: str, action: str) -> Account:
+def _check_pin(account: Account | None, pin: str, action: str, audit_success: bool = True) -> Account:
     """The one PIN check (login, signing a closing, quitting the locked desk).
 
     Every answer costs one argon2 verify and every failure gives the same message
@@ -226,7 +226,8 @@ def _check_pin(account: Account | None, pin: str, action: str) -> Account:
         else:
             Account.update({Account.failed_pins: 0, Account.lockouts: 0, Account.locked_until: None}).where(
                 Account.id == account.id).execute()
-            audit.record(account.id, action, "account", account.id)
+            if audit_success:
+                audit.record(account.id, action, "account", account.id)
     # Raised only after the transaction: raising inside it would roll back the count.
     if not ok:
         raise AuthFailed("error.login_failed")
@@ -250,10 +251,12 @@ def is_coordinator_pin(typed_name: str, pin: str) -> bool:
     """For quitting the locked desk: are these a coordinator's name and PIN? Counts like a login."""
     account = find_account(typed_name)
     try:
-        account = _check_pin(account, pin, "quit")
+        account = _check_pin(account, pin, "quit", audit_success=False)
     except AuthFailed:
         return False
-    return account.role == COORDINATOR
+    allowed = account.role == COORDINATOR
+    audit.record(account.id, "quit" if allowed else "quit.refused", "account", account.id)
+    return allowed
 
 
 def logout(session: Session | None, reason: str = "lock") -> None:
