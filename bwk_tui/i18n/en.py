@@ -105,6 +105,7 @@ TEXTS: dict[str, str] = {
     "cli.demo_done": "Demo database created: {path}",
     "cli.demo_counts": "{persons} persons, {households} households, {visits} visits, {accounts} accounts.",
     "cli.demo_login": "Log in as coordinator {name} with PIN {pin}:",
+    "cli.demo_volunteer": "Or as volunteer {name} with PIN {pin}.",
     "cli.demo_open": "  bwk --db {path}",
     "check.integrity": "Database file undamaged {detail}",
     "check.foreign_keys": "References between tables are sound ({count} broken)",

@@ -107,6 +107,7 @@ TEXTS: dict[str, str] = {
     "cli.demo_done": "Demodatabase gemaakt: {path}",
     "cli.demo_counts": "{persons} personen, {households} huishoudens, {visits} bezoeken, {accounts} accounts.",
     "cli.demo_login": "Log in als coördinator {name} met PIN {pin}:",
+    "cli.demo_volunteer": "Of als vrijwilliger {name} met PIN {pin}.",
     "cli.demo_open": "  bwk --db {path}",
     "check.integrity": "Databasebestand onbeschadigd {detail}",
     "check.foreign_keys": "Verwijzingen tussen tabellen kloppen ({count} fout)",
