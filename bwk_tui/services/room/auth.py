@@ -241,7 +241,7 @@ def verify_own_pin(session: Session, pin: str) -> bool:
     is refused even with the right PIN. Call it outside a transaction (the count must stay)."""
     account = Account.get_or_none(Account.id == session.account_id, Account.active == True)  # noqa: E712
     try:
-        _check_pin(account, pin, "sign")
+        _check_pin(account, pin, "sign", audit_success=False)  # the closing records the signature
     except AuthFailed:
         return False
     return True
