@@ -286,6 +286,8 @@ def cmd_demo(args) -> int:
     print(t("cli.demo_counts", persons=summary.persons, households=summary.households,
             visits=summary.visits, accounts=summary.accounts))
     print(t("cli.demo_login", name=summary.coordinator_name, pin=summary.coordinator_pin))
+    if summary.volunteer_name:
+        print(t("cli.demo_volunteer", name=summary.volunteer_name, pin=summary.volunteer_pin))
     print(t("cli.demo_open", path=opened.where))
     return 0
 

@@ -56,7 +56,7 @@ def template(boss, weekday: int, dagdeel: str, starts: str = "", ends: str = "",
 
 
 def volunteer(boss, name: str, **profile) -> volunteers.VolunteerInfo:
-    account = auth.create_account_as_admin(name, "volunteer", "1234")
+    account = auth.create_account_as_admin(name, "volunteer", "8264")
     return volunteers.save_profile(boss, volunteers.ProfileForm(account.id, **profile))
 
 

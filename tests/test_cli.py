@@ -199,9 +199,16 @@ def test_demo_prints_a_coordinator_who_can_log_in(tmp_path):
     from bwk_tui.services.room import auth
     from bwk_tui.services.room import open_ready
 
+    volunteer = next(l for l in result.stdout.splitlines() if l.startswith("Of als vrijwilliger"))
+    v_name, v_pin = volunteer.removeprefix("Of als vrijwilliger ").rstrip(".").split(" met PIN ")
     opened = open_ready(target)
     try:
         assert auth.login(name, pin).is_coordinator
+        assert auth.login(v_name, v_pin).role == "volunteer"
+        from db.models import Account
+
+        hashes = [a.pin_hash for a in Account.select()]
+        assert len(set(hashes)) == len(hashes)  # every account its own PIN
     finally:
         opened.db.close()
     again = bwk("--db", target, "demo")

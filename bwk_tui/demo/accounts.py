@@ -5,11 +5,13 @@ of those residents the volunteers themselves.
 """
 from __future__ import annotations
 
+import os
 import random
 from concurrent.futures import ThreadPoolExecutor
 
 from db.models import Account
 
+from bwk_tui.services.kernel.errors import InvalidInput
 from bwk_tui.services.kernel.text import fold
 from bwk_tui.services.room import auth
 
@@ -17,12 +19,15 @@ from bwk_tui.demo.base import _Base, _Person, _Volunteer
 
 
 def _make_pin(rng: random.Random, length: int) -> str:
-    """A PIN that is not all one digit and not a straight run like 1234."""
+    """A PIN that the desk itself would accept (auth.validate_pin) and that starts with no 0."""
     while True:
         pin = "".join(rng.choice("0123456789") for _ in range(length))
-        steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
-        if len(steps) > 1 and pin[0] != "0":
-            return pin
+        if pin[0] == "0":
+            continue
+        try:
+            return auth.validate_pin(pin)
+        except InvalidInput:
+            continue
 
 
 class _Accounts(_Base):
@@ -85,17 +90,12 @@ class _Accounts(_Base):
                 self.room_coordinator.setdefault(account.room, account.id)
         for room in range(scale.rooms):
             self.room_coordinator.setdefault(room, coordinator_id)
-        # PINs: one PIN (and one real argon2id hash) per group of 20 accounts, so that
-        # 300 accounts take seconds, not half a minute.
-        groups = [accounts[i:i + 20] for i in range(0, len(accounts), 20)]
-        group_pins = [_make_pin(rng, 4) for _ in groups]
+        # PINs: every account its own PIN and its own argon2id hash (shared hashes meant that one
+        # volunteer's PIN opened twenty accounts). argon2 releases the GIL: hashed on all cores.
+        pins = [_make_pin(rng, 4) for _ in accounts]
         hasher = auth.hasher()  # the accounts service's own: the parameters every PIN of the desk is hashed with
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            hashes = list(pool.map(hasher.hash, group_pins))
-        self.pins: dict[int, str] = {}
-        self.pin_hash: dict[int, str] = {}
-        for group, pin, pin_hash in zip(groups, group_pins, hashes):
-            for account in group:
-                self.pins[account.id] = pin
-                self.pin_hash[account.id] = pin_hash
+        with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+            hashes = list(pool.map(hasher.hash, pins))
+        self.pins: dict[int, str] = {account.id: pin for account, pin in zip(accounts, pins)}
+        self.pin_hash: dict[int, str] = {account.id: h for account, h in zip(accounts, hashes)}
         return accounts

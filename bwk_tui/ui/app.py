@@ -24,6 +24,9 @@ from bwk_tui.ui.screens.desk import HomeScreen
 from bwk_tui.ui.screens.help import HelpModal
 from bwk_tui.ui.screens.login import LoginScreen
 from bwk_tui.ui.screens.setup import SetupScreen
+from bwk_tui.ui.widgets import plain
+
+plain.install()
 
 
 @dataclass(frozen=True)
@@ -175,12 +178,24 @@ class BwkApp(App[None]):
             return
         session, self.session = self.session, None
         auth.logout(session, "idle" if idle else "lock")
+        self.clear_notifications()  # a toast such as "Tanta Lucy is uitgecheckt" does not outlive the lock
         set_language(settings.get("language"))
         self._install_keys()
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(LoginScreen(notice=t("login.locked_idle" if idle else "login.locked")))
         self.refresh_bindings()
+
+    async def action_quit(self) -> None:
+        """Logged in (or before the first coordinator exists): quit. Locked: a coordinator's PIN first."""
+        if self.session is not None or room.needs_setup():
+            self.exit()
+            return
+        if isinstance(self.screen, ModalScreen):
+            return
+        from bwk_tui.ui.screens.quit import QuitModal
+
+        self.push_screen(QuitModal(), lambda ok: self.exit() if ok else None)
 
     # --- sections -----------------------------------------------------------------------
 
@@ -211,7 +226,17 @@ class BwkApp(App[None]):
                 title = t("palette.open", section=t(section.title_key))
                 yield SystemCommand(title, section.key.upper(),
                                     lambda section_id=section.id: self.action_section(section_id))
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Textual's Screenshot wrote an SVG of the screen (names, help domains) to the working
+            # folder, world-readable and unaudited: not on this desk.
+            if command.title != "Screenshot":
+                yield command
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every toast is plain text: messages carry names, categories, typed text (see widgets.plain)."""
+        super().notify(plain.visible(message), title=plain.visible(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     # --- errors -------------------------------------------------------------------------
 

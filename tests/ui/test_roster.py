@@ -52,7 +52,7 @@ def day_clock(clock):
 
 
 def profile(coordinator, name: str, **fields) -> int:
-    account = auth.create_account_as_admin(name, "volunteer", "1234")
+    account = auth.create_account_as_admin(name, "volunteer", "8264")
     return volunteers.save_profile(coordinator, ProfileForm(account_id=account.id, **fields)).id
 
 

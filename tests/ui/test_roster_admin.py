@@ -152,7 +152,7 @@ async def test_a_volunteer_is_told_templates_are_for_the_coordinator(sqlite_room
 
 async def test_a_new_profile_with_skills_a_resident_and_an_allowance(sqlite_room, clock):
     coby = sqlite_room["coordinator"]
-    auth.create_account_as_admin("Ans", "volunteer", "1234")
+    auth.create_account_as_admin("Ans", "volunteer", "8264")
     abena = persons.register(coby, PersonForm(first_name="Abena", pc4="1102", consent=True)).id
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -218,7 +218,7 @@ def worked(sqlite_room, clock):
         templates.add_template(coby, templates.TemplateForm(weekday, "o", "9:00", "14:00", 1))
     people = {}
     for name, rate in (("Ans", "5"), ("Bram", "")):
-        account = auth.create_account_as_admin(name, "volunteer", "1234")
+        account = auth.create_account_as_admin(name, "volunteer", "8264")
         people[name] = volunteers.save_profile(coby, volunteers.ProfileForm(account.id, hourly_allowance=rate)).id
     templates.generate(dt.date(2026, 10, 26), dt.date(2026, 11, 30))
 

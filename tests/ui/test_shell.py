@@ -99,11 +99,13 @@ async def test_wrong_pin_and_unknown_name_get_the_same_message(sqlite_room):
         app.screen.query_one("#name", Input).focus()
         await log_in(app, pilot, "nobody", "9999")
         unknown = text_of(app.screen, "#login-message")
-        assert wrong_pin == unknown == "Naam of PIN klopt niet. Probeer het opnieuw."
+        assert wrong_pin == unknown == t("error.login_failed")
+        assert wrong_pin.startswith("Naam of PIN klopt niet. Probeer het opnieuw.")
         assert app.session is None
 
 
-async def test_five_wrong_pins_lock_the_account_and_the_screen_says_so(sqlite_room):
+async def test_five_wrong_pins_lock_the_account_and_the_screen_says_what_a_wrong_pin_says(sqlite_room):
+    """The lock tells nobody that the name exists: the message is a wrong PIN's, which says to wait."""
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"vera", "tab")
@@ -111,11 +113,12 @@ async def test_five_wrong_pins_lock_the_account_and_the_screen_says_so(sqlite_ro
             await pilot.press(*"0000", "enter")
             await settle(app, pilot)
         message = text_of(app.screen, "#login-message")
-        assert "vergrendeld" in message and "1 min" in message
+        assert message == t("error.login_failed") and "even wachten" in message
+        assert Account.get(Account.name == "Vera").locked_until is not None
         await pilot.press(*"1357", "enter")  # the right PIN, but too late
         await settle(app, pilot)
         assert app.session is None
-        assert "vergrendeld" in text_of(app.screen, "#login-message")
+        assert text_of(app.screen, "#login-message") == t("error.login_failed")
 
 
 async def test_f12_locks_at_once_and_leaves_only_the_login_screen(sqlite_room):
@@ -273,3 +276,47 @@ async def test_an_unexpected_error_exits_in_plain_words_and_logs_the_details(sql
     assert app.return_code == 1
     log = errorlog.log_path().read_text(encoding="utf-8")
     assert "RuntimeError: kapot" in log and "Traceback" in log
+
+
+# --- the lock holds ------------------------------------------------------------------------------
+
+async def test_ctrl_q_on_the_login_screen_needs_a_coordinators_pin(sqlite_room):
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert app.is_running and type(app.screen).__name__ == "QuitModal"
+        await pilot.press(*"Vera", "tab", *"1357", "enter")  # a volunteer
+        await settle(app, pilot)
+        assert app.is_running and "klopt niet" in text_of(app.screen, "#quit-message")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LoginScreen)
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        await pilot.press(*"Coby", "tab", *"2468", "enter")
+        await settle(app, pilot)
+        assert not app.is_running
+    assert AuditLog.select().where(AuditLog.action == "quit").count() == 1
+
+
+async def test_ctrl_q_while_logged_in_quits_as_before(sqlite_room):
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(app, pilot, "Vera", "1357")
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert not app.is_running
+
+
+async def test_locking_clears_every_notification(sqlite_room):
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(app, pilot, "Coby", "2468")
+        app.notify("Tanta Lucy is uitgecheckt")
+        await pilot.pause()
+        assert len(app._notifications) == 1
+        await pilot.press("f12")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert len(app._notifications) == 0

@@ -76,11 +76,29 @@ class AccountInfo:
     locked_until: dt.datetime | None
 
 
+# The twenty most used 4-digit PINs (DataGenetics' analysis of 3.4 million leaked PINs).
+COMMON_PINS = frozenset({"1234", "1111", "0000", "1212", "7777", "1004", "2000", "4444", "2222", "6969",
+                         "9999", "3333", "5555", "6666", "1122", "1313", "8888", "4321", "2001", "1010"})
+
+
 def validate_pin(pin: str) -> str:
+    """4 to 8 digits, and not one that is guessed first.
+
+    Refused: all one digit (0000, 777777), a straight run up or down by one (1234, 3456789,
+    987654; no wrapping past 9 or 0), and the twenty most common PINs (COMMON_PINS). Everything
+    else is allowed, also other patterns such as 2468 or 1357: the lockout after a few wrong
+    PINs is what makes a 4-digit PIN hold; this rule only keeps out the first guesses."""
     if not isinstance(pin, str) or not pin.isascii() or not pin.isdigit():
         raise InvalidInput("error.pin_digits", field="pin")
     if not 4 <= len(pin) <= 8:
         raise InvalidInput("error.pin_length", field="pin")
+    if len(set(pin)) == 1:
+        raise InvalidInput("error.pin_same_digit", field="pin")
+    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+    if steps in ({1}, {-1}):
+        raise InvalidInput("error.pin_run", field="pin")
+    if pin in COMMON_PINS:
+        raise InvalidInput("error.pin_common", field="pin")
     return pin
 
 
@@ -173,49 +191,75 @@ def lock_minutes(lockouts: int) -> int:
 
 def login(typed_name: str, pin: str) -> Session:
     """Check name and PIN. Raises AuthFailed with a message that never says whether the name exists."""
-    account = find_account(typed_name)
+    account = _check_pin(find_account(typed_name), pin, "login")
+    return Session(account.id, account.name, account.role, account.language)
+
+
+def _check_pin(account: Account | None, pin: str, action: str, audit_success: bool = True) -> Account:
+    """The one PIN check (login, signing a closing, quitting the locked desk).
+
+    Every answer costs one argon2 verify and every failure gives the same message
+    (error.login_failed): an unknown name, a wrong PIN and a locked account cannot be told apart,
+    by the words or by the time. Wrong PINs count toward the lockout; attempts during a lock are
+    audited and refused, even with the right PIN."""
     if account is None:
         _verify(_DUMMY_HASH, pin or "x")
-        audit.record(None, "login.failed", "account", None, "unknown name")
+        audit.record(None, f"{action}.failed", "account", None, "unknown name")
         raise AuthFailed("error.login_failed")
     now = clock.now_utc()
     if account.locked_until is not None and account.locked_until > now:
-        raise AuthFailed("error.account_locked", minutes=_minutes_left(account.locked_until, now))
+        _verify(_DUMMY_HASH, pin or "x")  # the same cost as a wrong PIN
+        audit.record(None, f"{action}.while_locked", "account", account.id)
+        raise AuthFailed("error.login_failed")
     ok = _verify(account.pin_hash, pin or "")
-    locked_until = None
     with write():
         account = Account.get_by_id(account.id)  # fresh inside the write lock
         if not ok:
             failed = account.failed_pins + 1
             update = {Account.failed_pins: failed}
             limit = settings.get_int("pin_attempts")
-            if failed % limit == 0:
+            locked = failed % limit == 0
+            if locked:
                 lockouts = account.lockouts + 1
-                locked_until = now + dt.timedelta(minutes=lock_minutes(lockouts))
-                update.update({Account.lockouts: lockouts, Account.locked_until: locked_until})
+                update.update({Account.lockouts: lockouts,
+                               Account.locked_until: now + dt.timedelta(minutes=lock_minutes(lockouts))})
             Account.update(update).where(Account.id == account.id).execute()
-            audit.record(None, "login.failed" if locked_until is None else "login.locked", "account",
+            audit.record(None, f"{action}.locked" if locked else f"{action}.failed", "account",
                          account.id, f"failed={failed}")
         else:
             Account.update({Account.failed_pins: 0, Account.lockouts: 0, Account.locked_until: None}).where(
                 Account.id == account.id).execute()
-            audit.record(account.id, "login", "account", account.id)
+            if audit_success:
+                audit.record(account.id, action, "account", account.id)
     # Raised only after the transaction: raising inside it would roll back the count.
-    if not ok and locked_until is not None:
-        raise AuthFailed("error.account_locked", minutes=_minutes_left(locked_until, now))
     if not ok:
         raise AuthFailed("error.login_failed")
-    return Session(account.id, account.name, account.role, account.language)
-
-
-def _minutes_left(until: dt.datetime, now: dt.datetime) -> int:
-    return max(1, -(-int((until - now).total_seconds()) // 60))
+    return account
 
 
 def verify_own_pin(session: Session, pin: str) -> bool:
-    """Does ``pin`` belong to the logged-in account? (For signing, e.g. the day's closing.)"""
+    """Does ``pin`` belong to the logged-in account? (For signing, e.g. the day's closing.)
+
+    The same check as the login: a wrong PIN counts toward the lockout, and a locked account
+    is refused even with the right PIN. Call it outside a transaction (the count must stay)."""
     account = Account.get_or_none(Account.id == session.account_id, Account.active == True)  # noqa: E712
-    return account is not None and _verify(account.pin_hash, pin or "")
+    try:
+        _check_pin(account, pin, "sign", audit_success=False)  # the closing records the signature
+    except AuthFailed:
+        return False
+    return True
+
+
+def is_coordinator_pin(typed_name: str, pin: str) -> bool:
+    """For quitting the locked desk: are these a coordinator's name and PIN? Counts like a login."""
+    account = find_account(typed_name)
+    try:
+        account = _check_pin(account, pin, "quit", audit_success=False)
+    except AuthFailed:
+        return False
+    allowed = account.role == COORDINATOR
+    audit.record(account.id, "quit" if allowed else "quit.refused", "account", account.id)
+    return allowed
 
 
 def logout(session: Session | None, reason: str = "lock") -> None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input
+from bwk_tui.ui.widgets.plain import Select, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.room import auth

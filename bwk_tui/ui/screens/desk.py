@@ -4,7 +4,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
+from bwk_tui.ui.widgets.plain import Static
 
 from bwk_tui.i18n import t
 from bwk_tui.ui.bindings import Key, install

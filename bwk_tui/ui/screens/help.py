@@ -5,7 +5,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from bwk_tui.ui.widgets.plain import Static
 
 from bwk_tui.i18n import t
 

@@ -8,7 +8,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Footer, Input
+from bwk_tui.ui.widgets.plain import Label, Static
 
 
 from bwk_tui.i18n import t

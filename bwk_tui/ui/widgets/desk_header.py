@@ -1,7 +1,7 @@
 """The top line of every screen: room, date, and who is logged in."""
 from __future__ import annotations
 
-from textual.widgets import Static
+from bwk_tui.ui.widgets.plain import Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.kernel import clock

@@ -12,7 +12,8 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button
+from bwk_tui.ui.widgets.plain import Label, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from textual.strip import Strip
-from textual.widgets import Checkbox, SelectionList
+from bwk_tui.ui.widgets.plain import Checkbox, SelectionList
 from textual.widgets.option_list import OptionDoesNotExist
 
 

@@ -6,7 +6,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input
+from bwk_tui.ui.widgets.plain import Select, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.cash import cash

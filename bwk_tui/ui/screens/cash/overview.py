@@ -5,7 +5,8 @@ import datetime as dt
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
+from bwk_tui.ui.widgets.plain import Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.cash import cash

@@ -1,7 +1,8 @@
 """Correcting someone's hours on the day: from .. to, as they really worked."""
 from __future__ import annotations
 
-from textual.widgets import Input, Static
+from textual.widgets import Input
+from bwk_tui.ui.widgets.plain import Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.roster import attendance

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from bwk_tui.ui.widgets.plain import Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.closing import report

@@ -10,7 +10,8 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, ContentSwitcher, DataTable, Input, Label, Static
+from textual.widgets import Button, ContentSwitcher, DataTable, Input
+from bwk_tui.ui.widgets.plain import Label, Static
 
 
 from bwk_tui.i18n import t

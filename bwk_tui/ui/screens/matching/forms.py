@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import on
-from textual.widgets import Input, Select
+from textual.widgets import Input
+from bwk_tui.ui.widgets.plain import Select
 
 from bwk_tui.i18n import t
 from bwk_tui.services.room import auth

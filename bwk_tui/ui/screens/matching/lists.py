@@ -8,7 +8,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
+from bwk_tui.ui.widgets.plain import Static
 from textual.worker import Worker, WorkerState
 
 from bwk_tui.i18n import t

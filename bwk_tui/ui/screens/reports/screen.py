@@ -10,7 +10,8 @@ import datetime as dt
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, TabbedContent, TabPane
+from bwk_tui.ui.widgets.plain import Static
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 

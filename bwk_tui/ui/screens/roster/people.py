@@ -12,7 +12,8 @@ from pathlib import Path
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input
+from bwk_tui.ui.widgets.plain import Select, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.roster import allowance

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input
+from bwk_tui.ui.widgets.plain import Select, Static
 
 from bwk_tui.i18n import t
 from bwk_tui.services.kernel import clock

@@ -6,7 +6,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
+from bwk_tui.ui.widgets.plain import Static
 
 from bwk_tui.i18n import t
 from bwk_tui.ui.widgets.tables import step_cursor

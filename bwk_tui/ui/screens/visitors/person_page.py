@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
+from bwk_tui.ui.widgets.plain import Static, plain
 
 from bwk_tui.i18n import t
 from bwk_tui.services.kernel import clock
@@ -54,14 +55,17 @@ class PersonScreen(DeskScreen):
     def show_details(self) -> None:
         p = self.person
         lines = [
-            f"[b]{p.name}[/b]  ·  {t('person.household_code')}: {p.household_code or '-'}"
+            f"  ·  {t('person.household_code')}: {p.household_code or '-'}"
             f" ({t('person.members', count=p.household_members)})  ·  PC4: {p.pc4 or '-'}",
             f"{t('person.languages')}: {p.languages or '-'}  ·  {t('person.corporation')}: "
             f"{p.housing_corporation or '-'}  ·  {t('person.birth_year')}: {p.birth_year or '-'}",
             t("person.consent_line", day=clock.day(p.consent_date, "medium"), by=p.consent_by or "-")
             if p.consent_date else t("person.no_consent"),
         ]
-        self.query_one("#person-details", Static).update("\n".join(lines))
+        details = plain(p.name, multiline=False)
+        details.stylize("bold")
+        details.append(plain("\n".join(lines)))
+        self.query_one("#person-details", Static).update(details)
         due = visits.follow_ups(person_id=self.person_id)
         text = ", ".join(clock.day(f.due, "medium") for f in due)
         self.query_one("#person-follow-ups", Static).update(t("person.follow_ups", list=text or "-"))
