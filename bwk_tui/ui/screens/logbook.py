@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from bwk_tui.i18n import t
 from bwk_tui.services.kernel import clock
@@ -14,6 +14,7 @@ from bwk_tui.services.room import logbook
 from bwk_tui.services.visitors import persons, visits
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
+from bwk_tui.ui.widgets.plain import Static
 from bwk_tui.ui.widgets.tables import room
 
 
