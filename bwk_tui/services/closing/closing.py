@@ -17,7 +17,7 @@ from pathlib import Path
 
 from peewee import fn
 
-from db import is_sqlite, write
+from db import is_sqlite, serialise, write
 from db.models import (CashCategory, CashClosing, CashEntry, HelpDomain, Person, Visit,
                        VisitDomain, WalkIn)
 
@@ -204,6 +204,7 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
 
     try:
         with write():
+            serialise("cash", room_id)  # the day's totals below cannot move under the closing
             for visit_id in check_out_visit_ids:
                 visits.check_out(session, visit_id)
             if difference:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from peewee import JOIN, IntegrityError, fn
 
-from db import write
+from db import serialise, write
 from db.models import Account, HelpDomain, Household, Person, Visit, VisitDomain, WalkIn
 
 from bwk_tui.i18n import current_language
@@ -168,6 +168,7 @@ def check_in(session: Session, person_id: int, form: VisitForm) -> int:
     room_id = room.current_room_id()
     try:
         with write():
+            serialise("visits", room_id)  # one open visit per person per day, also on PostgreSQL
             person = Person.get_or_none(Person.id == person_id, Person.merged_into.is_null())
             if person is None:
                 raise BwkError("error.person_unknown")
