@@ -39,6 +39,7 @@ TEXTS: dict[str, str] = {
     "error.needs_terminal": "No PIN given. Use --pin-stdin, or run bwk init in a terminal.",
     "error.init_flags": "Use --coordinator and --pin-stdin together.",
     "error.out_write": "The file {path} cannot be written: {reason}",
+    "error.out_is_database": "That file belongs to bwk's own database: {path}. Nothing was written; choose another file name.",
     "error.no_room": "This database has no neighbourhood room yet. Start bwk to set it up.",
     "error.person_duplicate": "There is already someone with this name and postcode: {names}. Is it the same person? Then choose them in the list. Press Save again to make a new person anyway.",
     "error.pc4_required": "Fill in the four digits of the postcode.",

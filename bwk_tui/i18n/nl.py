@@ -40,6 +40,7 @@ TEXTS: dict[str, str] = {
     "error.needs_terminal": "Geen PIN opgegeven. Gebruik --pin-stdin, of start bwk init in een terminal.",
     "error.init_flags": "Gebruik --coordinator en --pin-stdin samen.",
     "error.out_write": "Het bestand {path} kan niet worden geschreven: {reason}",
+    "error.out_is_database": "Dat bestand hoort bij de database van bwk zelf: {path}. Er is niets geschreven; kies een andere bestandsnaam.",
     "error.no_room": "Deze database heeft nog geen buurtwerkkamer. Start bwk om hem in te stellen.",
     "error.person_duplicate": "Er is al iemand met deze naam en postcode: {names}. Is het dezelfde persoon? Kies die dan in de lijst. Druk nogmaals op Opslaan om toch een nieuwe persoon te maken.",
     "error.pc4_required": "Vul de vier cijfers van de postcode in.",

@@ -17,6 +17,7 @@ from bwk_tui.services.room import audit
 from bwk_tui.services.room import auth
 from bwk_tui.services.room import settings
 from bwk_tui.services.kernel import clock
+from bwk_tui.services.kernel import own_files
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 
 
@@ -102,3 +103,21 @@ def worker_connection():
     """``with room.worker_connection():`` around a worker thread's service calls: peewee keeps one
     connection per thread, opened here and closed when the block ends."""
     return database.connection_context()
+
+
+# --- files that are never an output (issue 21) ---------------------------------------------
+
+COMPANIONS = ("-wal", "-shm", "-journal")
+KEYSLOT_FILE = "bwk.keys"  # beside the database; written by a later issue, protected already
+
+
+def _own_files():
+    db = database.obj
+    if not isinstance(db, SqliteDatabase) or db.database == ":memory:":
+        return (), ()
+    path = Path(db.database)
+    files = [path] + [Path(str(path) + suffix) for suffix in COMPANIONS] + [path.with_name(KEYSLOT_FILE)]
+    return files, [beside_database("backups")]
+
+
+own_files.protect(_own_files)
