@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from bwk_tui.services.kernel.errors import BwkError
+from bwk_tui.services.kernel.own_files import refuse_own_file
 
 T = TypeVar("T")
 
@@ -17,6 +18,7 @@ def write_atomically(path: Path, write: Callable[[str], T]) -> T:
     On any failure nothing is left behind; an OS error becomes a plain message.
     """
     path = Path(path)
+    refuse_own_file(path)  # never the database, its companions or a backup (issue 21)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=str(path.parent))
         os.close(handle)
