@@ -466,6 +466,11 @@ def main(argv: list[str] | None = None) -> int:
         print(t("error.interrupted"), file=sys.stderr)
         return 1
     except (DatabaseError, InterfaceError) as exc:
+        from db.connection import storage_problem
+
+        if storage_problem(exc):
+            print(t(f"error.{storage_problem(exc)}"), file=sys.stderr)
+            return 1
         print(t("error.db_open", where=args.db or "", reason=str(exc).splitlines()[0] if str(exc) else
                 type(exc).__name__), file=sys.stderr)
         return 1

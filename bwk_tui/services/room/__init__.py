@@ -9,6 +9,7 @@ import platformdirs
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from db import DatabaseUrlError, database, describe, open_database, write
+from db.connection import on_storage_error, storage_problem
 from db.connection import APP_NAME
 from db.models import Room
 from db.schema import latest_version, schema_version, upgrade
@@ -39,6 +40,8 @@ def open_ready(url: str | None = None) -> OpenedDatabase:
     except DatabaseUrlError as exc:
         raise BwkError(f"error.db_url.{exc.reason}", url=exc.url) from None
     except (DatabaseError, OperationalError) as exc:
+        if storage_problem(exc):
+            raise BwkError(f"error.{storage_problem(exc)}") from None
         raise BwkError("error.db_open", where=url or "", reason=str(exc).splitlines()[0]) from None
     if version > latest_version():
         raise BwkError("error.db_newer", version=version, latest=latest_version())
@@ -121,3 +124,6 @@ def _own_files():
 
 
 own_files.protect(_own_files)
+
+# A full or read-only disk is a message (the transaction helper asks this), never a stop.
+on_storage_error(lambda kind: BwkError(f"error.{kind}"))
