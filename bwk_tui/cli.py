@@ -452,10 +452,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _not_utf8(arg: str) -> bool:
+    """Bytes that are not UTF-8 reach Python as lone surrogates (surrogateescape)."""
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     language = os.environ.get("BWK_LANG", "nl")
     set_language(language)
     _argparse_words(language)
+    argv = sys.argv[1:] if argv is None else argv
+    if any(_not_utf8(arg) for arg in argv):
+        print(t("error.args_not_utf8"), file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

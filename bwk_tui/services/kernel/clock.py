@@ -92,12 +92,23 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+# Years a room's books can be about. Outside them date arithmetic runs off the calendar
+# (9999-Q4 ends on 31-12-9999, its "next day" does not exist; there is no year 0000).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def _plausible_year(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
 def parse_week(text: str | None) -> dt.date:
     """"2026-W48" (ISO week) -> its Monday; None -> this week's Monday."""
     if not text:
         return week_start(today())
     match = re.fullmatch(r"(\d{4})-?[Ww](\d{1,2})", text.strip())
     if match is None:
+        raise InvalidInput("error.roster_week", field="week", value=text)
+    if not _plausible_year(int(match.group(1))):
         raise InvalidInput("error.roster_week", field="week", value=text)
     try:
         return dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
@@ -116,7 +127,7 @@ def parse_month(text: str | None) -> tuple[int, int]:
         day = today()
         return day.year, day.month
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
-    if match is None or not 1 <= int(match.group(2)) <= 12:
+    if match is None or not 1 <= int(match.group(2)) <= 12 or not _plausible_year(int(match.group(1))):
         raise InvalidInput("error.roster_month", field="month", value=text)
     return int(match.group(1)), int(match.group(2))
 
@@ -154,9 +165,12 @@ def month_end(year: int, month: int) -> dt.date:
 
 def _date(text: str, option: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text.strip())
+        found = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError("error.report_date", option=option, value=text) from None
+    if not _plausible_year(found.year):
+        raise UsageError("error.report_date", option=option, value=text)
+    return found
 
 
 def parse_period(period: str | None = None, date_from: str | None = None, date_to: str | None = None) -> Period:
@@ -165,6 +179,9 @@ def parse_period(period: str | None = None, date_from: str | None = None, date_t
         raise UsageError("error.report_period_and_dates")
     if period:
         text = period.strip()
+        year_text = text[:4]
+        if year_text.isdigit() and not _plausible_year(int(year_text)):
+            raise UsageError("error.report_period", period=period)
         if m := _QUARTER.match(text):
             year, q = int(m.group(1)), int(m.group(2))
             return Period(dt.date(year, 3 * q - 2, 1), month_end(year, 3 * q), f"{year}-Q{q}")
