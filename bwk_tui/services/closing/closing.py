@@ -142,7 +142,7 @@ def earlier_open_day(day: dt.date, room_id: int) -> dt.date | None:
 def draft(session: Session, day: dt.date | None = None) -> Draft:
     day = day or clock.today()
     room_id = room.current_room_id()
-    return Draft(day, cash.day_totals(day, room_id), visits.who_is_in() if day == clock.today() else [],
+    return Draft(day, cash.day_totals(day, room_id), visits.who_is_in(through=day),
                  summary(day, room_id), settings.get_int("closing_threshold_cents"), earlier_open_day(day, room_id))
 
 
