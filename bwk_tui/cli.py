@@ -616,10 +616,13 @@ def main(argv: list[str] | None = None) -> int:
         print(t(f"error.db_url.{exc.reason}", url=exc.url), file=sys.stderr)
         return 1
     except (DatabaseError, InterfaceError, sqlite3.Error) as exc:
-        from db.connection import redact  # a PostgreSQL URL's password is never shown
+        from db.connection import redact, storage_problem  # a PostgreSQL URL's password is never shown
 
         if _is_busy(exc):
             print(t("error.db_busy"), file=sys.stderr)
+            return 1
+        if storage_problem(exc):
+            print(t(f"error.{storage_problem(exc)}"), file=sys.stderr)
             return 1
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(t("error.db_open", where=redact(args.db), reason=redact(args.db, reason)), file=sys.stderr)

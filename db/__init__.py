@@ -9,5 +9,6 @@ from db.connection import (  # noqa: F401
     describe,
     is_sqlite,
     open_database,
+    serialise,
     write,
 )

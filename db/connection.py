@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import platformdirs
-from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, DatabaseError, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 
 APP_NAME = "bwk"
 
@@ -162,8 +162,150 @@ def write(db: Database | None = None):
     "database is locked" when another process wrote in between; IMMEDIATE
     takes the lock at BEGIN and waits (busy_timeout) instead. Nested calls
     become savepoints.
+
+    When the disk is full or read-only, SQLite may already have rolled the
+    transaction back itself; the rollback that follows then fails with "cannot
+    rollback - no transaction is active". That second error never hides the
+    first: the first is raised, translated by ``on_storage_error``'s hook.
     """
     db = db or database.obj
     if isinstance(db, SqliteDatabase) and db.transaction_depth() == 0:
-        return db.atomic("IMMEDIATE")
-    return db.atomic()
+        return _Write(db, db.atomic("IMMEDIATE"))
+    return _Write(db, db.atomic())
+
+
+DISK_FULL, READ_ONLY = "disk_full", "read_only"
+
+_FULL = ("database or disk is full", "no space left on device", "could not extend file", "disk full")
+_READ_ONLY = ("readonly database", "read-only file system", "read-only transaction", "read only database")
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """DISK_FULL or READ_ONLY when ``exc`` says the storage cannot take a write, else None."""
+    text = str(exc).lower()
+    if any(words in text for words in _FULL):
+        return DISK_FULL
+    if any(words in text for words in _READ_ONLY):
+        return READ_ONLY
+    if "disk i/o error" in text and _sqlite_folder_full():
+        return DISK_FULL  # SQLite's word when it cannot even grow its -shm file
+    if ("unable to open database file" in text or "disk i/o error" in text) and _sqlite_folder_read_only():
+        return READ_ONLY  # a WAL database cannot make its -shm file on a read-only disk
+    return None
+
+
+def _sqlite_folder_read_only(db: Database | None = None) -> bool:
+    db = db or database.obj
+    if not isinstance(db, SqliteDatabase) or db.database == ":memory:":
+        return False
+    try:
+        stats = os.statvfs(Path(db.database).resolve().parent)
+    except OSError:
+        return False
+    return bool(stats.f_flag & os.ST_RDONLY)
+
+
+def _sqlite_folder_full(db: Database | None = None) -> bool:
+    db = db or database.obj
+    if not isinstance(db, SqliteDatabase) or db.database == ":memory:":
+        return False
+    try:
+        stats = os.statvfs(Path(db.database).resolve().parent)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 256 * 1024
+
+
+# Set by the services (which own the messages): kind -> the exception to raise instead.
+_storage_error_hook = None
+
+
+def on_storage_error(hook) -> None:
+    """``hook(kind)`` returns the exception that replaces a full or read-only disk's error."""
+    global _storage_error_hook
+    _storage_error_hook = hook
+
+
+def _raise_storage(exc: BaseException) -> None:
+    kind = storage_problem(exc)
+    if kind is not None and _storage_error_hook is not None:
+        raise _storage_error_hook(kind) from exc
+
+
+def _first_error(exc: BaseException) -> BaseException:
+    """The error that started it: down the chain past "cannot rollback - no transaction is
+    active", as a peewee error (the driver's own class is wrapped like peewee does)."""
+    found = exc
+    while "no transaction is active" in str(found) and found.__context__ is not None:
+        found = found.__context__
+    if "no transaction is active" in str(found):
+        return exc
+    if not isinstance(found, DatabaseError):
+        import peewee
+
+        found = getattr(peewee, type(found).__name__, DatabaseError)(*found.args)
+    return found
+
+
+class _Write:
+    """peewee's atomic(), but the first error always wins and a full disk becomes a message."""
+
+    def __init__(self, db: Database, inner) -> None:
+        self.db = db
+        self.inner = inner
+
+    def __enter__(self):
+        try:
+            return self.inner.__enter__()
+        except DatabaseError as exc:  # BEGIN IMMEDIATE on a read-only file already refuses
+            _raise_storage(exc)
+            raise
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            self.inner.__exit__(exc_type, exc, tb)
+        except DatabaseError as second:
+            if exc is None:  # the COMMIT itself failed; then peewee's rollback may have failed too
+                first = _first_error(second)
+                _raise_storage(first)
+                raise first from None
+            # The rollback after a first error failed as well (SQLite rolled back already):
+            # the first error is the one that says what happened.
+        if isinstance(exc, DatabaseError):
+            _raise_storage(exc)
+        return False
+
+    def __call__(self, fn):  # usable as a decorator, like atomic()
+        import functools
+
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            with _Write(self.db, self.db.atomic("IMMEDIATE") if isinstance(self.db, SqliteDatabase)
+                        and self.db.transaction_depth() == 0 else self.db.atomic()):
+                return fn(*args, **kwargs)
+        return inner
+
+
+# One advisory-lock class per book whose rules are checked before a write (two-key form:
+# pg_advisory_xact_lock(class, room)). The numbers only have to differ from each other and
+# from any other advisory key bwk takes; 21 is the issue that introduced them.
+BOOKS = {"cash": 2101, "visits": 2102, "roster": 2103, "matching": 2104}
+
+
+def serialise(book: str, room_id: int, db: Database | None = None) -> None:
+    """Inside a ``write()``: wait until no other transaction works on this room's ``book``.
+
+    A rule that is checked before the write (a balance that stays at or above zero, receipt
+    numbers without gaps, one open visit per person, the places on a shift) holds only if two
+    desks cannot check it at the same time. On SQLite ``write()`` already takes the one write
+    lock at BEGIN. On PostgreSQL (READ COMMITTED) this takes a transaction-level advisory lock
+    per room and book: the second desk waits for the first to commit and then checks against
+    what it wrote, so a conflict is resolved by waiting, never shown to the user as a refusal.
+    The lock is released at COMMIT or ROLLBACK; taking it twice in one transaction is fine.
+    """
+    db = db or database.obj
+    if isinstance(db, SqliteDatabase):
+        return
+    if db.transaction_depth() == 0:  # a lock outside a transaction would end at once: a bug of ours
+        raise RuntimeError("serialise() belongs inside write()")
+    db.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (BOOKS[book], int(room_id)))

@@ -176,6 +176,14 @@ class CashEntry(BaseModel):
         indexes = ((("room", "receipt_year", "receipt_no"), True), (("room", "entry_date"), False))
 
 
+class CashBalance(BaseModel):
+    """Each room's cash balance, kept by a trigger on cash_entry (migration 0009), which refuses
+    money out that would take it below zero. Never written by bwk itself."""
+
+    room = ForeignKeyField(Room, primary_key=True, backref="+", on_delete="RESTRICT")
+    balance_cents = IntegerField()
+
+
 class CashClosing(BaseModel):
     """One closed day of one room's cash box; append-only, chained by hash."""
 
@@ -343,6 +351,6 @@ class ShiftAssignment(BaseModel):
 
 
 ALL_MODELS = (Room, Setting, Account, AuditLog, Household, Person, HelpDomain, Visit, VisitDomain, WalkIn,
-              CashCategory, CashEntry, CashClosing,
+              CashCategory, CashEntry, CashBalance, CashClosing,
               HelpRequest, HelpRequestDomain, HelpOffer, HelpOfferDomain, Match,
               Volunteer, ShiftTemplate, ClosedDay, Shift, ShiftAssignment)

@@ -69,3 +69,31 @@ def test_outdated_schema_is_reported(db, room):
 def test_missing_coordinator_is_reported(db):
     found = _by_key(run_check())
     assert not found["check.coordinator"].ok
+
+
+def test_a_day_below_zero_is_reported(db, room):
+    """`bwk check` recomputes each room's balance day by day (issue 21): a day below zero that
+    got past the guards (here: the trigger dropped) is named, and so is the kept balance."""
+    import datetime as dt
+
+    from db.models import CashCategory, CashEntry
+
+    from bwk_tui.services import load_desks
+    from bwk_tui.services import room as room_service
+
+    load_desks()
+    assert _by_key(run_check())["check.cash_balance"].ok
+    if is_sqlite(db):
+        db.execute_sql("DROP TRIGGER cash_entry_balance_guard")
+    else:
+        db.execute_sql("DROP TRIGGER cash_entry_balance ON cash_entry")
+    category = CashCategory.get(CashCategory.code == "boodschappen").id
+    CashEntry.create(room=room_service.current_room_id(), entry_date=dt.date(2026, 3, 2), direction="out",
+                     amount_cents=4000, category=category, receipt_year=2026, receipt_no=1,
+                     entered_by=room["coordinator"].account_id, entered_at=dt.datetime(2026, 3, 2, 10))
+    findings = run_check()
+    assert not _by_key(findings)["check.cash_balance"].ok
+    day = _by_key(findings)["check.cash_balance_day"]
+    assert day.params["day"] == "02-03-2026" and "40,00" in day.params["balance"]
+    if not is_sqlite(db):  # the kept balance did not move without its trigger
+        assert not _by_key(findings)["check.cash_balance_kept"].ok

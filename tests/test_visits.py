@@ -373,13 +373,15 @@ def test_update_visit_refuses_bad_input(desk):
 def test_who_is_in_lists_todays_open_visits_first_arrived_first(desk, clock):
     anna, bob, cor = _person(desk), _person(desk, "Bob", last_name="Bos"), _person(desk, "Cor")
     clock.set(TODAY - dt.timedelta(days=1))
-    visits.check_in(desk, cor, _form())  # yesterday, never checked out: not in now
+    forgotten = visits.check_in(desk, cor, _form())  # yesterday, never checked out: still listed, first
     clock.set(TODAY, dt.datetime(2026, 6, 10, 9, 30))
     late = visits.check_in(desk, anna, _form())
     clock.set(TODAY, dt.datetime(2026, 6, 10, 8, 15))
     early = visits.check_in(desk, bob, _form())
 
     now_in = visits.who_is_in()
+    assert [row.visit_id for row in now_in if row.from_earlier_day] == [forgotten]
+    now_in = [row for row in now_in if not row.from_earlier_day]
     assert [(row.visit_id, row.person_id, row.name) for row in now_in] == [
         (early, bob, "Bob Bos"), (late, anna, "Anna")]
     assert now_in[0].arrived_at == dt.datetime(2026, 6, 10, 8, 15)
@@ -478,3 +480,38 @@ def test_a_visit_without_follow_up_cannot_be_marked_done(desk):
     assert Visit.get_by_id(visit_id).follow_up_done is None
     assert _audit("visit.follow_up_done") == []
 
+
+
+# --- visits still open at midnight (issue 21) ----------------------------------------------
+
+
+def test_a_visit_open_at_midnight_is_shown_the_next_morning_and_checked_out_at_the_right_time(desk, clock):
+    anna = _person(desk)
+    clock.at(TODAY - dt.timedelta(days=1), 15, 0)
+    visit_id = visits.check_in(desk, anna, _form())
+    clock.at(TODAY, 9, 0)  # nobody closed yesterday
+    (line,) = visits.who_is_in()
+    assert line.visit_id == visit_id and line.from_earlier_day
+    with pytest.raises(InvalidInput):
+        visits.check_out(desk, visit_id, "14:00")  # before she arrived
+    with pytest.raises(InvalidInput):
+        visits.check_out(desk, visit_id, "kwart over vier")
+    visits.check_out(desk, visit_id, "16:30")
+    assert visits.who_is_in() == []
+    assert clock_of(Visit.get_by_id(visit_id).left_at) == (TODAY - dt.timedelta(days=1), dt.time(16, 30))
+
+
+def test_a_forgotten_visit_without_a_time_ends_at_the_end_of_its_day(desk, clock):
+    anna = _person(desk)
+    clock.at(TODAY - dt.timedelta(days=1), 15, 0)
+    visit_id = visits.check_in(desk, anna, _form())
+    clock.at(TODAY, 9, 0)
+    visits.check_out(desk, visit_id)  # what the closing of that day does
+    assert clock_of(Visit.get_by_id(visit_id).left_at) == (TODAY - dt.timedelta(days=1), dt.time(23, 59))
+
+
+def clock_of(stored: dt.datetime) -> tuple[dt.date, dt.time]:
+    from bwk_tui.services.kernel.clock import to_local
+
+    local = to_local(stored)
+    return local.date(), local.time()

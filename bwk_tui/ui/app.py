@@ -15,6 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from bwk_tui.i18n import set_language, t
+from bwk_tui.services.kernel.errors import BwkError
 from bwk_tui.services.room import auth
 from bwk_tui.services import room
 from bwk_tui.services.room import settings
@@ -261,9 +262,12 @@ class BwkApp(App[None]):
         if event.state == WorkerState.ERROR:
             from bwk_tui.services.room import errorlog
 
-            errorlog.record(event.worker.error)
             error = event.worker.error
-            self.notify(t("app.unexpected", reason=type(error).__name__), severity="error", timeout=10)
+            if isinstance(error, BwkError):  # a refusal that reached here still reads as one
+                self.notify(error.message(), severity="error", timeout=10)
+            else:
+                errorlog.record(error)
+                self.notify(t("app.unexpected", reason=type(error).__name__), severity="error", timeout=10)
             handler = getattr(self.screen, "worker_failed", None)
             if handler is not None:
                 handler()

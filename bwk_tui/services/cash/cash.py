@@ -11,7 +11,7 @@ import datetime as dt
 
 from peewee import JOIN, Case, IntegrityError, fn
 
-from db import write
+from db import serialise, write
 from db.models import Account, CashCategory, CashClosing, CashEntry
 
 from bwk_tui.i18n import current_language
@@ -202,6 +202,7 @@ def _open_day(session: Session, day: dt.date | None, room_id: int) -> dt.date:
 
 def _insert(session: Session, room_id: int, day: dt.date, direction: str, cents: int, category_id: int,
             description: str, reverses: int | None = None) -> CashEntry:
+    serialise("cash", room_id)  # before the balance and the next receipt number are read
     _check_balance(room_id, day, direction, cents)
     year = day.year
     number = (CashEntry.select(fn.MAX(CashEntry.receipt_no))
@@ -230,6 +231,7 @@ def add_entry(session: Session, direction: str, amount: str | int, category_id: 
     room_id = room.current_room_id()
     try:
         with write():
+            serialise("cash", room_id)
             day = _open_day(session, day, room_id)
             category = CashCategory.get_or_none(CashCategory.id == category_id, CashCategory.active == True)  # noqa
             if category is None:
@@ -239,9 +241,11 @@ def add_entry(session: Session, direction: str, amount: str | int, category_id: 
             if category.code == DIFFERENCE_CATEGORY and not session.is_coordinator:
                 raise InvalidInput("error.category_closing_only", field="category")
             entry = _insert(session, room_id, day, direction, cents, category_id, description)
-    except IntegrityError:
-        # Only the database's own guards get here (a day closed at this very moment, two desks
-        # taking one receipt number): nothing was saved.
+    except IntegrityError as exc:
+        # Only the database's own guards get here (a day closed at this very moment, the
+        # balance guard of migration 0009): nothing was saved.
+        if "below zero" in str(exc):
+            raise InvalidInput("error.balance_negative", field="amount", balance=_money(balance(room_id))) from None
         raise BwkError("error.cash_conflict") from None
     return entry_info(entry.id)
 
@@ -254,6 +258,7 @@ def reverse(session: Session, entry_id: int, reason: str) -> Entry:
         raise InvalidInput("error.reverse_reason", field="reason")
     room_id = room.current_room_id()
     with write():
+        serialise("cash", room_id)
         original = CashEntry.get_or_none(CashEntry.id == entry_id, CashEntry.room == room_id)
         if original is None:
             raise BwkError("error.entry_unknown")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from peewee import fn
 
-from db import is_sqlite, write
+from db import is_sqlite, serialise, write
 from db.models import (CashCategory, CashClosing, CashEntry, HelpDomain, Person, Visit,
                        VisitDomain, WalkIn)
 
@@ -142,7 +142,7 @@ def earlier_open_day(day: dt.date, room_id: int) -> dt.date | None:
 def draft(session: Session, day: dt.date | None = None) -> Draft:
     day = day or clock.today()
     room_id = room.current_room_id()
-    return Draft(day, cash.day_totals(day, room_id), visits.who_is_in() if day == clock.today() else [],
+    return Draft(day, cash.day_totals(day, room_id), visits.who_is_in(through=day),
                  summary(day, room_id), settings.get_int("closing_threshold_cents"), earlier_open_day(day, room_id))
 
 
@@ -204,6 +204,7 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
 
     try:
         with write():
+            serialise("cash", room_id)  # the day's totals below cannot move under the closing
             for visit_id in check_out_visit_ids:
                 visits.check_out(session, visit_id)
             if difference:

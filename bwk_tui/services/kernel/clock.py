@@ -28,6 +28,12 @@ def to_local(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.timezone.utc).astimezone(AMSTERDAM)
 
 
+def to_utc(day: dt.date, time: dt.time) -> dt.datetime:
+    """Amsterdam wall-clock ``time`` on ``day`` as a stored (naive UTC) time."""
+    local = dt.datetime.combine(day, time, tzinfo=AMSTERDAM)
+    return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
 def today() -> dt.date:
     """The room's calendar day."""
     return to_local(now_utc()).date()

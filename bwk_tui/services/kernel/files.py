@@ -17,6 +17,7 @@ from typing import Callable, TypeVar
 
 from bwk_tui.i18n import t
 from bwk_tui.services.kernel.errors import BwkError
+from bwk_tui.services.kernel.own_files import refuse_own_file
 
 T = TypeVar("T")
 
@@ -108,6 +109,7 @@ def write_atomically(path: str | os.PathLike, write: Callable[[str], T]) -> T:
     regular file (or nothing) is ever replaced; a symlink's target is written.
     """
     path = Path(path)
+    refuse_own_file(path)  # never the database, its companions or a backup (issue 21)
     real = _real_target(path)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".partial", dir=str(real.parent))

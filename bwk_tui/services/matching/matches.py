@@ -5,9 +5,9 @@ import dataclasses
 import datetime as dt
 import json
 
-from peewee import JOIN, PostgresqlDatabase
+from peewee import JOIN
 
-from db import database, write
+from db import serialise, write
 from db.models import (Account, HelpOffer, HelpRequest, Match,
                        Person)
 
@@ -72,9 +72,12 @@ def _match_info(match_id: int) -> MatchInfo:
 
 
 def _lock_offer(offer_id: int) -> None:
-    """On PostgreSQL two desks may confirm at once: take the offer's row lock (SQLite's IMMEDIATE does it)."""
-    if isinstance(database.obj, PostgresqlDatabase):
-        list(HelpOffer.select(HelpOffer.id).where(HelpOffer.id == offer_id).for_update())
+    """Serialise matching in the offer's room: its capacity and the request's one match hold
+    when two desks propose or confirm at once (SQLite's IMMEDIATE does it; on PostgreSQL an
+    advisory lock per room, which also covers two offers competing for one request)."""
+    room_id = HelpOffer.select(HelpOffer.room).where(HelpOffer.id == offer_id).scalar()
+    if room_id is not None:
+        serialise("matching", room_id)
 
 
 @coordinator_only

@@ -9,7 +9,7 @@ import platformdirs
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from db import DatabaseUrlError, database, describe, open_database, write
-from db.connection import APP_NAME, redact
+from db.connection import APP_NAME, on_storage_error, redact, storage_problem
 from db.models import Room
 from db.schema import latest_version, schema_version, upgrade
 
@@ -17,6 +17,7 @@ from bwk_tui.services.room import audit
 from bwk_tui.services.room import auth
 from bwk_tui.services.room import settings
 from bwk_tui.services.kernel import clock
+from bwk_tui.services.kernel import own_files
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 
 
@@ -48,6 +49,8 @@ def open_ready(url: str | None = None) -> OpenedDatabase:
     except (DatabaseError, OperationalError) as exc:
         if "database is locked" in str(exc):  # another process writes longer than busy_timeout
             raise BwkError("error.db_busy") from None
+        if storage_problem(exc):
+            raise BwkError(f"error.{storage_problem(exc)}") from None
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise BwkError("error.db_open", where=redact(url), reason=redact(url, reason)) from None
     if version > latest_version():
@@ -128,3 +131,24 @@ def worker_connection():
     """``with room.worker_connection():`` around a worker thread's service calls: peewee keeps one
     connection per thread, opened here and closed when the block ends."""
     return database.connection_context()
+
+
+# --- files that are never an output (issue 21) ---------------------------------------------
+
+COMPANIONS = ("-wal", "-shm", "-journal")
+KEYSLOT_FILE = "bwk.keys"  # beside the database; written by a later issue, protected already
+
+
+def _own_files():
+    db = database.obj
+    if not isinstance(db, SqliteDatabase) or db.database == ":memory:":
+        return (), ()
+    path = Path(db.database)
+    files = [path] + [Path(str(path) + suffix) for suffix in COMPANIONS] + [path.with_name(KEYSLOT_FILE)]
+    return files, [beside_database("backups")]
+
+
+own_files.protect(_own_files)
+
+# A full or read-only disk is a message (the transaction helper asks this), never a stop.
+on_storage_error(lambda kind: BwkError(f"error.{kind}"))

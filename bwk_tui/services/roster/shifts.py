@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 
 
-from db import write
+from db import serialise, write
 from db.models import (CANT_COME, PLANNED, Account, ClosedDay, Shift, ShiftAssignment,
                        Volunteer)
 
@@ -204,6 +204,7 @@ def _overlap(volunteer_id: int, row: Shift) -> Shift | None:
 
 
 def _put_on(session: Session, row: Shift, person: Volunteer, accept_over_allowance: bool) -> None:
+    serialise("roster", row.room_id)  # the count of places below holds until this commits
     coordinator = session.is_coordinator
     _check_open_for_sign_up(row, coordinator)
     if not person.active:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from peewee import JOIN, IntegrityError, fn
 
-from db import write
+from db import serialise, write
 from db.models import Account, HelpDomain, Household, Person, Visit, VisitDomain, WalkIn
 
 from bwk_tui.i18n import current_language
@@ -168,6 +168,7 @@ def check_in(session: Session, person_id: int, form: VisitForm) -> int:
     room_id = room.current_room_id()
     try:
         with write():
+            serialise("visits", room_id)  # one open visit per person per day, also on PostgreSQL
             person = Person.get_or_none(Person.id == person_id, Person.merged_into.is_null())
             if person is None:
                 raise BwkError("error.person_unknown")
@@ -208,13 +209,40 @@ def update_visit(session: Session, visit_id: int, form: VisitForm) -> None:
         audit.record(session.account_id, "visit.edit", "visit", visit_id, audit.change_detail(before, after))
 
 
-def check_out(session: Session, visit_id: int) -> None:
+def check_out(session: Session, visit_id: int, left_at: str | dt.time | None = None) -> None:
+    """Check a visit out: now, or at ``left_at`` (the local time, "16:30", on the visit's own day).
+
+    A visit still open from an earlier day ("nog open van gisteren") needs the time the person
+    really left; without one (the closing of that day) it ends at the end of its day.
+    """
     require_role(session, "volunteer")
     with write():
-        updated = (Visit.update(left_at=clock.now_utc())
+        visit = Visit.get_or_none(Visit.id == visit_id)
+        if visit is None or visit.left_at is not None:
+            return
+        moment = _left_at(visit, left_at)
+        updated = (Visit.update(left_at=moment)
                    .where(Visit.id == visit_id, Visit.left_at.is_null()).execute())
         if updated:
             audit.record(session.account_id, "visit.checkout", "visit", visit_id)
+
+
+def _left_at(visit: Visit, left_at: str | dt.time | None) -> dt.datetime:
+    now = clock.now_utc()
+    if left_at is None or left_at == "":
+        if visit.visit_date >= clock.today():
+            return now
+        return min(now, clock.to_utc(visit.visit_date, dt.time(23, 59)))
+    if isinstance(left_at, str):
+        try:
+            left_at = dt.datetime.strptime(left_at.strip().replace(".", ":"), "%H:%M").time()
+        except ValueError:
+            raise InvalidInput("error.checkout_time_format", field="left_at") from None
+    moment = clock.to_utc(visit.visit_date, left_at)
+    if moment < visit.arrived_at or moment > now:
+        raise InvalidInput("error.checkout_time_range", field="left_at",
+                           since=clock.clock_time(visit.arrived_at))
+    return moment
 
 
 def add_walk_in(session: Session) -> int:
@@ -237,16 +265,24 @@ class InNow:
     name: str
     household_code: str | None
     arrived_at: dt.datetime
+    visit_date: dt.date | None = None
+
+    @property
+    def from_earlier_day(self) -> bool:
+        """Still open from a day before today ("nog open van gisteren"): check out with the real time."""
+        return self.visit_date is not None and self.visit_date < clock.today()
 
 
-def who_is_in() -> list[InNow]:
-    """Everyone checked in today and not yet out, first arrived first."""
-    query = (Visit.select(Visit.id, Visit.person, Visit.arrived_at, Person.first_name, Person.last_name,
-                          Household.code)
+def who_is_in(through: dt.date | None = None) -> list[InNow]:
+    """Everyone checked in and not yet out: today's visits, and those still open from an earlier
+    day (nobody closed that day), oldest first. ``through``: only visits of that day or before."""
+    day = through or clock.today()
+    query = (Visit.select(Visit.id, Visit.person, Visit.arrived_at, Visit.visit_date, Person.first_name,
+                          Person.last_name, Household.code)
              .join(Person).join(Household, JOIN.LEFT_OUTER)
-             .where(Visit.visit_date == clock.today(), Visit.room == room.current_room_id(), Visit.left_at.is_null())
-             .order_by(Visit.arrived_at))
-    return [InNow(r.id, r.person_id, display_name(r.first_name, r.last_name), r.code, r.arrived_at)
+             .where(Visit.visit_date <= day, Visit.room == room.current_room_id(), Visit.left_at.is_null())
+             .order_by(Visit.visit_date, Visit.arrived_at))
+    return [InNow(r.id, r.person_id, display_name(r.first_name, r.last_name), r.code, r.arrived_at, r.visit_date)
             for r in query.objects()]
 
 

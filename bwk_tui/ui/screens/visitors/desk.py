@@ -23,6 +23,36 @@ from bwk_tui.ui.screens.desk import DeskScreen
 from bwk_tui.ui.screens.visitors.checkin import CheckInModal
 from bwk_tui.ui.screens.visitors.person_form import PersonModal
 from bwk_tui.ui.widgets.confirm import ConfirmModal
+from bwk_tui.services.kernel.errors import BwkError
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from bwk_tui.ui.widgets.form import FORM_CSS
+
+
+class TimeModal(ModalScreen[str]):
+    """One question, one time typed (uu:mm); Escape puts it away (returns "")."""
+
+    BINDINGS = [Binding("escape", "cancel", show=False)]
+    CSS_PATH = FORM_CSS
+
+    def __init__(self, question: str):
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, id="question")
+            yield Input(placeholder="16:30", id="time")
+
+    def on_mount(self) -> None:
+        self.query_one("#time", Input).focus()
+
+    @on(Input.Submitted, "#time")
+    def _done(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or "")
+
+    def action_cancel(self) -> None:
+        self.dismiss("")
 
 NEW_ROW = "new"
 
@@ -175,8 +205,12 @@ class VisitorsScreen(DeskScreen):
         table = self.query_one("#in-now", DataTable)
         table.clear()
         in_now = visits.who_is_in()
+        self._earlier = {row.visit_id: row for row in in_now if row.from_earlier_day}
         for row in in_now:
-            table.add_row(row.name, clock.clock_time(row.arrived_at), key=str(row.visit_id))
+            since = clock.clock_time(row.arrived_at)
+            if row.from_earlier_day:  # nobody closed that day: check out with the real time
+                since = f"{t('visitors.open_since_yesterday')} ({clock.day(row.visit_date, 'short')} {since})"
+            table.add_row(row.name, since, key=str(row.visit_id))
         self.query_one("#in-title", Static).update(t("visitors.in_now_count", count=len(in_now)))
         counts = visits.today_counts()
         self.query_one("#today", Static).update(
@@ -189,7 +223,21 @@ class VisitorsScreen(DeskScreen):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         name = table.get_row(key)[0]
-        visits.check_out(self.app.session, int(key))
+        earlier = getattr(self, "_earlier", {}).get(int(key))
+        if earlier is not None:
+            question = t("visitors.checkout_time_question", name=name, day=clock.day(earlier.visit_date))
+            self.app.push_screen(TimeModal(question), lambda text: self._check_out(int(key), name, text))
+            return
+        self._check_out(int(key), name, None)
+
+    def _check_out(self, visit_id: int, name: str, left_at: str | None) -> None:
+        if left_at == "":
+            return  # the question was put away
+        try:
+            visits.check_out(self.app.session, visit_id, left_at)
+        except BwkError as exc:
+            self.notify(exc.message(), severity="error", timeout=8)
+            return
         self.notify(t("visitors.checked_out", name=name))
         self.refresh_in_now()
 
