@@ -104,12 +104,18 @@ def _out_name(out) -> str:
     return f" out={Path(out).name}" if out else ""
 
 
-def _open(args):
+def _open(args, out: str | None = None):
+    """The database, upgraded; with ``out`` (a command's --out file), refused before anyone logs in
+    when that file is the database itself or one of its companions: nothing is touched."""
     from bwk_tui.services import load_desks
+    from bwk_tui.services.kernel.own_files import refuse_own_file
     from bwk_tui.services.room import open_ready
 
     load_desks()  # every desk's settings and checks are known to every command
-    return open_ready(args.db)
+    opened = open_ready(args.db)
+    if out is not None:
+        refuse_own_file(out)
+    return opened
 
 
 def cmd_app(args) -> int:
@@ -308,7 +314,7 @@ def cmd_cash_export(args) -> int:
     from bwk_tui.services.cash import cash_export
 
     out = _out(args.out)
-    _open(args)
+    _open(args, out)
     _audit_read(_as_coordinator(args), "cash_export", f"format={args.format}{_out_name(args.out)}")
     result = cash_export.export(args.format, out=out, stream=None if out else sys.stdout)
     if result.path is not None:
@@ -323,7 +329,7 @@ def cmd_report(args) -> int:
     period = clock.parse_period(args.period, args.date_from, args.date_to)
     out = _out(args.out)
     report_export.check_format(args.format, out)
-    _open(args)
+    _open(args, out)
     session = _as_coordinator(args)
     report = reports.build_report(session, period)
     _audit_read(session, "report", f"period={period.start.isoformat()}..{period.end.isoformat()} "
@@ -417,7 +423,7 @@ def cmd_roster_week(args) -> int:
     from bwk_tui.services.roster import roster_print
 
     out = _out(args.out)
-    _open(args)
+    _open(args, out)
     monday = _usage(clock.parse_week, args.week)
     _audit_read(_as_coordinator(args), "roster_week",
                 f"week={monday.isoformat()} format={args.format}{_out_name(args.out)}")
@@ -430,7 +436,7 @@ def cmd_roster_hours(args) -> int:
     from bwk_tui.services.roster import roster_print
 
     out = _out(args.out)
-    _open(args)
+    _open(args, out)
     year, month = _usage(clock.parse_month, args.month)
     session = _as_coordinator(args)
     lines = allowance.hours(session, year, month)
@@ -443,7 +449,7 @@ def cmd_roster_statement(args) -> int:
     from bwk_tui.services.roster import allowance
 
     out = _out(args.out)
-    _open(args)
+    _open(args, out)
     year, month = _usage(clock.parse_month, args.month)
     session = _as_coordinator(args)
     volunteer_id = allowance.find_volunteer(args.name)

@@ -12,6 +12,7 @@ import pytest
 from test_cli import bwk
 
 PIN = "2468"
+COORDINATOR = "Coby"
 
 # Every command that takes --out, with the arguments it needs (besides --db and --out).
 WRITERS = {
@@ -25,9 +26,8 @@ WRITERS = {
 
 
 def command(dbfile: str, args: list[str], out: str) -> list[str]:
-    """The command line of one call. The one place to add credentials (``--as NAME --pin-stdin``)
-    once the commands ask for them; ``run`` passes PIN on stdin already."""
-    return ["--db", dbfile, *args, "--out", out]
+    """The command line of one call, as the coordinator (``run`` passes her PIN on stdin)."""
+    return ["--db", dbfile, *args, "--out", out, "--as", COORDINATOR, "--pin-stdin"]
 
 
 def run(dbfile: str, args: list[str], out: str):
@@ -74,7 +74,7 @@ def test_companions_are_refused(dbfile, companion, tmp_path):
     if companion == "keys":
         target = folder / "bwk.keys"
     elif companion == "backup":
-        assert bwk("--db", dbfile, "backup").returncode == 0
+        assert bwk("--db", dbfile, "backup", "--as", COORDINATOR, "--pin-stdin", stdin=PIN + "\n").returncode == 0
         target = next((folder / "backups").iterdir())
     elif companion == "symlink":
         target = tmp_path / "export.csv"

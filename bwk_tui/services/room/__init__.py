@@ -40,6 +40,8 @@ def open_ready(url: str | None = None) -> OpenedDatabase:
     except (DatabaseError, OperationalError) as exc:
         if not isinstance(db, SqliteDatabase) and _no_server(exc):
             raise BwkError("error.db_no_server", where=_server(db)) from None
+        if storage_problem(exc):
+            raise BwkError(f"error.{storage_problem(exc)}") from None
         raise BwkError("error.db_open", where=redact(url), reason=redact(url, str(exc).splitlines()[0])) from None
     try:
         applied = upgrade(db)
