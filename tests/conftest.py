@@ -173,6 +173,55 @@ def _set_up_room():
     return {"coordinator": auth.login("Coby", "2468"), "volunteer": auth.login("Vera", "1357")}
 
 
+# --- demo databases, built once per session and copied ----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _demo_templates(tmp_path_factory):
+    """(seed, scale, now) -> (template file, summary): each demo built once per process."""
+    return {"folder": tmp_path_factory.mktemp("demo-templates"), "built": {}}
+
+
+@pytest.fixture
+def demo_copy(_demo_templates, tmp_path):
+    """``demo_copy(seed, scale="small", now=None)`` opens a private copy of that demo database
+    (as ``sqlite_db`` would) and returns its summary. The demo is built once per session (per
+    xdist worker) and copied with SQLite's backup API for every test that asks: the tests may
+    write to their copy. With ``now=None`` the demo ends at the clock's time of the first build."""
+    import sqlite3
+
+    from bwk_tui import demo
+    from bwk_tui.services.room import open_ready
+
+    opened = []
+
+    def open_copy(seed: int, scale: str = "small", now: datetime.datetime | None = None):
+        key = (seed, scale, now)
+        built = _demo_templates["built"]
+        if key not in built:
+            template = _demo_templates["folder"] / f"demo-{seed}-{scale}-{len(built)}.sqlite3"
+            made = open_ready(str(template))
+            try:
+                summary = demo.build_demo(seed=seed, scale=scale, now=now)
+            finally:
+                made.db.close()
+            built[key] = (template, summary)
+        template, summary = built[key]
+        target = tmp_path / f"demo-{seed}-{scale}.sqlite3"
+        source, copy = sqlite3.connect(str(template)), sqlite3.connect(str(target))
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
+        opened.append(open_ready(str(target)))
+        return summary
+
+    yield open_copy
+    for each in opened:
+        each.db.close()
+
+
 # --- the cash book and the closing -----------------------------------------------------------
 
 # A fixed day for the cash tests, so that "yesterday" never falls in another year by accident.
