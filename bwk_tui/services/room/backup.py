@@ -21,6 +21,7 @@ from bwk_tui.services.room import settings
 from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.clock import to_local
 from bwk_tui.services.kernel.errors import BackupError
+from bwk_tui.services.kernel.files import remove_debris
 
 PREFIX = "bwk-"
 SAFETY_PREFIX = "bwk-voor-herstel-"  # copies of the live data taken before a restore; never pruned
@@ -108,6 +109,7 @@ def take_backup(to_dir: str | os.PathLike | None = None, actor_id: int | None = 
     folder = Path(to_dir) if to_dir else default_backup_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        remove_debris(folder, room.DEBRIS["backups"])  # what a killed backup left here
         final = _unique_path(folder, prefix)
         partial = final.with_name(final.name + ".partial")
         _copy_to(partial)
