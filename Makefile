@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo bench clean
+.PHONY: run test soak demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -15,8 +15,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/bwk
 
+# One pytest-xdist worker per core; the suite starts its own PostgreSQL (tests/pg_server.py).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
+
+# The reliability suite, long: 500 kill -9s and longer runs of concurrent writers.
+soak: $(STAMP)
+	BWK_SOAK=1 $(BIN)/python -m pytest -q -s -n auto tests/reliability
 
 demo: $(STAMP)
 	$(BIN)/bwk demo --scale large

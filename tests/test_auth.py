@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
+
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from peewee import IntegrityError
@@ -91,6 +93,32 @@ def test_account_with_invalid_pin_is_not_created(db, room, pin):
     assert Account.select().count() == before
 
 
+@pytest.mark.real_hash_cost
+def test_pins_are_hashed_with_the_real_parameters_outside_the_test_suite(db, room):
+    """The one test of the real cost: RFC 9106's low-memory argon2id (64 MiB, 3 passes, 4 lanes),
+    which the other tests replace with cheap parameters through the hash_cost fixture."""
+    from argon2 import Parameters, extract_parameters, profiles
+
+    info = auth.create_account(room["coordinator"], "Rita", "volunteer", SECRET_PIN)
+    params = extract_parameters(Account.get_by_id(info.id).pin_hash)
+    assert params == profiles.RFC_9106_LOW_MEMORY == extract_parameters(auth._DUMMY_HASH)
+    assert isinstance(params, Parameters) and params.memory_cost == 65536 and params.time_cost == 3
+    assert auth.login("Rita", SECRET_PIN).name == "Rita"
+
+
+def test_the_cheap_test_parameters_need_pytest_as_well_as_the_variable(monkeypatch):
+    import subprocess
+    import sys
+
+    assert auth.hasher().memory_cost == auth.TEST_PARAMETERS["memory_cost"]  # the hash_cost fixture
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    env["BWK_TEST_ARGON2"] = "cheap"
+    code = "from bwk_tui.services.room import auth; print(auth.hasher().memory_cost)"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "65536"
+
+
+@pytest.mark.real_hash_cost
 def test_pin_is_stored_only_as_an_argon2id_hash(db, room):
     info = auth.create_account(room["coordinator"], "Priya", "volunteer", SECRET_PIN)
     account = Account.get_by_id(info.id)

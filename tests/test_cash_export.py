@@ -297,8 +297,8 @@ NOW = dt.datetime(2026, 11, 25, 13, 0, 0)  # a Wednesday, 14:00 in Amsterdam
 
 
 @pytest.fixture
-def demo_book(sqlite_db):
-    return demo.build_demo(seed=5, scale="small", now=NOW)
+def demo_book(demo_copy):
+    return demo_copy(5, "small", NOW)
 
 
 def test_demo_has_a_realistic_closed_cash_history(demo_book):

@@ -21,8 +21,8 @@ NOW = dt.datetime(2026, 11, 25, 13, 0, 0)
 
 
 @pytest.fixture
-def small(sqlite_db):
-    return demo.build_demo(seed=7, scale="small", now=NOW)
+def small(demo_copy):
+    return demo_copy(7, "small", NOW)
 
 
 def _fingerprint():

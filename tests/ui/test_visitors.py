@@ -5,7 +5,6 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from bwk_tui.services.room import auth
-from bwk_tui import demo
 from bwk_tui.services.visitors import persons
 from bwk_tui.services.visitors import visits
 from bwk_tui.services.kernel import clock
@@ -21,8 +20,8 @@ SIZE = (100, 32)
 
 
 @pytest.fixture
-def demo_desk(sqlite_db):
-    return demo.build_demo(seed=3, scale="small")
+def demo_desk(demo_copy):
+    return demo_copy(3, "small")
 
 
 async def open_f2(app, pilot, name: str, pin: str):

@@ -167,3 +167,35 @@ def make_folder(folder: Path) -> Path:
     except OSError as exc:
         raise BwkError("error.out_write", path=str(folder), reason=reason(exc)) from None
     return folder
+
+
+# A file being written has this suffix until it is complete (write_atomically's temporary,
+# a backup before it is verified, a closing report before the closing commits).
+TEMPORARY_SUFFIX = ".partial"
+# Only debris older than this is removed: another desk on the same database may be writing its
+# own temporary file right now (a backup of a large database takes seconds, not minutes).
+DEBRIS_AGE_SECONDS = 10 * 60
+
+
+def remove_debris(folder: Path, patterns: list[str], older_than: float = DEBRIS_AGE_SECONDS) -> list[Path]:
+    """Remove the temporary files that a killed bwk left in ``folder``: only names matching
+    ``patterns`` (each ending in TEMPORARY_SUFFIX), only files older than ``older_than`` seconds.
+    Returns what was removed; a file that cannot be removed is left (and tried next time)."""
+    import time
+
+    removed = []
+    folder = Path(folder)
+    if not folder.is_dir():
+        return removed
+    limit = time.time() - older_than
+    for pattern in patterns:
+        if not pattern.endswith(TEMPORARY_SUFFIX):
+            raise ValueError(f"not a temporary name: {pattern!r}")
+        for path in folder.glob(pattern):
+            try:
+                if path.is_file() and not path.is_symlink() and path.stat().st_mtime < limit:
+                    path.unlink()
+                    removed.append(path)
+            except OSError:
+                continue
+    return removed

@@ -57,6 +57,7 @@ def open_ready(url: str | None = None) -> OpenedDatabase:
         raise BwkError("error.db_open", where=redact(url), reason=redact(url, reason)) from None
     if version > latest_version():
         raise BwkError("error.db_newer", version=version, latest=latest_version())
+    remove_debris()
     return OpenedDatabase(db, describe(db), applied, version)
 
 
@@ -118,6 +119,26 @@ def ensure_room(room_name: str) -> Room:
         if not settings.get("room_name"):
             settings.put("room_name", room_name)
     return room
+
+
+# The temporary names bwk gives the files it writes beside the database (see kernel.files):
+# a backup before it is verified, a closing report before its closing commits, and the
+# temporaries of write_atomically. Debris of a killed bwk is removed at the next start.
+DEBRIS = {
+    "backups": ["bwk-*.sqlite3.partial", ".*.partial"],
+    "afsluitingen": ["afsluiting-*.txt.partial", ".*.partial"],
+    "vergoedingen": [".*.partial"],
+}
+
+
+def remove_debris() -> list[Path]:
+    """Remove what a killed bwk left half-written beside the database (SQLite files only)."""
+    from bwk_tui.services.kernel.files import remove_debris as remove
+
+    db = database.obj
+    if not (isinstance(db, SqliteDatabase) and db.database != ":memory:"):
+        return []
+    return [p for name, patterns in DEBRIS.items() for p in remove(beside_database(name), patterns)]
 
 
 def beside_database(name: str) -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import os
 
 from peewee import fn
 
@@ -24,15 +25,30 @@ COORDINATOR = "coordinator"
 VOLUNTEER = "volunteer"
 
 
-@functools.cache
+# Cheap argon2id parameters for the test suite only: thousands of PINs are hashed there, and at
+# the real cost (64 MiB, 3 passes) that alone took minutes. They apply only while
+# BWK_TEST_ARGON2=cheap *and* pytest runs (pytest sets PYTEST_CURRENT_TEST during each test, and a
+# `bwk` started by a test inherits both); tests/test_auth.py checks the real parameters once.
+TEST_PARAMETERS = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+
+
+def _test_parameters_wanted() -> bool:
+    return os.environ.get("BWK_TEST_ARGON2") == "cheap" and "PYTEST_CURRENT_TEST" in os.environ
+
+
 def hasher():
     """argon2id with the RFC 9106 low-memory parameters (the library's default).
 
     Made on first use: importing argon2 costs 30 ms that the login screen need not wait for.
     """
+    return _hasher(_test_parameters_wanted())
+
+
+@functools.cache
+def _hasher(cheap: bool):
     from argon2 import PasswordHasher
 
-    return PasswordHasher()
+    return PasswordHasher(**TEST_PARAMETERS) if cheap else PasswordHasher()
 
 
 def _verify(pin_hash: str, pin: str) -> bool:
@@ -50,6 +66,20 @@ def _verify(pin_hash: str, pin: str) -> bool:
 # takes as long as a wrong PIN and the answer gives nothing away. Made once with
 # the same parameters (hashing it at import cost 200 ms and 64 MiB at every start).
 _DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$yogT1BXXCvWH0ierpS0nbA$iA9fLEUtPus0+CNncCPQgzLyoWFVTPnIzCIW1ZnpK1g"
+
+
+
+
+def _dummy_hash() -> str:
+    """The dummy hash, with the parameters in force (the test ones under the test suite)."""
+    if _test_parameters_wanted():
+        return _cheap_dummy_hash()
+    return _DUMMY_HASH
+
+
+@functools.cache
+def _cheap_dummy_hash() -> str:
+    return hasher().hash("dummy")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -203,12 +233,12 @@ def _check_pin(account: Account | None, pin: str, action: str, audit_success: bo
     by the words or by the time. Wrong PINs count toward the lockout; attempts during a lock are
     audited and refused, even with the right PIN."""
     if account is None:
-        _verify(_DUMMY_HASH, pin or "x")
+        _verify(_dummy_hash(), pin or "x")
         audit.record(None, f"{action}.failed", "account", None, "unknown name")
         raise AuthFailed("error.login_failed")
     now = clock.now_utc()
     if account.locked_until is not None and account.locked_until > now:
-        _verify(_DUMMY_HASH, pin or "x")  # the same cost as a wrong PIN
+        _verify(_dummy_hash(), pin or "x")  # the same cost as a wrong PIN
         audit.record(None, f"{action}.while_locked", "account", account.id)
         raise AuthFailed("error.login_failed")
     ok = _verify(account.pin_hash, pin or "")

@@ -23,6 +23,7 @@ from bwk_tui.services.kernel.clock import to_local
 from bwk_tui.services.kernel import files
 from bwk_tui.services.kernel.errors import BackupError
 from bwk_tui.i18n import t
+from bwk_tui.services.kernel.files import remove_debris
 
 PREFIX = "bwk-"
 SAFETY_PREFIX = "bwk-voor-herstel-"  # copies of the live data taken before a restore; never pruned
@@ -130,6 +131,7 @@ def take_backup(to_dir: str | os.PathLike | None = None, actor_id: int | None = 
     partial = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        remove_debris(folder, room.DEBRIS["backups"])  # what a killed backup left here
         final = _unique_path(folder, prefix)
         partial = final.with_name(final.name + ".partial")
         _copy_to(partial)
