@@ -375,7 +375,7 @@ def test_the_demo_day_can_be_closed_by_its_coordinator(demo_book, clock, monkeyp
     from bwk_tui.services.room import auth
 
     clock.day = dt.date(2026, 11, 25)
-    monkeypatch.setattr("bwk_tui.services.closing.closing.visits.who_is_in", lambda: [])
+    monkeypatch.setattr("bwk_tui.services.closing.closing.visits.who_is_in", lambda *a, **k: [])
     boss = auth.login(demo_book.coordinator_name, demo_book.coordinator_pin)
     draft = closing.draft(boss)
     assert draft.earlier_open_day is None and draft.totals.opening_cents == CashClosing.select().order_by(

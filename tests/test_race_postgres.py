@@ -16,7 +16,7 @@ import traceback
 
 import pytest
 
-from conftest import PG_ADMIN_URL, _pg_database
+from conftest import _pg_database, pg_admin_url
 
 ROUNDS = int(os.environ.get("BWK_RACE_ROUNDS", "20"))
 LAST_EURO = 2000  # cents: each round the box holds exactly this, and every desk wants all of it
@@ -25,7 +25,7 @@ PIN = "1357"
 
 @pytest.fixture
 def pg_url():
-    if PG_ADMIN_URL is None:
+    if pg_admin_url() is None:
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is not reachable; .ci/run should have started it")
         pytest.skip("no PostgreSQL server reachable (set BWK_TEST_POSTGRES)")
