@@ -9,6 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+# The pg_advisory_xact_lock key that serialises appends to the chain on PostgreSQL. Every other
+# advisory lock of bwk (db.connection.serialise) takes this one first, so that two transactions
+# can never hold them in opposite orders (a deadlock).
+CHAIN_LOCK = 74_100_001
+
 
 def row_hash(prev_hash: str, at: dt.datetime, account_id: int | None, action: str, entity: str,
              entity_id: int | None, detail: str) -> str:

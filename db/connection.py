@@ -308,4 +308,9 @@ def serialise(book: str, room_id: int, db: Database | None = None) -> None:
         return
     if db.transaction_depth() == 0:  # a lock outside a transaction would end at once: a bug of ours
         raise RuntimeError("serialise() belongs inside write()")
+    from db.chain import CHAIN_LOCK
+
+    # The audit chain's lock first: nearly every write appends to the audit log, which takes it;
+    # taken in this order everywhere, no two desks can wait for each other (a deadlock).
+    db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
     db.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (BOOKS[book], int(room_id)))

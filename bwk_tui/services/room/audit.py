@@ -14,7 +14,7 @@ import datetime as dt
 from peewee import JOIN
 
 from db import database, is_sqlite, write
-from db.chain import row_hash
+from db.chain import CHAIN_LOCK, row_hash
 from db.models import Account, AuditLog
 
 from bwk_tui.services.kernel import clock
@@ -28,16 +28,13 @@ def record(actor_id: int | None, action: str, entity: str = "", entity_id: int |
         if not is_sqlite(database.obj):
             # Two desks appending at once must not both chain onto the same head: on SQLite the
             # IMMEDIATE write lock serialises them, on PostgreSQL this transaction-level lock does.
-            database.obj.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_CHAIN_LOCK,))
+            database.obj.execute_sql("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
         at = clock.now_utc()
         entity = entity or ""
         detail = detail or ""
         chained = row_hash(head(), at, actor_id, action, entity, entity_id, detail)
         AuditLog.create(at=at, account=actor_id, action=action, entity=entity, entity_id=entity_id,
                         detail=detail, hash=chained)
-
-
-_CHAIN_LOCK = 74_100_001  # pg_advisory_xact_lock key of the audit chain
 
 
 def head() -> str:
