@@ -194,26 +194,25 @@ def storage_problem(exc: BaseException) -> str | None:
     return None
 
 
-def _sqlite_folder_read_only(db: Database | None = None) -> bool:
+def _sqlite_folder(db: Database | None = None):
+    """``os.statvfs`` of the SQLite file's folder, or None (PostgreSQL, in memory, unreadable)."""
     db = db or database.obj
     if not isinstance(db, SqliteDatabase) or db.database == ":memory:":
-        return False
+        return None
     try:
-        stats = os.statvfs(Path(db.database).resolve().parent)
+        return os.statvfs(Path(db.database).resolve().parent)
     except OSError:
-        return False
-    return bool(stats.f_flag & os.ST_RDONLY)
+        return None
+
+
+def _sqlite_folder_read_only(db: Database | None = None) -> bool:
+    stats = _sqlite_folder(db)
+    return stats is not None and bool(stats.f_flag & os.ST_RDONLY)
 
 
 def _sqlite_folder_full(db: Database | None = None) -> bool:
-    db = db or database.obj
-    if not isinstance(db, SqliteDatabase) or db.database == ":memory:":
-        return False
-    try:
-        stats = os.statvfs(Path(db.database).resolve().parent)
-    except OSError:
-        return False
-    return stats.f_bavail * stats.f_frsize < 256 * 1024
+    stats = _sqlite_folder(db)
+    return stats is not None and stats.f_bavail * stats.f_frsize < 256 * 1024
 
 
 # Set by the services (which own the messages): kind -> the exception to raise instead.
