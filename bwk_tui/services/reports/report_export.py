@@ -129,17 +129,7 @@ def write(report: Report, fmt: str, path: str | os.PathLike, suppress_small: boo
     """The export in ``fmt`` to ``path`` (atomically)."""
     if fmt == "xlsx":
         return write_xlsx(report, path, suppress_small)
-    text = render(report, fmt, suppress_small)
-    path = Path(path)
-
-    def save(temporary: str) -> None:
-        with open(temporary, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-
-    files.write_atomically(path, save)
-    return path
+    return files.write_text(render(report, fmt, suppress_small), path)
 
 
 def check_format(fmt: str, out: str | None) -> None:
