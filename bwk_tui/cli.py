@@ -58,32 +58,56 @@ def _prompt_pin() -> str:
     return pin
 
 
-def _as_coordinator(args):
-    """The coordinator this command runs for: ``--as NAME`` (on a terminal: asked, the first
+def _credentials(args) -> tuple[str, str]:
+    """The name and PIN this command runs with: ``--as NAME`` (on a terminal: asked, the first
     coordinator offered) and the PIN (``--pin-stdin``: the first line of standard input; on a
-    terminal: asked without echo). The same check as the login screen: a wrong PIN counts
-    toward the account's lockout. A volunteer is refused. Call it after ``_open``."""
-    from bwk_tui.services.room import audit, auth
-
+    terminal: asked without echo). Read once: the encrypted database's door and the coordinator
+    check use the same pair."""
+    cached = getattr(args, "_credentials", None)
+    if cached:
+        return cached
     tty = sys.stdin.isatty()
-    name = args.actor
+    name = getattr(args, "actor", None)
     if not name:
-        default = auth.first_coordinator_name()
+        default = _first_coordinator(args)
         if default is None:
             raise NotAllowed("error.cli_no_coordinator")
-        if not tty or args.pin_stdin:
+        if not tty or getattr(args, "pin_stdin", False):
             raise NotAllowed("error.cli_needs_as")
         name = input(t("cli.prompt_as", name=default)).strip() or default
-    if args.pin_stdin:
+    if getattr(args, "pin_stdin", False):
         pin = _pin_from_stdin()
     elif tty:
         pin = getpass.getpass(t("cli.prompt_as_pin", name=name))
     else:
         raise NotAllowed("error.cli_needs_pin")
+    args._credentials = (name, pin)
+    return args._credentials
+
+
+def _first_coordinator(args) -> str | None:
+    door = getattr(args, "_door", None)
+    if door is not None and door.needs_login and not getattr(args, "_unlocked", False):
+        slots = [s.name for s in door.keyfile.slots if s.role == "coordinator"]
+        return sorted(slots, key=str.casefold)[0] if slots else None
+    from bwk_tui.services.room import auth
+
+    return auth.first_coordinator_name()
+
+
+def _as_coordinator(args):
+    """The coordinator this command runs for (see ``_credentials``). The same check as the login
+    screen: a wrong PIN counts toward the account's lockout. A volunteer is refused. Call it
+    after ``_open``."""
+    from bwk_tui.services.room import audit, auth
+
+    name, pin = _credentials(args)
     session = auth.login(name, pin)
     if not session.is_coordinator:
         audit.record(session.account_id, "cli.refused", "command", None, _command_name(args))
         raise NotAllowed("error.cli_coordinator_only", name=session.name)
+    if session.must_change_pin:
+        print(t("cli.pin_too_short", name=session.name), file=sys.stderr)
     return session
 
 
@@ -106,23 +130,40 @@ def _out_name(out) -> str:
 
 def _open(args, out: str | None = None):
     """The database, upgraded; with ``out`` (a command's --out file), refused before anyone logs in
-    when that file is the database itself or one of its companions: nothing is touched."""
+    when that file is the database itself or one of its companions: nothing is touched.
+
+    An encrypted database opens only with an account's PIN (``--as NAME --pin-stdin``, or asked
+    on a terminal): its keyslot unwraps the data key. A new database is encrypted from the start."""
     from bwk_tui.services import load_desks
     from bwk_tui.services.kernel.own_files import refuse_own_file
-    from bwk_tui.services.room import open_ready
+    from bwk_tui.services.room import vault
 
     load_desks()  # every desk's settings and checks are known to every command
-    opened = open_ready(args.db)
+    door = args._door = vault.door(args.db)
+    if out is not None:
+        refuse_own_file(out)
+    if door.needs_login:
+        name, pin = _credentials(args)
+        opened = vault.unlock(door, name, pin)
+        args._unlocked = True
+    else:
+        opened = vault.open_door(door)
     if out is not None:
         refuse_own_file(out)
     return opened
 
 
 def cmd_app(args) -> int:
-    opened = _open(args)
+    from bwk_tui.services import load_desks
+    from bwk_tui.services.room import vault
+
+    load_desks()
+    door = vault.door(args.db)
+    # An encrypted database is opened by the login screen, with the PIN that unwraps its key.
+    opened = None if door.needs_login else vault.open_door(door)
     from bwk_tui.ui.app import BwkApp
 
-    app = BwkApp(where=opened.where)
+    app = BwkApp(where=opened.where if opened else str(door.path), door=None if opened else door)
     app.run()
     return 0 if app.return_code in (0, None) else 1
 
@@ -134,6 +175,8 @@ def cmd_init(args) -> int:
     if bool(args.coordinator) != bool(args.pin_stdin):
         raise UsageError("error.init_flags")
     opened = _open(args)
+    if getattr(args, "_unlocked", False):
+        _as_coordinator(args)
     print(t("cli.init_done", where=opened.where, version=opened.version))
     if opened.applied:
         print(t("cli.init_applied", names=", ".join(opened.applied)))
@@ -151,7 +194,17 @@ def cmd_init(args) -> int:
     else:
         return 0  # the app asks for the first coordinator at its first start
     print(t("cli.init_coordinator", name=account.name))
+    _show_recovery_key()
     return 0
+
+
+def _show_recovery_key() -> None:
+    """The recovery key of a database just set up: printed once, never stored anywhere."""
+    from bwk_tui.services import room
+
+    key = room.recovery_key_to_show()
+    if key:
+        print(t("cli.recovery_key", key=key))
 
 
 def cmd_user_add(args) -> int:
@@ -191,15 +244,28 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from bwk_tui.services.room import backup
+    from bwk_tui.services import load_desks
+    from bwk_tui.services.room import backup, vault
 
+    load_desks()
+    door = vault.door(args.db)
+    if door.kind == vault.NEW:  # a new laptop: the backup and its keyslots, opened with the recovery key
+        recovery = _secret_line("cli.prompt_recovery", args.recovery_stdin)
+        result = backup.restore_onto_new(args.file, door, recovery)
+        print(t("cli.restore_new_done", path=result.restored_from, where=result.safety_copy))
+        return 0
     _open(args)
     session = _as_coordinator(args)
-    backup.verify_file(Path(args.file))  # refuse a bad file before touching the live database
     # Written before the restore, so it stays in the kept copy of the replaced data; the
     # restored database's own line (the service's) cannot name an account it may not have.
     _audit_read(session, "restore", f"file={Path(args.file).name}")
-    result = backup.restore(args.file)
+    try:
+        result = backup.restore(args.file)
+    except BwkError as exc:
+        if exc.key != "error.backup_needs_recovery":
+            raise
+        print(t("cli.restore_other_key"), file=sys.stderr)
+        result = backup.restore(args.file, recovery_key=_secret_line("cli.prompt_recovery", args.recovery_stdin))
     print(t("cli.restore_done", path=result.restored_from, copy=result.safety_copy))
     return 0
 
@@ -208,6 +274,8 @@ def cmd_check(args) -> int:
     from bwk_tui.services.room import check
 
     opened = _open(args)
+    if getattr(args, "_unlocked", False):  # an encrypted database: a coordinator's check
+        _as_coordinator(args)
     print(opened.where)
     problems = 0
     for finding in check.run_check():
@@ -239,6 +307,58 @@ def cmd_settings(args) -> int:
     return 0
 
 
+def cmd_encrypt(args) -> int:
+    from bwk_tui.services.room import vault
+
+    _open(args)
+    session = _as_coordinator(args)
+    result = vault.encrypt(session, _credentials(args)[1], args._door)
+    print(t("cli.encrypted", where=result.where, backups=result.backups))
+    print(t("cli.recovery_key", key=result.recovery_key))
+    return 0
+
+
+def cmd_rekey(args) -> int:
+    from bwk_tui.services.room import vault
+
+    _open(args)
+    session = _as_coordinator(args)
+    result = vault.rekey(session, _credentials(args)[1])
+    print(t("cli.rekeyed", where=result.where, backups=result.backups))
+    print(t("cli.recovery_key", key=result.recovery_key))
+    return 0
+
+
+def _secret_line(prompt_key: str, stdin: bool) -> str:
+    if stdin:
+        line = sys.stdin.readline().strip()
+        if not line:
+            raise InvalidInput("error.stdin_empty")
+        return line
+    if sys.stdin.isatty():
+        return getpass.getpass(t(prompt_key))
+    raise InvalidInput("error.needs_terminal")
+
+
+def cmd_recover(args) -> int:
+    """Every PIN lost: the recovery key opens the database, NAME (a coordinator) gets a new PIN."""
+    from bwk_tui.services import load_desks
+    from bwk_tui.services.room import auth, vault
+
+    load_desks()
+    door = vault.door(args.db)
+    if not door.needs_login:
+        raise BwkError("error.recover_not_encrypted", where=str(door.path or door.url))
+    vault.unlock_with_recovery(door, _secret_line("cli.prompt_recovery", args.stdin))
+    if args.stdin:
+        pin = _secret_line("cli.prompt_pin", True)
+    else:
+        pin = _prompt_pin()
+    account = auth.reset_pin_with_recovery(args.name, pin)
+    print(t("cli.recovered", name=account.name))
+    return 0
+
+
 def _demo_target(args) -> str:
     from db.connection import default_database_path
 
@@ -248,8 +368,19 @@ def _demo_target(args) -> str:
 
 
 def _remove_demo_file(path: Path) -> None:
+    from db.connection import is_plain_sqlite
+
+    from bwk_tui.services.room import keyslots
     from bwk_tui.services.room.backup import verify_file
 
+    if is_plain_sqlite(path) is False:  # an encrypted demo: its keyslot file says it is one
+        keys = keyslots.path_beside(path)
+        if not keys.exists() or not keyslots.read(keys).demo:
+            raise BwkError("error.demo_not_empty", path=str(path))
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        keys.unlink()
+        return
     verify_file(path)  # only a sound bwk database can be a demo we made
     import sqlite3
 
@@ -272,7 +403,7 @@ def cmd_demo(args) -> int:
     from bwk_tui import demo
     from bwk_tui.services import room
     from bwk_tui.services.room import settings
-    from bwk_tui.services.room import open_ready
+    from bwk_tui.services.room import vault
 
     target = _demo_target(args)
     is_file = not target.startswith(("postgresql:", "postgres:"))
@@ -282,18 +413,22 @@ def cmd_demo(args) -> int:
             if not args.force:
                 raise BwkError("error.demo_exists", path=str(path))
             _remove_demo_file(path)
-    opened = open_ready(target)
+        elif os.path.lexists(path.with_name("bwk.keys")):  # the key file of another database
+            raise BwkError("error.demo_exists", path=str(path.with_name("bwk.keys")))
+    opened = vault.open_door(vault.door(target))
     if not room.needs_setup() or room.current_room() is not None:
         raise BwkError("error.demo_not_empty", path=opened.where)
     summary = demo.build_demo(seed=args.seed, scale=args.scale,
                               progress=lambda line: print(line, file=sys.stderr))
     settings.put("is_demo", "1")
+    vault.mark_demo()
     print(t("cli.demo_done", path=opened.where))
     print(t("cli.demo_counts", persons=summary.persons, households=summary.households,
             visits=summary.visits, accounts=summary.accounts))
     print(t("cli.demo_login", name=summary.coordinator_name, pin=summary.coordinator_pin))
     if summary.volunteer_name:
         print(t("cli.demo_volunteer", name=summary.volunteer_name, pin=summary.volunteer_pin))
+    _show_recovery_key()
     print(t("cli.demo_open", path=opened.where))
     return 0
 
@@ -475,6 +610,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("init", help=t("cli.help.init"))
+    p.add_argument("--as", dest="actor", metavar="NAME", help=t("cli.help.as"))
     p.add_argument("--coordinator", metavar="NAME")
     p.add_argument("--pin-stdin", action="store_true", help=t("cli.help.pin_stdin"))
     p.add_argument("--room", metavar="NAME", help=t("cli.help.room"))
@@ -525,6 +661,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help=t("cli.help.restore"))
     p.add_argument("file")
     _coordinator_flags(p)
+    p.add_argument("--recovery-stdin", action="store_true", help=t("cli.help.recovery_stdin"))
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("settings", help=t("cli.help.settings"))
@@ -567,7 +704,22 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_roster_statement)
 
     p = sub.add_parser("check", help=t("cli.help.check"))
+    _coordinator_flags(p)
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("encrypt", help=t("cli.help.encrypt"))
+    _coordinator_flags(p)
+    p.set_defaults(func=cmd_encrypt)
+
+    p = sub.add_parser("rekey", help=t("cli.help.rekey"))
+    _coordinator_flags(p)
+    p.set_defaults(func=cmd_rekey)
+
+    p = sub.add_parser("recover", help=t("cli.help.recover"), epilog=t("cli.recover_epilog"),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("name", help=t("cli.help.recover_name"))
+    p.add_argument("--stdin", action="store_true", help=t("cli.help.recover_stdin"))
+    p.set_defaults(func=cmd_recover)
     return parser
 
 
@@ -600,6 +752,9 @@ def _is_busy(exc: BaseException) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything bwk makes (the database, its WAL, backups, exports, the error log, folders) is
+    # private to the desk's account, whatever umask the shell had: 0600 files, 0700 folders.
+    os.umask(0o077)
     language = os.environ.get("BWK_LANG", "nl")
     set_language(language)
     _argparse_words(language)

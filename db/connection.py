@@ -5,10 +5,11 @@ The default is ``bwk.sqlite3`` in the platform's user data folder.
 """
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import platformdirs
 from peewee import Database, DatabaseError, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
@@ -49,6 +50,9 @@ def redact(url: str | None, text: str | None = None) -> str:
         if secret:
             text = text.replace(secret, "***")
     return text
+
+# What a PostgreSQL URL may say besides user, host, port and name (libpq's own names).
+PG_URL_OPTIONS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "application_name")
 
 # Seconds to wait for a PostgreSQL server: a host that never answers must not hang a command.
 CONNECT_TIMEOUT = 10
@@ -93,9 +97,50 @@ def _sqlite_path(url: str) -> Path:
     return path
 
 
-def make_database(url: str | None = None) -> Database:
-    """Build (but do not connect) the database named by ``url``."""
-    url = url or os.environ.get("BWK_DB") or str(default_database_path())
+def database_url(url: str | None = None) -> str:
+    """``url``, else $BWK_DB, else the default file."""
+    return url or os.environ.get("BWK_DB") or str(default_database_path())
+
+
+def is_postgres_url(url: str | None) -> bool:
+    try:
+        return urlparse(database_url(url)).scheme in ("postgresql", "postgres")
+    except ValueError:
+        return False
+
+
+def sqlite_file(url: str | None = None) -> Path:
+    """The file of a SQLite URL or path (not opened; DatabaseUrlError when it cannot be one)."""
+    return _sqlite_path(database_url(url))
+
+
+# The first 16 bytes of every plain SQLite file; a SQLCipher file starts with its random salt.
+SQLITE_HEADER = b"SQLite format 3\0"
+
+
+def is_plain_sqlite(path: Path) -> bool | None:
+    """True: a plain SQLite file; False: a file that is not (an encrypted one, or no database at
+    all); None: no file, or an empty one (a database still to be made)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except FileNotFoundError:
+        return None
+    if not head:
+        return None
+    return head == SQLITE_HEADER
+
+
+def sqlcipher_key(data_key: bytes) -> str:
+    """SQLCipher's raw-key form: the 256-bit key used as it is, no passphrase derivation at
+    every connection (the key was derived once, from the PIN, when the keyslot was opened)."""
+    return f"x'{data_key.hex()}'"
+
+
+def make_database(url: str | None = None, key: bytes | None = None) -> Database:
+    """Build (but do not connect) the database named by ``url``; a SQLite file with ``key`` is a
+    SQLCipher 4 database encrypted with that data key."""
+    url = database_url(url)
     try:
         scheme = urlparse(url).scheme
     except ValueError:  # "postgresql://[::1/x": an address that cannot be read
@@ -115,6 +160,8 @@ def make_database(url: str | None = None) -> Database:
             raise DatabaseUrlError("bad_port", url) from None
         if port == 0:
             raise DatabaseUrlError("bad_port", url)
+        # TLS to the server: ?sslmode=require (or verify-full, ...) as libpq reads it.
+        options = {k: v[-1] for k, v in parse_qs(parsed.query).items() if k in PG_URL_OPTIONS}
         return PostgresqlDatabase(
             name,
             user=parsed.username,
@@ -123,6 +170,7 @@ def make_database(url: str | None = None) -> Database:
             port=port,
             connect_timeout=CONNECT_TIMEOUT,
             autoconnect=True,
+            **options,
         )
     if scheme not in ("", "sqlite", "file") and len(scheme) > 1:  # len 1: a Windows drive
         raise DatabaseUrlError("unknown_scheme", url)
@@ -131,12 +179,48 @@ def make_database(url: str | None = None) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError:
         raise DatabaseUrlError("cannot_create", url) from None
+    if key is not None:
+        return _cipher_class()(str(path), passphrase=sqlcipher_key(key), pragmas=SQLITE_PRAGMAS, timeout=10)
     return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10)
 
 
-def open_database(url: str | None = None) -> Database:
+def quiet(con) -> None:
+    """SQLCipher writes a wrong key's "hmac check failed" to stderr itself; bwk says it in words."""
+    con.execute("PRAGMA cipher_log_level = NONE")
+
+
+@functools.cache
+def _cipher_class():
+    from playhouse.sqlcipher_ext import SqlCipherDatabase
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    class BwkSqlCipherDatabase(SqlCipherDatabase):
+        """peewee's SqlCipherDatabase, with SQLCipher's own log off before the key is given."""
+
+        def _connect(self):
+            params = dict(self.connect_params)
+            passphrase = params.pop("passphrase", "").replace("'", "''")
+            conn = sqlcipher.connect(self.database, isolation_level=None, **params)
+            try:
+                quiet(conn)
+                conn.execute("PRAGMA key='%s'" % passphrase)
+                self._add_conn_hooks(conn)
+            except BaseException:
+                conn.close()
+                raise
+            return conn
+
+    return BwkSqlCipherDatabase
+
+
+def is_encrypted(db: Database | None = None) -> bool:
+    db = db or database.obj
+    return type(db).__name__ == "BwkSqlCipherDatabase"
+
+
+def open_database(url: str | None = None, key: bytes | None = None) -> Database:
     """Open the database named by ``url`` and bind the models to it."""
-    db = make_database(url)
+    db = make_database(url, key)
     database.initialize(db)
     return db
 

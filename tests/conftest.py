@@ -155,7 +155,7 @@ def sqlite_db(sqlite_url):
 
 @pytest.fixture
 def room(db):
-    """A set-up room with coordinator 'Coby' (PIN 2468) and volunteer 'Vera' (PIN 1357)."""
+    """A set-up room with coordinator 'Coby' (PIN 246813) and volunteer 'Vera' (PIN 135724)."""
     return _set_up_room()
 
 
@@ -183,13 +183,13 @@ def coordinator_of():
 
 @pytest.fixture
 def coby_pin(monkeypatch):
-    """Standard input that answers every `--pin-stdin` read with Coby's PIN (2468), for tests that
+    """Standard input that answers every `--pin-stdin` read with Coby's PIN (246813), for tests that
     call `bwk_tui.cli.main` in-process with ``--as Coby --pin-stdin``."""
     import io
 
     class Pins(io.StringIO):
         def readline(self, *args):
-            return "2468\n"
+            return "246813\n"
 
     monkeypatch.setattr("sys.stdin", Pins())
 
@@ -198,9 +198,9 @@ def _set_up_room():
     from bwk_tui.services.room import auth
     from bwk_tui.services import room
 
-    room.set_up("De Kameleon", "Coby", "2468")
-    auth.create_account_as_admin("Vera", "volunteer", "1357")
-    return {"coordinator": auth.login("Coby", "2468"), "volunteer": auth.login("Vera", "1357")}
+    room.set_up("De Kameleon", "Coby", "246813")
+    auth.create_account_as_admin("Vera", "volunteer", "135724")
+    return {"coordinator": auth.login("Coby", "246813"), "volunteer": auth.login("Vera", "135724")}
 
 
 # --- demo databases, built once per session and copied ----------------------------------------

@@ -56,7 +56,7 @@ def template(boss, weekday: int, dagdeel: str, starts: str = "", ends: str = "",
 
 
 def volunteer(boss, name: str, **profile) -> volunteers.VolunteerInfo:
-    account = auth.create_account_as_admin(name, "volunteer", "8264")
+    account = auth.create_account_as_admin(name, "volunteer", "826419")
     return volunteers.save_profile(boss, volunteers.ProfileForm(account.id, **profile))
 
 
@@ -249,7 +249,7 @@ def test_a_day_whose_cash_is_closed_refuses_changes(boss, vera, clock, today_shi
     attendance.sign_in(vera, on["Vera"])
     attendance.correct(boss, on["Ans"], "9:00", "12:00")
     clock.at(WED, 17, 0)
-    closing.close(boss, {}, "", "2468")  # an empty cash box, counted as empty: the day is closed
+    closing.close(boss, {}, "", "246813")  # an empty cash box, counted as empty: the day is closed
     before = [(a.id, a.status, a.minutes, a.signed_in_at, a.signed_out_at) for a in ShiftAssignment.select()]
     for attempt in (lambda: attendance.sign_in(boss, on["Bram"]),
                     lambda: attendance.sign_out(vera, on["Vera"]),
@@ -355,7 +355,7 @@ def test_the_month_maximum_warns_before_an_assignment_goes_over_it(boss, clock, 
     assert "Ans" in caught.value.message()
     assert ShiftAssignment.select().count() == before
     # she signs up herself: the same warning
-    own = auth.login("Ans", "8264")
+    own = auth.login("Ans", "826419")
     with pytest.raises(AllowanceWarning):
         shifts.sign_up(own, afternoon.id)
     assert ShiftAssignment.select().count() == before

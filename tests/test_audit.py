@@ -63,7 +63,7 @@ def test_appending_is_allowed(db, room):
 
 def test_services_write_who_did_what_to_which_record(db, room):
     coordinator = room["coordinator"]
-    created = auth.create_account(coordinator, "Wim", "volunteer", "8555")
+    created = auth.create_account(coordinator, "Wim", "volunteer", "855500")
     line = AuditLog.select().order_by(AuditLog.id.desc()).first()
     assert line.account_id == coordinator.account_id
     assert (line.action, line.entity, line.entity_id) == ("account.create", "account", created.id)

@@ -105,7 +105,7 @@ def test_a_row_forged_with_its_own_hash_still_breaks_the_chain_after_it(db, room
 
 def test_the_closing_seals_the_chains_head(db, boss):
     cash.add_entry(boss, "in", "20", CashCategory.get(CashCategory.code == "koffie").id, "koffiepot")
-    closing.close(boss, {1000: 2}, "", "2468")
+    closing.close(boss, {1000: 2}, "", "246813")
     sealed = CashClosing.get()
     assert sealed.audit_hash and audit.has_row_with_hash(sealed.audit_hash)
     assert chain.verify_chain() == []
@@ -161,7 +161,7 @@ def test_bwk_check_names_the_tampered_row(tmp_path):
         assert "Traceback" not in result.stderr, result.stderr
         return result
 
-    assert bwk("init", "--coordinator", "Coby", "--pin-stdin", "--room", "De Kameleon", stdin="2468\n").returncode == 0
+    assert bwk("init", "--coordinator", "Coby", "--pin-stdin", "--room", "De Kameleon", stdin="246813\n").returncode == 0
     assert bwk("check").returncode == 0
     con = sqlite3.connect(dbfile)
     [(first,)] = con.execute("SELECT min(id) FROM audit_log").fetchall()

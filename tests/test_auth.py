@@ -40,9 +40,18 @@ def _all_stored_text(db) -> str:
 
 # --- PIN rules -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("pin", ["2468", "1357", "8264", "12345679", "00012", "13579"])
+@pytest.mark.parametrize("pin", ["246813", "135724", "826419", "12345679", "000120", "1357249"])
 def test_valid_pins(pin):
     assert auth.validate_pin(pin) == pin
+
+
+@pytest.mark.parametrize("pin", ["2468", "13579", "82641"])
+def test_new_pins_have_at_least_six_digits(pin):
+    """With the database encrypted, a stolen file is attacked offline where no lockout helps."""
+    with pytest.raises(InvalidInput) as info:
+        auth.validate_pin(pin)
+    assert info.value.key == "error.pin_length"
+    assert "6 tot 8" in info.value.message()
 
 
 @pytest.mark.parametrize("pin, key", [
@@ -156,7 +165,7 @@ def test_pin_never_appears_in_an_error_message(db, room):
 # --- login -----------------------------------------------------------------------------------
 
 def test_login_gives_a_session(db, room):
-    session = auth.login("Vera", "1357")
+    session = auth.login("Vera", "135724")
     assert (session.name, session.role, session.language) == ("Vera", "volunteer", "nl")
     assert not session.is_coordinator
     assert session.account_id == Account.get(Account.name == "Vera").id
@@ -164,8 +173,8 @@ def test_login_gives_a_session(db, room):
 
 def test_first_match_exact_name_wins_else_first_in_alphabet(db, room):
     coordinator = room["coordinator"]
-    for name, pin in (("Mo", "8151"), ("Mohamed", "8252"), ("Monique", "8353"),
-                      ("Joanna", "8454"), ("Johan", "8555")):
+    for name, pin in (("Mo", "815100"), ("Mohamed", "825200"), ("Monique", "835300"),
+                      ("Joanna", "845400"), ("Johan", "855500")):
         auth.create_account(coordinator, name, "volunteer", pin)
     assert auth.find_account("mo").name == "Mo"  # exact beats the longer names
     assert auth.find_account("moh").name == "Mohamed"
@@ -174,20 +183,20 @@ def test_first_match_exact_name_wins_else_first_in_alphabet(db, room):
     assert auth.find_account("x") is None
     assert auth.find_account("") is None
     assert auth.find_account("   ") is None
-    assert auth.login("jo", "8454").name == "Joanna"
+    assert auth.login("jo", "845400").name == "Joanna"
     with pytest.raises(AuthFailed):
-        auth.login("jo", "8555")  # Johan's PIN does not open Joanna
+        auth.login("jo", "855500")  # Johan's PIN does not open Joanna
 
 
 def test_login_folds_case_and_accents(db, room):
-    auth.create_account(room["coordinator"], "José", "volunteer", "8080")
+    auth.create_account(room["coordinator"], "José", "volunteer", "808090")
     for typed in ("jose", "JOSE", "José", "  josé ", "jos"):
-        assert auth.login(typed, "8080").name == "José"
+        assert auth.login(typed, "808090").name == "José"
 
 
 def test_unknown_name_and_wrong_pin_look_the_same(db, room):
     with pytest.raises(AuthFailed) as unknown:
-        auth.login("Niemand", "1357")
+        auth.login("Niemand", "135724")
     with pytest.raises(AuthFailed) as wrong:
         auth.login("Vera", "9999")
     assert unknown.value.key == wrong.value.key == "error.login_failed"
@@ -199,7 +208,7 @@ def test_unknown_name_and_wrong_pin_look_the_same(db, room):
 def test_inactive_account_cannot_log_in(db, room):
     Account.update(active=False).where(Account.name == "Vera").execute()
     with pytest.raises(AuthFailed) as info:
-        auth.login("Vera", "1357")
+        auth.login("Vera", "135724")
     assert info.value.key == "error.login_failed"
 
 
@@ -228,7 +237,7 @@ def test_five_wrong_pins_lock_for_a_growing_delay(db, room, clock):
     # During the lock even the right PIN is refused, with the wrong PIN's message; it is audited.
     clock.advance(seconds=30)
     with pytest.raises(AuthFailed) as info:
-        auth.login("Vera", "1357")
+        auth.login("Vera", "135724")
     assert info.value.key == "error.login_failed" and info.value.params == {}
     assert AuditLog.select().where(AuditLog.action == "login.while_locked",
                                    AuditLog.entity_id == vera.id).count() == 1
@@ -243,7 +252,7 @@ def test_five_wrong_pins_lock_for_a_growing_delay(db, room, clock):
 
     # After that lock, the right PIN works and clears the counters.
     clock.advance(minutes=2, seconds=1)
-    assert auth.login("Vera", "1357").name == "Vera"
+    assert auth.login("Vera", "135724").name == "Vera"
     vera = Account.get(Account.name == "Vera")
     assert (vera.failed_pins, vera.lockouts, vera.locked_until) == (0, 0, None)
 
@@ -252,15 +261,15 @@ def test_lock_lasts_until_its_end(db, room, clock):
     _fail("Vera", 5)
     clock.advance(seconds=59)
     with pytest.raises(AuthFailed) as info:
-        auth.login("Vera", "1357")
+        auth.login("Vera", "135724")
     assert info.value.key == "error.login_failed"
     clock.advance(seconds=2)
-    assert auth.login("Vera", "1357").name == "Vera"
+    assert auth.login("Vera", "135724").name == "Vera"
 
 
 def test_wrong_pins_do_not_count_across_a_good_login(db, room, clock):
     _fail("Vera", 4)
-    auth.login("Vera", "1357")
+    auth.login("Vera", "135724")
     errors = _fail("Vera", 4)
     assert all(e.key == "error.login_failed" for e in errors)
     assert Account.get(Account.name == "Vera").locked_until is None
@@ -285,7 +294,7 @@ def test_coordinator_can_unlock(db, room, clock):
     vera_id = Account.get(Account.name == "Vera").id
     info = auth.unlock(room["coordinator"], vera_id)
     assert info.locked_until is None
-    assert auth.login("Vera", "1357").name == "Vera"
+    assert auth.login("Vera", "135724").name == "Vera"
     line = AuditLog.select().where(AuditLog.action == "account.unlock").get()
     assert (line.account_id, line.entity_id) == (room["coordinator"].account_id, vera_id)
 
@@ -293,7 +302,7 @@ def test_coordinator_can_unlock(db, room, clock):
 def test_unlock_as_admin_by_name(db, room, clock):
     _fail("Vera", 5)
     auth.unlock_as_admin("vera")
-    assert auth.login("Vera", "1357").name == "Vera"
+    assert auth.login("Vera", "135724").name == "Vera"
 
 
 # --- roles -----------------------------------------------------------------------------------
@@ -306,7 +315,7 @@ def test_volunteer_is_refused_coordinator_services(db, room, clock):
     audit_before = AuditLog.select().count()
 
     with pytest.raises(NotAllowed) as info:
-        auth.create_account(volunteer, "Wim", "coordinator", "8264")
+        auth.create_account(volunteer, "Wim", "coordinator", "826419")
     assert info.value.key == "error.coordinator_only"
     with pytest.raises(NotAllowed):
         auth.unlock(volunteer, coby_id)
@@ -323,23 +332,23 @@ def test_nobody_logged_in_is_refused(db, room):
         auth.list_accounts(None)
     assert info.value.key == "error.not_logged_in"
     with pytest.raises(NotAllowed):
-        auth.create_account(None, "Wim", "volunteer", "8264")
+        auth.create_account(None, "Wim", "volunteer", "826419")
 
 
 def test_coordinator_lists_and_creates_accounts(db, room):
     coordinator = room["coordinator"]
-    created = auth.create_account(coordinator, "Wim", "coordinator", "8264", language="en")
+    created = auth.create_account(coordinator, "Wim", "coordinator", "826419", language="en")
     assert (created.name, created.role, created.language) == ("Wim", "coordinator", "en")
     assert [a.name for a in auth.list_accounts(coordinator)] == ["Coby", "Vera", "Wim"]
-    assert auth.login("wim", "8264").is_coordinator
+    assert auth.login("wim", "826419").is_coordinator
 
 
 def test_unknown_role_and_language_are_refused(db, room):
     with pytest.raises(InvalidInput) as info:
-        auth.create_account(room["coordinator"], "Wim", "admin", "8264")
+        auth.create_account(room["coordinator"], "Wim", "admin", "826419")
     assert info.value.field == "role"
     with pytest.raises(InvalidInput) as info:
-        auth.create_account(room["coordinator"], "Wim", "volunteer", "8264", language="de")
+        auth.create_account(room["coordinator"], "Wim", "volunteer", "826419", language="de")
     assert info.value.field == "language"
 
 
@@ -347,7 +356,7 @@ def test_unknown_role_and_language_are_refused(db, room):
 def test_duplicate_name_is_refused(db, room, name):
     before = Account.select().count()
     with pytest.raises(InvalidInput) as info:
-        auth.create_account(room["coordinator"], name, "volunteer", "8246")
+        auth.create_account(room["coordinator"], name, "volunteer", "824691")
     assert info.value.key == "error.name_taken"
     assert Account.select().count() == before
 
@@ -355,16 +364,16 @@ def test_duplicate_name_is_refused(db, room, name):
 def test_empty_or_long_name_is_refused(db, room):
     for name, key in (("   ", "error.name_empty"), ("x" * 61, "error.name_long")):
         with pytest.raises(InvalidInput) as info:
-            auth.create_account(room["coordinator"], name, "volunteer", "8246")
+            auth.create_account(room["coordinator"], name, "volunteer", "824691")
         assert info.value.key == key
 
 
 def test_first_coordinator_only_once(db):
     assert not auth.has_coordinator()
-    auth.create_first_coordinator("Coby", "2468")
+    auth.create_first_coordinator("Coby", "246813")
     assert auth.has_coordinator()
     with pytest.raises(NotAllowed) as info:
-        auth.create_first_coordinator("Kees", "8151")
+        auth.create_first_coordinator("Kees", "815100")
     assert info.value.key == "error.already_set_up"
     assert not Account.select().where(Account.name == "Kees").exists()
 
@@ -383,7 +392,7 @@ def test_a_locked_account_costs_the_same_argon2_verify_as_a_wrong_pin(db, room, 
     real = auth._verify
     monkeypatch.setattr(auth, "_verify", lambda pin_hash, pin: verified.append(pin_hash) or real(pin_hash, pin))
     with pytest.raises(AuthFailed):
-        auth.login("Vera", "1357")
+        auth.login("Vera", "135724")
     assert verified == [auth._dummy_hash()]  # the same hash an unknown name is checked against
 
 
@@ -393,15 +402,15 @@ def test_signing_counts_toward_the_lockout_and_is_refused_while_locked(db, room,
         assert not auth.verify_own_pin(coby, "0000")
     account = Account.get(Account.name == "Coby")
     assert account.locked_until is not None
-    assert not auth.verify_own_pin(coby, "2468")  # the right PIN, but locked
+    assert not auth.verify_own_pin(coby, "246813")  # the right PIN, but locked
     assert AuditLog.select().where(AuditLog.action == "sign.while_locked").count() == 1
     clock.advance(minutes=2)
-    assert auth.verify_own_pin(coby, "2468")
+    assert auth.verify_own_pin(coby, "246813")
 
 
 def test_quitting_the_locked_desk_needs_a_coordinators_pin(db, room):
-    assert auth.is_coordinator_pin("coby", "2468")
+    assert auth.is_coordinator_pin("coby", "246813")
     assert not auth.is_coordinator_pin("coby", "2469")
-    assert not auth.is_coordinator_pin("vera", "1357")  # a volunteer
-    assert not auth.is_coordinator_pin("nobody", "2468")
+    assert not auth.is_coordinator_pin("vera", "135724")  # a volunteer
+    assert not auth.is_coordinator_pin("nobody", "246813")
     assert Account.get(Account.name == "Coby").failed_pins == 1

@@ -169,7 +169,7 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(sqlite_room, tmp_path, c
         _inconsistent_copy(good, bad)
     elif kind == "scribbled":
         _corrupt_copy(good, bad)
-    auth.create_account_as_admin("Wim", "volunteer", "8959")
+    auth.create_account_as_admin("Wim", "volunteer", "895900")
     before = _live_state()
     backups_folder = backup.default_backup_dir()
 
@@ -224,7 +224,7 @@ def test_restore_refuses_a_backup_of_a_newer_bwk(sqlite_room, tmp_path, clock):
 def test_restore_brings_back_the_backup_and_keeps_a_safety_copy(sqlite_room, tmp_path, clock):
     taken = backup.take_backup(to_dir=tmp_path / "kept").path
     clock.advance(minutes=5)
-    auth.create_account_as_admin("Wim", "volunteer", "8959")  # after the backup
+    auth.create_account_as_admin("Wim", "volunteer", "895900")  # after the backup
     assert _live_state()[0] == ["Coby", "Vera", "Wim"]
 
     result = backup.restore(taken)
@@ -232,7 +232,7 @@ def test_restore_brings_back_the_backup_and_keeps_a_safety_copy(sqlite_room, tmp
     assert result.restored_from == taken
     assert result.version == latest_version()
     assert sorted(a.name for a in Account.select()) == ["Coby", "Vera"]
-    assert auth.login("Vera", "1357").name == "Vera"  # the restored data is live and usable
+    assert auth.login("Vera", "135724").name == "Vera"  # the restored data is live and usable
     # The safety copy holds the data as it was just before the restore, and passes the check.
     copy = result.safety_copy
     assert copy.name.startswith(backup.SAFETY_PREFIX)

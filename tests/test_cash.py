@@ -188,7 +188,7 @@ def test_no_booking_in_the_future(boss):
 
 def test_a_closed_day_and_the_days_before_it_take_no_bookings(boss, clock):
     cash.add_entry(boss, "in", "5", cat("koffie"), day=days_ago(1))
-    closing.close(boss, {500: 1}, "", "2468", day=days_ago(1))
+    closing.close(boss, {500: 1}, "", "246813", day=days_ago(1))
     before = rows()
     with pytest.raises(DayClosed) as caught:
         cash.add_entry(boss, "in", "5", cat("koffie"), day=days_ago(1))
@@ -259,7 +259,7 @@ def test_reversing_income_needs_the_money_to_be_there(boss):
 
 def test_an_entry_of_a_closed_day_is_corrected_by_a_reversal_today(boss):
     old = cash.add_entry(boss, "in", "30", cat("donatie"), day=days_ago(1))
-    closing.close(boss, {1000: 3}, "", "2468", day=days_ago(1))
+    closing.close(boss, {1000: 3}, "", "246813", day=days_ago(1))
     reversal = cash.reverse(boss, old.id, "hoorde bij de andere ruimte")
     assert reversal.entry_date == TODAY and reversal.reverses == old.id
     assert cash.entry_info(old.id).entry_date == days_ago(1)  # the closed day itself is untouched
@@ -269,7 +269,7 @@ def test_an_entry_of_a_closed_day_is_corrected_by_a_reversal_today(boss):
 
 def test_no_reversal_when_today_is_closed(boss):
     entry = cash.add_entry(boss, "in", "30", cat("donatie"))
-    closing.close(boss, {1000: 3}, "", "2468")
+    closing.close(boss, {1000: 3}, "", "246813")
     before = rows()
     with pytest.raises(DayClosed):
         cash.reverse(boss, entry.id, "te laat")

@@ -84,10 +84,10 @@ def book(room, clock):
     first = cash.add_entry(boss, "in", "25,50", cat("koffie"), "koffiepot; ochtend", day=day[0])
     cash.add_entry(boss, "in", "100", cat("donatie"), 'gift van "Tante Bea", met dank', day=day[0])
     cash.add_entry(boss, "out", "18,95", cat("boodschappen"), "koffie, thee en suiker (Albert Heijn)", day=day[0])
-    closing.close(boss, {5000: 2, 200: 3}, "wisselgeld verkeerd teruggegeven", "2468", day=day[0])  # 0.55 short
+    closing.close(boss, {5000: 2, 200: 3}, "wisselgeld verkeerd teruggegeven", "246813", day=day[0])  # 0.55 short
     cash.add_entry(boss, "in", "4,05", odd.id, "taart van Renée", day=day[1])
     cash.add_entry(boss, "out", "60", cat("storting"), "storting naar de bank", day=day[1])
-    closing.close(boss, {2000: 2, 500: 2, 10: 1}, "munt gevonden", "2468", day=day[1])  # 0.05 over
+    closing.close(boss, {2000: 2, 500: 2, 10: 1}, "munt gevonden", "246813", day=day[1])  # 0.05 over
     cash.add_entry(boss, "in", "3", cat("verkoop"), "boeken", day=day[2])  # an open day
     cash.reverse(boss, first.id, "verkeerd bedrag")
     cash.add_entry(room["volunteer"], "in", "1.250,00", cat("subsidie"), "contante bijdrage")

@@ -169,7 +169,7 @@ class CashBook(RuleBasedStateMachine):
             refused_because = "error.balance_negative_later"
         before = (CashEntry.select().count(), CashClosing.select().count())
         try:
-            closed = closing.close(self.session, counts, reason, "2468", day=day)
+            closed = closing.close(self.session, counts, reason, "246813", day=day)
         except BwkError as exc:
             assert exc.key == refused_because, (exc.key, refused_because)
             assert (CashEntry.select().count(), CashClosing.select().count()) == before
@@ -222,7 +222,7 @@ class CashBook(RuleBasedStateMachine):
 
 def test_cash_book_state_machine(sqlite_room, clock, monkeypatch):
     CashBook.clock = clock
-    monkeypatch.setattr(closing, "verify_own_pin", lambda session, pin: pin == "2468")
+    monkeypatch.setattr(closing, "verify_own_pin", lambda session, pin: pin == "246813")
     # Hundreds of closings in a few seconds: the backups (tested in test_closing.py and
     # test_backup.py) are left out here.
     monkeypatch.setattr(backup, "take_backup", lambda *a, **k: backup.BackupResult(Path("stub"), 0, []))

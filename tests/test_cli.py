@@ -1,6 +1,7 @@
 """The `bwk` command through its real entry point: exit codes, messages, no tracebacks."""
 from __future__ import annotations
 
+import io
 import os
 import sqlite3
 import subprocess
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import rawdb
 from bwk_tui.cli import main
 
 
@@ -27,7 +29,7 @@ def dbfile(tmp_path) -> str:
     return str(tmp_path / "room.sqlite3")
 
 
-def init(dbfile: str, name: str = "Coby", pin: str = "2468") -> subprocess.CompletedProcess:
+def init(dbfile: str, name: str = "Coby", pin: str = "246813") -> subprocess.CompletedProcess:
     return bwk("--db", dbfile, "init", "--coordinator", name, "--pin-stdin", "--room", "De Kameleon",
                stdin=pin + "\n")
 
@@ -36,19 +38,21 @@ def test_init_creates_the_database_and_the_coordinator(dbfile):
     result = init(dbfile)
     assert result.returncode == 0
     assert "Coördinator Coby aangemaakt" in result.stdout
-    con = sqlite3.connect(dbfile)
+    con = rawdb.connect(dbfile)
     row = con.execute("SELECT name, role, pin_hash FROM account").fetchone()
     assert row[:2] == ("Coby", "coordinator") and row[2].startswith("$argon2id$")
-    assert "2468" not in row[2]
+    assert "246813" not in row[2]
     assert con.execute("SELECT value FROM setting WHERE key='room_name'").fetchone() == ("De Kameleon",)
 
 
 def test_init_twice_changes_nothing(dbfile):
     init(dbfile)
-    again = init(dbfile, name="Other")
-    assert again.returncode == 0
+    # The database is encrypted now: opening it again takes a coordinator's PIN.
+    again = bwk("--db", dbfile, "init", "--as", "Coby", "--pin-stdin", "--coordinator", "Other",
+                stdin="246813\n")
+    assert again.returncode == 0, again.stderr
     assert "al een coördinator" in again.stdout
-    assert sqlite3.connect(dbfile).execute("SELECT count(*) FROM account").fetchone() == (1,)
+    assert rawdb.connect(dbfile).execute("SELECT count(*) FROM account").fetchone() == (1,)
 
 
 def test_init_refuses_a_pin_with_letters_and_saves_nothing(dbfile):
@@ -56,7 +60,7 @@ def test_init_refuses_a_pin_with_letters_and_saves_nothing(dbfile):
     assert result.returncode == 1
     assert result.stderr.strip() == "Een PIN bestaat alleen uit cijfers."
     assert "12ab" not in result.stdout + result.stderr
-    assert sqlite3.connect(dbfile).execute("SELECT count(*) FROM account").fetchone() == (0,)
+    assert rawdb.connect(dbfile).execute("SELECT count(*) FROM account").fetchone() == (0,)
 
 
 def test_init_with_half_the_flags_is_bad_usage(dbfile):
@@ -65,53 +69,53 @@ def test_init_with_half_the_flags_is_bad_usage(dbfile):
     assert "--pin-stdin" in result.stderr
 
 
-AS = ("--as", "Coby", "--pin-stdin")  # Coby's PIN (2468) is the first line on stdin
+AS = ("--as", "Coby", "--pin-stdin")  # Coby's PIN (246813) is the first line on stdin
 
 
 def test_user_add_and_its_refusals(dbfile):
     init(dbfile)
     # Two lines on stdin: the coordinator's PIN, then the new account's.
-    ok = bwk("--db", dbfile, "user", "add", "Vera", "--role", "volunteer", *AS, stdin="2468\n1357\n")
+    ok = bwk("--db", dbfile, "user", "add", "Vera", "--role", "volunteer", *AS, stdin="246813\n135724\n")
     assert ok.returncode == 0 and "Vera (vrijwilliger)" in ok.stdout
-    again = bwk("--db", dbfile, "user", "add", "vera", "--role", "volunteer", *AS, stdin="2468\n1357\n")
+    again = bwk("--db", dbfile, "user", "add", "vera", "--role", "volunteer", *AS, stdin="246813\n135724\n")
     assert again.returncode == 1 and "al een account" in again.stderr
-    bad_role = bwk("--db", dbfile, "user", "add", "Bob", "--role", "boss", *AS, stdin="2468\n1357\n")
+    bad_role = bwk("--db", dbfile, "user", "add", "Bob", "--role", "boss", *AS, stdin="246813\n135724\n")
     assert bad_role.returncode == 2
-    no_pin = bwk("--db", dbfile, "user", "add", "Bob", "--role", "volunteer", *AS, stdin="2468\n")
+    no_pin = bwk("--db", dbfile, "user", "add", "Bob", "--role", "volunteer", *AS, stdin="246813\n")
     assert no_pin.returncode == 1 and "Geen PIN" in no_pin.stderr
-    long_pin = bwk("--db", dbfile, "user", "add", "Bob", "--role", "volunteer", *AS, stdin="2468\n123456789\n")
-    assert long_pin.returncode == 1 and "4 tot 8" in long_pin.stderr
-    names = [r[0] for r in sqlite3.connect(dbfile).execute("SELECT name FROM account ORDER BY id")]
+    long_pin = bwk("--db", dbfile, "user", "add", "Bob", "--role", "volunteer", *AS, stdin="246813\n123456789\n")
+    assert long_pin.returncode == 1 and "6 tot 8" in long_pin.stderr
+    names = [r[0] for r in rawdb.connect(dbfile).execute("SELECT name FROM account ORDER BY id")]
     assert names == ["Coby", "Vera"]
 
 
 def test_user_unlock(dbfile):
     init(dbfile)
-    bwk("--db", dbfile, "user", "add", "Vera", "--role", "volunteer", *AS, stdin="2468\n1357\n")
-    con = sqlite3.connect(dbfile)
+    bwk("--db", dbfile, "user", "add", "Vera", "--role", "volunteer", *AS, stdin="246813\n135724\n")
+    con = rawdb.connect(dbfile)
     con.execute("UPDATE account SET failed_pins=5, lockouts=1, locked_until='2999-01-01 00:00:00' WHERE name='Vera'")
     con.commit()
-    result = bwk("--db", dbfile, "user", "unlock", "vera", *AS, stdin="2468\n")
+    result = bwk("--db", dbfile, "user", "unlock", "vera", *AS, stdin="246813\n")
     assert result.returncode == 0 and "ontgrendeld" in result.stdout
     assert con.execute("SELECT failed_pins, locked_until FROM account WHERE name='Vera'").fetchone() == (0, None)
-    unknown = bwk("--db", dbfile, "user", "unlock", "nobody", *AS, stdin="2468\n")
+    unknown = bwk("--db", dbfile, "user", "unlock", "nobody", *AS, stdin="246813\n")
     assert unknown.returncode == 1 and "geen account" in unknown.stderr
 
 
 def test_bwk_db_environment_variable_is_used(dbfile):
-    result = bwk("init", "--coordinator", "Coby", "--pin-stdin", stdin="2468\n", env={"BWK_DB": dbfile})
+    result = bwk("init", "--coordinator", "Coby", "--pin-stdin", stdin="246813\n", env={"BWK_DB": dbfile})
     assert result.returncode == 0
     assert Path(dbfile).exists()
 
 
 def test_check_passes_then_finds_a_removed_guard(dbfile):
     init(dbfile)
-    good = bwk("--db", dbfile, "check")
+    good = bwk("--db", dbfile, "check", *AS, stdin="246813\n")
     assert good.returncode == 0 and "Alles in orde." in good.stdout
-    con = sqlite3.connect(dbfile)
+    con = rawdb.connect(dbfile)
     con.execute("DROP TRIGGER audit_log_no_delete")
     con.commit()
-    bad = bwk("--db", dbfile, "check")
+    bad = bwk("--db", dbfile, "check", *AS, stdin="246813\n")
     assert bad.returncode == 1
     assert "[FOUT] Logboek kan niet worden gewijzigd of gewist" in bad.stdout
 
@@ -119,17 +123,17 @@ def test_check_passes_then_finds_a_removed_guard(dbfile):
 def test_backup_then_restore_brings_the_data_back(dbfile, tmp_path):
     init(dbfile)
     backups = tmp_path / "kopie"
-    made = bwk("--db", dbfile, "backup", "--to", str(backups), *AS, stdin="2468\n")
+    made = bwk("--db", dbfile, "backup", "--to", str(backups), *AS, stdin="246813\n")
     assert made.returncode == 0 and "gecontroleerd" in made.stdout
     [copy] = list(backups.glob("bwk-2*.sqlite3"))
-    bwk("--db", dbfile, "user", "add", "Vera", "--role", "volunteer", *AS, stdin="2468\n1357\n")
-    restored = bwk("--db", dbfile, "restore", str(copy), *AS, stdin="2468\n")
+    bwk("--db", dbfile, "user", "add", "Vera", "--role", "volunteer", *AS, stdin="246813\n135724\n")
+    restored = bwk("--db", dbfile, "restore", str(copy), *AS, stdin="246813\n")
     assert restored.returncode == 0, restored.stderr
-    names = [r[0] for r in sqlite3.connect(dbfile).execute("SELECT name FROM account")]
+    names = [r[0] for r in rawdb.connect(dbfile).execute("SELECT name FROM account")]
     assert names == ["Coby"]
     safety = list((Path(dbfile).parent / "backups").glob("bwk-voor-herstel-*.sqlite3"))
     assert len(safety) == 1
-    kept = [r[0] for r in sqlite3.connect(safety[0]).execute("SELECT name FROM account ORDER BY id")]
+    kept = [r[0] for r in rawdb.connect(safety[0]).execute("SELECT name FROM account ORDER BY id")]
     assert kept == ["Coby", "Vera"]
 
 
@@ -137,11 +141,11 @@ def test_restore_refuses_a_damaged_file_and_keeps_the_live_data(dbfile, tmp_path
     init(dbfile)
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"this is not a database" * 100)
-    result = bwk("--db", dbfile, "restore", str(junk), *AS, stdin="2468\n")
+    result = bwk("--db", dbfile, "restore", str(junk), *AS, stdin="246813\n")
     assert result.returncode == 1 and "geen bwk-database" in result.stderr
-    missing = bwk("--db", dbfile, "restore", str(tmp_path / "nothere.sqlite3"), *AS, stdin="2468\n")
+    missing = bwk("--db", dbfile, "restore", str(tmp_path / "nothere.sqlite3"), *AS, stdin="246813\n")
     assert missing.returncode == 1 and "bestaat niet" in missing.stderr
-    assert sqlite3.connect(dbfile).execute("SELECT count(*) FROM account").fetchone() == (1,)
+    assert rawdb.connect(dbfile).execute("SELECT count(*) FROM account").fetchone() == (1,)
 
 
 @pytest.mark.parametrize("url, words", [
@@ -179,11 +183,11 @@ def test_bad_usage_exits_2():
 def test_messages_in_english_on_request(dbfile):
     result = bwk("--db", dbfile, "init", "--coordinator", "Coby", "--pin-stdin", stdin="12\n", env={"BWK_LANG": "en"})
     assert result.returncode == 1
-    assert result.stderr.strip() == "A PIN has 4 to 8 digits."
+    assert result.stderr.strip() == "A PIN has 6 to 8 digits."
 
 
 def test_main_in_process_returns_exit_codes(dbfile, capsys, monkeypatch):
-    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("2468\n2468\n"))
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("246813\n246813\n"))
     assert main(["--db", dbfile, "init", "--coordinator", "Coby", "--pin-stdin"]) == 0
     assert main(["--db", dbfile, "user", "unlock", "Nobody", *AS]) == 1
     assert "geen account" in capsys.readouterr().err
@@ -201,7 +205,9 @@ def test_demo_prints_a_coordinator_who_can_log_in(tmp_path):
 
     volunteer = next(l for l in result.stdout.splitlines() if l.startswith("Of als vrijwilliger"))
     v_name, v_pin = volunteer.removeprefix("Of als vrijwilliger ").rstrip(".").split(" met PIN ")
-    opened = open_ready(target)
+    from bwk_tui.services.room import vault
+
+    opened = vault.unlock(vault.door(target), name, pin)  # the demo is encrypted: its keyslot opens it
     try:
         assert auth.login(name, pin).is_coordinator
         assert auth.login(v_name, v_pin).role == "volunteer"
@@ -221,22 +227,22 @@ def test_demo_force_never_replaces_a_real_database(dbfile):
     init(dbfile)
     result = bwk("--db", dbfile, "demo", "--force")
     assert result.returncode == 1 and "bevat al gegevens" in result.stderr
-    assert sqlite3.connect(dbfile).execute("SELECT name FROM account").fetchall() == [("Coby",)]
+    assert rawdb.connect(dbfile).execute("SELECT name FROM account").fetchall() == [("Coby",)]
 
 
 def test_settings_are_listed_checked_and_changed(dbfile):
     init(dbfile)
-    listed = bwk("--db", dbfile, "settings", *AS, stdin="2468\n")
+    listed = bwk("--db", dbfile, "settings", *AS, stdin="246813\n")
     assert listed.returncode == 0 and "idle_lock_minutes = 3" in listed.stdout
-    changed = bwk("--db", dbfile, "settings", "idle_lock_minutes", "5", *AS, stdin="2468\n")
+    changed = bwk("--db", dbfile, "settings", "idle_lock_minutes", "5", *AS, stdin="246813\n")
     assert changed.returncode == 0 and "idle_lock_minutes is nu: 5" in changed.stdout
-    refused = bwk("--db", dbfile, "settings", "idle_lock_minutes", "0", *AS, stdin="2468\n")
+    refused = bwk("--db", dbfile, "settings", "idle_lock_minutes", "0", *AS, stdin="246813\n")
     assert refused.returncode == 1 and "0.5 tot 60" in refused.stderr
-    unknown = bwk("--db", dbfile, "settings", "is_demo", "1", *AS, stdin="2468\n")
+    unknown = bwk("--db", dbfile, "settings", "is_demo", "1", *AS, stdin="246813\n")
     assert unknown.returncode == 1 and "Onbekende instelling" in unknown.stderr
-    lists = bwk("--db", dbfile, "settings", "housing_corporations", "Ymere; Eigen Haard ;Ymere", *AS, stdin="2468\n")
+    lists = bwk("--db", dbfile, "settings", "housing_corporations", "Ymere; Eigen Haard ;Ymere", *AS, stdin="246813\n")
     assert lists.returncode == 0
-    con = sqlite3.connect(dbfile)
+    con = rawdb.connect(dbfile)
     values = dict(con.execute("SELECT key, value FROM setting").fetchall())
     assert values["idle_lock_minutes"] == "5"
     assert values["housing_corporations"] == "Ymere\nEigen Haard"
@@ -250,6 +256,7 @@ def test_a_bug_of_ours_is_plain_words_and_a_log_not_a_traceback(dbfile, monkeypa
         raise ZeroDivisionError("oops")
 
     monkeypatch.setattr("bwk_tui.services.room.check.run_check", broken)
-    assert main(["--db", dbfile, "check"]) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO("246813\n"))
+    assert main(["--db", dbfile, "check", *AS]) == 1
     err = capsys.readouterr().err
     assert "Er ging iets mis" in err and "ZeroDivisionError" in err and "Traceback" not in err

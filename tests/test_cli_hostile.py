@@ -61,7 +61,7 @@ def arena(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     template = base / "template.sqlite3"
     made = subprocess.run([sys.executable, "-m", "bwk_tui", "--db", str(template), "init", "--coordinator", "Coby",
-                           "--pin-stdin", "--room", "De Kameleon"], input="2468\n", text=True, capture_output=True,
+                           "--pin-stdin", "--room", "De Kameleon"], input="246813\n", text=True, capture_output=True,
                           timeout=120)
     assert made.returncode == 0, made.stderr
     paths = base / "paths"
@@ -154,7 +154,7 @@ def test_hostile_arguments_never_surprise(arena):
               suppress_health_check=list(HealthCheck))
     @given(command=commands(word, path),
            db=st.sampled_from(["fresh", "fresh", "fresh", "missing-new"]) | st.sampled_from(paths + URLS),
-           stdin=st.sampled_from(["2468\n", "", "12ab\n", "123456789\n", "\udcff\n"]),
+           stdin=st.sampled_from(["246813\n", "", "12ab\n", "123456789\n", "\udcff\n"]),
            language=st.sampled_from(["nl", "en"]),
            as_coordinator=st.booleans())
     def one(command, db, stdin, language, as_coordinator):

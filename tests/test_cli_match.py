@@ -58,7 +58,7 @@ def filled(sqlite_room, sqlite_url):
 
 def run(capsys, *args) -> tuple[int, str, str]:
     """`bwk ARGS --as Coby --pin-stdin` with Coby's PIN on standard input (a coordinator-only read)."""
-    before, sys.stdin = sys.stdin, io.StringIO("2468\n")
+    before, sys.stdin = sys.stdin, io.StringIO("246813\n")
     try:
         code = main([*args, "--as", "Coby", "--pin-stdin"])
     finally:

@@ -11,7 +11,7 @@ import pytest
 
 from test_cli import bwk
 
-PIN = "2468"
+PIN = "246813"
 COORDINATOR = "Coby"
 
 # Every command that takes --out, with the arguments it needs (besides --db and --out).

@@ -15,7 +15,7 @@ from test_cli import bwk
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
-    """A room with coordinator Coby (2468), volunteer Vera (1357) with a roster profile, and a cash
+    """A room with coordinator Coby (246813), volunteer Vera (135724) with a roster profile, and a cash
     entry whose description a spreadsheet would run."""
     from bwk_tui.services import load_desks, room
     from bwk_tui.services.cash import cash
@@ -26,9 +26,9 @@ def template(tmp_path_factory) -> Path:
     load_desks()
     opened = open_ready(str(path))
     try:
-        room.set_up("De Kameleon", "Coby", "2468")
-        vera = auth.create_account_as_admin("Vera", "volunteer", "1357")
-        boss = auth.login("Coby", "2468")
+        room.set_up("De Kameleon", "Coby", "246813")
+        vera = auth.create_account_as_admin("Vera", "volunteer", "135724")
+        boss = auth.login("Coby", "246813")
         volunteers.save_profile(boss, volunteers.ProfileForm(account_id=vera.id))
         koffie = next(c.id for c in cash.categories("in"))
         cash.add_entry(boss, "in", "5", koffie, '=HYPERLINK("http://x","klik")')
@@ -83,7 +83,7 @@ COMMANDS = {
     "roster statement": (["roster", "statement", "Vera", "--month", "2026-11"], "", "cli.roster_statement",
                          "month=2026-11"),
     "cash export": (["cash", "export", "--out", "{tmp}/kas.csv"], "", "cli.cash_export", "out=kas.csv"),
-    "user add": (["user", "add", "Bob", "--role", "coordinator"], "8642\n", "account.create", "role=coordinator"),
+    "user add": (["user", "add", "Bob", "--role", "coordinator"], "864290\n", "account.create", "role=coordinator"),
     "user unlock": (["user", "unlock", "Vera"], "", "account.unlock", ""),
     "settings": (["settings"], "", "cli.settings", "all"),
     "settings key": (["settings", "idle_lock_minutes"], "", "cli.settings", "key=idle_lock_minutes"),
@@ -108,9 +108,9 @@ def test_refused_without_a_coordinator_and_nothing_changes(name, live, tmp_path,
     extra = COMMANDS[name][1]
     refusals = {
         "no credentials": ([], ""),
-        "a volunteer": (["--as", "Vera", "--pin-stdin"], "1357\n" + extra),
+        "a volunteer": (["--as", "Vera", "--pin-stdin"], "135724\n" + extra),
         "a wrong PIN": (["--as", "Coby", "--pin-stdin"], "9999\n" + extra),
-        "a PIN but no name": (["--pin-stdin"], "2468\n" + extra),
+        "a PIN but no name": (["--pin-stdin"], "246813\n" + extra),
     }
     for why, (flags, stdin) in refusals.items():
         result = bwk("--db", live, *argv(name, tmp_path), *flags, stdin=stdin)
@@ -125,7 +125,7 @@ def test_refused_without_a_coordinator_and_nothing_changes(name, live, tmp_path,
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_a_coordinator_passes_and_the_audit_line_names_her(name, live, tmp_path, old_copy):
     _, extra, action, detail = COMMANDS[name]
-    result = bwk("--db", live, *argv(name, tmp_path), "--as", "Coby", "--pin-stdin", stdin="2468\n" + extra)
+    result = bwk("--db", live, *argv(name, tmp_path), "--as", "Coby", "--pin-stdin", stdin="246813\n" + extra)
     assert result.returncode == 0, result.stderr
     if name == "restore":  # its line went with the replaced data into the kept copy
         [kept] = (Path(live).parent / "backups").glob("bwk-voor-herstel-*.sqlite3")
@@ -142,7 +142,7 @@ def test_wrong_pins_on_the_command_line_lock_the_account_like_the_login_screen(l
     failed, locked_until = con.execute("SELECT failed_pins, locked_until FROM account WHERE name='Coby'").fetchone()
     con.close()
     assert failed == 5 and locked_until is not None
-    right = bwk("--db", live, "settings", "--as", "Coby", "--pin-stdin", stdin="2468\n")
+    right = bwk("--db", live, "settings", "--as", "Coby", "--pin-stdin", stdin="246813\n")
     # Locked, even the right PIN is refused, with the same words as a wrong one (they tell nobody
     # that the name exists and is locked).
     assert right.returncode == 1 and "Naam of PIN klopt niet" in right.stderr and right.stdout == ""
@@ -159,14 +159,14 @@ def test_exempt_commands_need_no_coordinator(live, tmp_path):
 def test_no_coordinator_yet_is_said_plainly(tmp_path):
     fresh = str(tmp_path / "fresh.sqlite3")
     bwk("--db", fresh, "init")
-    result = bwk("--db", fresh, "settings", "--as", "Coby", "--pin-stdin", stdin="2468\n")
+    result = bwk("--db", fresh, "settings", "--as", "Coby", "--pin-stdin", stdin="246813\n")
     assert result.returncode == 1 and "PIN klopt niet" in result.stderr
     result = bwk("--db", fresh, "settings")
     assert result.returncode == 1 and "bwk init" in result.stderr
 
 
 def test_the_cash_export_does_not_hand_a_spreadsheet_a_formula(live, tmp_path):
-    result = bwk("--db", live, "cash", "export", "--as", "Coby", "--pin-stdin", stdin="2468\n")
+    result = bwk("--db", live, "cash", "export", "--as", "Coby", "--pin-stdin", stdin="246813\n")
     assert result.returncode == 0, result.stderr
     assert "'=HYPERLINK(" in result.stdout and ",=HYPERLINK(" not in result.stdout.replace('"', "")
 

@@ -65,7 +65,7 @@ def test_counted_as_expected_closes_the_day(boss):
     a_day(boss)
     draft = closing.draft(boss)
     assert draft.totals.expected_cents == 1250 and draft.threshold_cents == 0 and draft.earlier_open_day is None
-    closed = closing.close(boss, TWELVE_FIFTY, "", "2468")
+    closed = closing.close(boss, TWELVE_FIFTY, "", "246813")
     assert closed.difference_cents == 0 and closed.counted_cents == 1250
     assert cash.is_closed(TODAY)
     c = CashClosing.get_by_id(closed.closing_id)
@@ -81,7 +81,7 @@ def test_a_difference_needs_a_reason_and_nothing_is_kept_without_one(boss):
     a_day(boss)
     before, audit_before = cash_rows(), AuditLog.select().count()
     with pytest.raises(InvalidInput) as caught:
-        closing.close(boss, {1000: 1, 200: 1}, "  ", "2468")  # EUR 0.50 short
+        closing.close(boss, {1000: 1, 200: 1}, "  ", "246813")  # EUR 0.50 short
     assert caught.value.key == "error.difference_reason" and caught.value.field == "reason"
     assert cash_rows() == before and AuditLog.select().count() == audit_before
     assert not cash.is_closed(TODAY)
@@ -91,8 +91,8 @@ def test_a_difference_within_the_threshold_needs_no_reason(boss):
     settings.put("closing_threshold_cents", "100")
     a_day(boss)
     with pytest.raises(InvalidInput):
-        closing.close(boss, {1000: 1}, "", "2468")  # EUR 2.50 short: above the threshold
-    closed = closing.close(boss, {1000: 1, 200: 1}, "", "2468")  # EUR 0.50 short
+        closing.close(boss, {1000: 1}, "", "246813")  # EUR 2.50 short: above the threshold
+    closed = closing.close(boss, {1000: 1, 200: 1}, "", "246813")  # EUR 0.50 short
     assert closed.difference_cents == -50
 
 
@@ -102,7 +102,7 @@ def test_a_difference_within_the_threshold_needs_no_reason(boss):
 ])
 def test_the_difference_is_booked_as_kasverschil(boss, counts, difference, direction):
     a_day(boss)
-    closed = closing.close(boss, counts, "wisselgeld verkeerd teruggegeven", "2468")
+    closed = closing.close(boss, counts, "wisselgeld verkeerd teruggegeven", "246813")
     assert closed.difference_cents == difference
     booked = CashEntry.get(CashEntry.category == cat("kasverschil"))
     assert (booked.direction, booked.amount_cents, booked.entry_date) == (direction, abs(difference), TODAY)
@@ -117,10 +117,10 @@ def test_the_difference_is_booked_as_kasverschil(boss, counts, difference, direc
 
 def test_counted_amount_is_the_next_days_opening_balance(boss, clock):
     a_day(boss, days_ago(1))
-    closing.close(boss, {1000: 1, 200: 1}, "bonnetje kwijt", "2468", day=days_ago(1))
+    closing.close(boss, {1000: 1, 200: 1}, "bonnetje kwijt", "246813", day=days_ago(1))
     assert cash.day_totals(TODAY).opening_cents == 1200
     cash.add_entry(boss, "in", "3", cat("donatie"))
-    closed = closing.close(boss, {1000: 1, 500: 1}, "", "2468")
+    closed = closing.close(boss, {1000: 1, 500: 1}, "", "246813")
     c = CashClosing.get_by_id(closed.closing_id)
     assert (c.opening_cents, c.in_cents, c.counted_cents) == (1200, 300, 1500)
     clock.day = TODAY + dt.timedelta(days=1)
@@ -140,7 +140,7 @@ def test_a_wrong_pin_is_refused_and_nothing_is_kept(boss):
     assert AuditLog.select().where(AuditLog.action == "closing.pin_failed").count() == 1
     # The volunteer's PIN is not the coordinator's signature either.
     with pytest.raises(InvalidInput):
-        closing.close(boss, TWELVE_FIFTY, "", "1357")
+        closing.close(boss, TWELVE_FIFTY, "", "135724")
     assert cash_rows() == before
 
 
@@ -148,7 +148,7 @@ def test_a_volunteer_cannot_close(desk):
     cash.add_entry(desk, "in", "5", cat("koffie"))
     before = cash_rows()
     with pytest.raises(NotAllowed):
-        closing.close(desk, {500: 1}, "", "1357")
+        closing.close(desk, {500: 1}, "", "135724")
     with pytest.raises(NotAllowed):
         closing.draft(desk)
     assert cash_rows() == before and not cash.is_closed(TODAY)
@@ -156,10 +156,10 @@ def test_a_volunteer_cannot_close(desk):
 
 def test_a_second_closing_of_the_same_day_is_refused(boss):
     a_day(boss)
-    closing.close(boss, TWELVE_FIFTY, "", "2468")
+    closing.close(boss, TWELVE_FIFTY, "", "246813")
     before = cash_rows()
     with pytest.raises(closing.AlreadyClosed) as caught:
-        closing.close(boss, {1000: 2}, "nog eens", "2468")
+        closing.close(boss, {1000: 2}, "nog eens", "246813")
     assert caught.value.key == "error.already_closed"
     assert cash_rows() == before
 
@@ -169,24 +169,24 @@ def test_an_earlier_open_day_must_be_closed_first(boss):
     cash.add_entry(boss, "in", "1", cat("koffie"))
     before = cash_rows()
     with pytest.raises(BwkError) as caught:
-        closing.close(boss, {1000: 1, 200: 1, 50: 1, 100: 1}, "", "2468")
+        closing.close(boss, {1000: 1, 200: 1, 50: 1, 100: 1}, "", "246813")
     assert caught.value.key == "error.close_earlier_first"
     assert days_ago(2).strftime("%d-%m-%Y") in caught.value.message()
     assert closing.draft(boss).earlier_open_day == days_ago(2)
     assert cash_rows() == before
-    closing.close(boss, TWELVE_FIFTY, "", "2468", day=days_ago(2))
-    closing.close(boss, {1000: 1, 200: 1, 50: 1, 100: 1}, "", "2468")
+    closing.close(boss, TWELVE_FIFTY, "", "246813", day=days_ago(2))
+    closing.close(boss, {1000: 1, 200: 1, 50: 1, 100: 1}, "", "246813")
     assert chain.verify_chain() == []
 
 
 def test_a_day_before_the_last_closing_cannot_be_closed_later(boss):
     a_day(boss, days_ago(1))
-    closing.close(boss, TWELVE_FIFTY, "", "2468", day=days_ago(1))
+    closing.close(boss, TWELVE_FIFTY, "", "246813", day=days_ago(1))
     before = cash_rows()
     # A day without entries, behind the last closing (counted as expected: nothing): closing it
     # now would put a link in the middle of the chain.
     with pytest.raises(DayClosed) as caught:
-        closing.close(boss, {}, "", "2468", day=days_ago(3))
+        closing.close(boss, {}, "", "246813", day=days_ago(3))
     assert caught.value.key == "error.day_before_closing"
     assert cash_rows() == before and chain.verify_chain() == []
 
@@ -194,11 +194,11 @@ def test_a_day_before_the_last_closing_cannot_be_closed_later(boss):
 def test_no_closing_in_the_future_and_no_bad_counts(boss):
     before = cash_rows()
     with pytest.raises(InvalidInput):
-        closing.close(boss, {}, "", "2468", day=TODAY + dt.timedelta(days=1))
+        closing.close(boss, {}, "", "246813", day=TODAY + dt.timedelta(days=1))
     with pytest.raises(InvalidInput):
-        closing.close(boss, {300: 1}, "", "2468")  # no such coin
+        closing.close(boss, {300: 1}, "", "246813")  # no such coin
     with pytest.raises(InvalidInput):
-        closing.close(boss, {100: -1}, "", "2468")
+        closing.close(boss, {100: -1}, "", "246813")
     assert cash_rows() == before
     with pytest.raises(InvalidInput):
         closing.parse_pieces("drie", 100)
@@ -216,7 +216,7 @@ def test_a_failing_backup_leaves_the_day_open_with_nothing_kept(boss, monkeypatc
     monkeypatch.setattr(closing, "is_sqlite", lambda: True)  # the backup is attempted on both backends
     before = cash_rows()
     with pytest.raises(BackupError):
-        closing.close(boss, {1000: 1}, "tekort", "2468")
+        closing.close(boss, {1000: 1}, "tekort", "246813")
     assert cash_rows() == before and not cash.is_closed(TODAY)
     assert not list(report.closings_dir().glob("*.txt")) if report.closings_dir().exists() else True
 
@@ -230,7 +230,7 @@ def test_a_failure_inside_the_closing_keeps_nothing(boss, monkeypatch):
     monkeypatch.setattr(closing, "report_text", broken)
     before = cash_rows()
     with pytest.raises(OSError):
-        closing.close(boss, {1000: 1}, "tekort", "2468")  # with a kasverschil entry to roll back
+        closing.close(boss, {1000: 1}, "tekort", "246813")  # with a kasverschil entry to roll back
     assert cash_rows() == before and not cash.is_closed(TODAY)
     folder = report.closings_dir()
     assert not folder.exists() or not any(folder.iterdir())
@@ -241,7 +241,7 @@ def test_a_failure_inside_the_closing_keeps_nothing(boss, monkeypatch):
 
 def test_the_database_refuses_to_change_a_closed_day(boss, db):
     a_day(boss, days_ago(1))
-    closed = closing.close(boss, TWELVE_FIFTY, "", "2468", day=days_ago(1))
+    closed = closing.close(boss, TWELVE_FIFTY, "", "246813", day=days_ago(1))
     entry = CashEntry.select().order_by(CashEntry.id).first()
     snapshot = [tuple(row) for row in db.execute_sql("SELECT * FROM cash_entry ORDER BY id").fetchall()]
     closing_row = db.execute_sql("SELECT * FROM cash_closing").fetchall()
@@ -284,7 +284,7 @@ def _three_closed_days(boss) -> list[int]:
     ids = []
     for k, n in enumerate((3, 2, 1), 1):
         a_day(boss, days_ago(n))  # EUR 12.50 more each day
-        ids.append(closing.close(boss, {1000: k, 200: k, 50: k}, "", "2468", day=days_ago(n)).closing_id)
+        ids.append(closing.close(boss, {1000: k, 200: k, 50: k}, "", "246813", day=days_ago(n)).closing_id)
     return ids
 
 
@@ -334,11 +334,11 @@ def test_an_entry_slipped_into_a_closed_day_is_found(boss, db):
 
 def test_the_report_has_the_figures(boss):
     cash.add_entry(boss, "in", "20", cat("koffie"), "koffiepot ochtend", day=days_ago(1))
-    closing.close(boss, {1000: 2}, "", "2468", day=days_ago(1))
+    closing.close(boss, {1000: 2}, "", "246813", day=days_ago(1))
     cash.add_entry(boss, "in", "14,35", cat("verkoop"), "lunch")
     cash.add_entry(boss, "out", "7,50", cat("boodschappen"), "melk en koekjes")
     closed = closing.close(boss, {1000: 2, 500: 1, 100: 1, 50: 1, 20: 2, 5: 1}, "munt onder de kast gevonden",
-                           "2468")
+                           "246813")
     text = report.report_text(closed.closing_id)
     c = CashClosing.get_by_id(closed.closing_id)
     for figure in (money(2000), money(1435 + 10), money(750), money(2685), money(2695), money(10)):

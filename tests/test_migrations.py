@@ -62,10 +62,10 @@ def _fill_version_1(db) -> None:
         ]).execute()
         table("account").insert([
             {"id": 1, "name": "Coby", "name_key": "coby", "role": "coordinator", "language": "nl",
-             "pin_hash": _hasher.hash("2468"), "failed_pins": 0, "lockouts": 0, "locked_until": None,
+             "pin_hash": _hasher.hash("246813"), "failed_pins": 0, "lockouts": 0, "locked_until": None,
              "active": True, "created_at": T0},
             {"id": 2, "name": "José", "name_key": "jose", "role": "volunteer", "language": "en",
-             "pin_hash": _hasher.hash("1357"), "failed_pins": 3, "lockouts": 1,
+             "pin_hash": _hasher.hash("135724"), "failed_pins": 3, "lockouts": 1,
              "locked_until": T0 + dt.timedelta(minutes=2), "active": True, "created_at": T0},
         ]).execute()
         table("audit_log").insert([
@@ -123,11 +123,11 @@ def test_upgrade_from_first_migration_loses_nothing(old_db):
 
     # The old rows still work through today's services.
     assert room.current_room_name() == "De Kameleon"
-    session = auth.login("Coby", "2468")
+    session = auth.login("Coby", "246813")
     assert session.is_coordinator
-    assert auth.login("jose", "1357").name == "José"  # the old lock had long expired
+    assert auth.login("jose", "135724").name == "José"  # the old lock had long expired
     # ...and new rows get fresh ids after the old ones.
-    info = auth.create_account(session, "Wim", "volunteer", "8959")
+    info = auth.create_account(session, "Wim", "volunteer", "895900")
     assert info.id == 3
     # The audit guard of 0001 survived the upgrade.
     from peewee import DatabaseError

@@ -31,7 +31,7 @@ def bwk(*args, stdin: str = "", env: dict | None = None, timeout: float = 60) ->
     words = [a for a in args if not a.startswith("-")]
     command = words[1] if args and args[0] == "--db" and len(words) > 1 else (words[0] if words else "")
     if command in DOOR and "--as" not in args:
-        args, stdin = (*args, "--as", "Coby", "--pin-stdin"), "2468\n" + stdin
+        args, stdin = (*args, "--as", "Coby", "--pin-stdin"), "246813\n" + stdin
     full_env = {**os.environ, **(env or {})}
     result = subprocess.run([sys.executable, "-m", "bwk_tui", *args], input=stdin.encode(), capture_output=True,
                             env=full_env, timeout=timeout)
@@ -43,7 +43,7 @@ def bwk(*args, stdin: str = "", env: dict | None = None, timeout: float = 60) ->
 @pytest.fixture(scope="module")
 def room_db(tmp_path_factory) -> str:
     path = str(tmp_path_factory.mktemp("room") / "room.sqlite3")
-    result = bwk("--db", path, "init", "--coordinator", "Coby", "--pin-stdin", stdin="2468\n")
+    result = bwk("--db", path, "init", "--coordinator", "Coby", "--pin-stdin", stdin="246813\n")
     assert result.returncode == 0
     return path
 
@@ -219,7 +219,7 @@ def test_two_backups_at_once_both_succeed_with_their_own_names(room_db, tmp_path
                               *AS_COBY], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             for _ in range(3)]
     for run in runs:  # every PIN first, so that the three backups really run at once
-        run.stdin.write(b"2468\n")
+        run.stdin.write(b"246813\n")
         run.stdin.close()
     results = [(run.wait(timeout=120), run.stderr.read().decode()) for run in runs]
     assert [code for code, _ in results] == [0, 0, 0], results

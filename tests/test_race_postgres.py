@@ -20,7 +20,7 @@ from conftest import _pg_database, pg_admin_url
 
 ROUNDS = int(os.environ.get("BWK_RACE_ROUNDS", "20"))
 LAST_EURO = 2000  # cents: each round the box holds exactly this, and every desk wants all of it
-PIN = "1357"
+PIN = "135724"
 
 
 @pytest.fixture
@@ -76,10 +76,10 @@ def _race(url, desks: int, kind: str) -> dict:
     from bwk_tui.services.room import auth, open_ready
 
     opened = open_ready(url)
-    coordinator = auth.login("Coby", "2468") if not room.needs_setup() else None
+    coordinator = auth.login("Coby", "246813") if not room.needs_setup() else None
     if coordinator is None:
-        room.set_up("De Kameleon", "Coby", "2468")
-        coordinator = auth.login("Coby", "2468")
+        room.set_up("De Kameleon", "Coby", "246813")
+        coordinator = auth.login("Coby", "246813")
     names = [f"Desk{kind}{i}" for i in range(desks)]
     for name in names:
         auth.create_account_as_admin(name, "volunteer", PIN)
@@ -169,8 +169,8 @@ def test_postgres_database_refuses_a_negative_balance(pg_url):
 
     opened = open_ready(pg_url)
     try:
-        room.set_up("De Kameleon", "Coby", "2468")
-        coby = auth.login("Coby", "2468")
+        room.set_up("De Kameleon", "Coby", "246813")
+        coby = auth.login("Coby", "246813")
         category = CashCategory.get(CashCategory.code == "boodschappen").id
         with pytest.raises(IntegrityError, match="below zero"):
             with write():

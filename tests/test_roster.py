@@ -56,7 +56,7 @@ def template(boss, weekday: int, dagdeel: str, starts: str = "", ends: str = "",
 
 
 def volunteer(boss, name: str, **profile) -> volunteers.VolunteerInfo:
-    account = auth.create_account_as_admin(name, "volunteer", "8264")
+    account = auth.create_account_as_admin(name, "volunteer", "826419")
     return volunteers.save_profile(boss, volunteers.ProfileForm(account.id, **profile))
 
 
@@ -526,7 +526,7 @@ def test_remove_takes_someone_off(boss, week_templates):
 
 
 def test_save_profile_checks_its_fields(boss):
-    account = auth.create_account_as_admin("Ans", "volunteer", "8264")
+    account = auth.create_account_as_admin("Ans", "volunteer", "826419")
     for form, field in [(volunteers.ProfileForm(account.id, skills=["juggling"]), "skill"),
                         (volunteers.ProfileForm(account.id, availability="maandag"), "availability"),
                         (volunteers.ProfileForm(account.id, hourly_allowance="vijf"), "hourly_allowance"),

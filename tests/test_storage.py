@@ -43,8 +43,8 @@ def _room(folder: Path):
 
     load_desks()
     opened = open_ready(str(folder / "bwk.sqlite3"))
-    room.set_up("De Kameleon", "Coby", "2468")
-    return opened, auth.login("Coby", "2468")
+    room.set_up("De Kameleon", "Coby", "246813")
+    return opened, auth.login("Coby", "246813")
 
 
 def _fill(folder: Path) -> Path:
@@ -95,7 +95,7 @@ def test_a_full_disk_through_the_command_line(small_disk):
     opened.db.close()
     filler = _fill(small_disk)
     result = subprocess.run([sys.executable, "-m", "bwk_tui", "--db", str(small_disk / "bwk.sqlite3"), "user",
-                             "add", "Vera" * 20, "--role", "volunteer", "--pin-stdin"], input="1357\n",
+                             "add", "Vera" * 20, "--role", "volunteer", "--pin-stdin"], input="135724\n",
                             capture_output=True, text=True, timeout=120)
     filler.unlink()
     assert "Traceback" not in result.stderr
@@ -119,6 +119,6 @@ def test_a_read_only_disk_says_exactly_why(small_disk, clock):
         return
     assert visits.who_is_in() == []  # reading works
     with pytest.raises(BwkError) as refused:
-        auth.login("Coby", "2468")
+        auth.login("Coby", "246813")
     assert refused.value.key == "error.read_only"
     assert "alleen-lezen schijf" in refused.value.message()

@@ -322,8 +322,8 @@ def test_garbage_dates_are_refused(typed):
 
 
 def test_a_note_is_visible_to_its_writer_and_coordinators_only(desk, boss, clock):
-    wim = auth.create_account_as_admin("Wim", "volunteer", "8642")
-    other = auth.login("Wim", "8642")
+    wim = auth.create_account_as_admin("Wim", "volunteer", "864290")
+    other = auth.login("Wim", "864290")
     assert other.account_id == wim.id
     anna = _person(desk)
     visit_id = visits.check_in(desk, anna, _form(note="schulden bij energie"))

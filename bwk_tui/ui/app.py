@@ -105,9 +105,11 @@ class BwkApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "bwk"
 
-    def __init__(self, where: str = "", **kwargs):
+    def __init__(self, where: str = "", door=None, **kwargs):
         super().__init__(**kwargs)
         self.where = where
+        # An encrypted database not yet opened: the first login's PIN unwraps its key (vault).
+        self.door = door
         self.session: Session | None = None
         self.room_name = ""
         self.idle_seconds = 180.0
@@ -135,9 +137,14 @@ class BwkApp(App[None]):
     # --- start, setup, login ------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
+        if self.door is not None:  # closed: the room's name and language are in the keyslot file
+            self.room_name = self.door.room_name
+            set_language(self.door.language)
+            self.push_screen(LoginScreen())
+            return
         self.room_name = room.current_room_name()
         set_language(settings.get("language"))
-        self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
         if room.needs_setup():
             self.push_screen(SetupScreen())
         else:
@@ -145,7 +152,26 @@ class BwkApp(App[None]):
 
     def setup_done(self) -> None:
         self.room_name = room.current_room_name()
+        recovery_key = room.recovery_key_to_show()
+        if recovery_key:
+            from bwk_tui.ui.screens.keys import RecoveryKeyScreen
+
+            self.switch_screen(RecoveryKeyScreen(recovery_key))
+            return
         self.switch_screen(LoginScreen(notice=t("setup.done")))
+
+    def recovery_key_written(self) -> None:
+        self.switch_screen(LoginScreen(notice=t("setup.done")))
+
+    def open_database(self, name: str, pin: str) -> None:
+        """In a worker thread, before the first login's check: a closed encrypted database is
+        opened with this name and PIN (a wrong PIN raises the login's one message)."""
+        if self.door is None:
+            return
+        from bwk_tui.services.room import vault
+
+        vault.unlock(self.door, name, pin)
+        self.door = None
 
     def logged_in(self, session: Session) -> None:
         self.session = session
@@ -155,6 +181,10 @@ class BwkApp(App[None]):
         self.last_input = time.monotonic()
         self.switch_screen(HomeScreen())
         self.refresh_bindings()
+        if session.must_change_pin:
+            from bwk_tui.ui.screens.keys import PinChangeModal
+
+            self.push_screen(PinChangeModal(), lambda changed: None if changed else self.lock())
 
     # --- locking ------------------------------------------------------------------------
 
@@ -189,7 +219,7 @@ class BwkApp(App[None]):
 
     async def action_quit(self) -> None:
         """Logged in (or before the first coordinator exists): quit. Locked: a coordinator's PIN first."""
-        if self.session is not None or room.needs_setup():
+        if self.session is not None or (self.door is None and room.needs_setup()):
             self.exit()
             return
         if isinstance(self.screen, ModalScreen):

@@ -29,7 +29,7 @@ def set_up_room(path: Path, clock) -> None:
         room.set_up("De Kameleon", COORDINATOR, PIN)
         boss = auth.login(COORDINATOR, PIN)
         for n in range(6):
-            account = auth.create_account_as_admin(f"Vrijwilliger{n}", "volunteer", "1357")
+            account = auth.create_account_as_admin(f"Vrijwilliger{n}", "volunteer", "135724")
             volunteers.save_profile(boss, volunteers.ProfileForm(account.id))
         for weekday in range(5):
             templates.add_template(boss, templates.TemplateForm(weekday, "o", needed=3))

@@ -22,7 +22,7 @@ import sys
 import time
 
 START_DAY = dt.date(2026, 6, 10)
-COORDINATOR, PIN = "Coby", "2468"
+COORDINATOR, PIN = "Coby", "246813"
 
 
 def main(argv: list[str]) -> int:

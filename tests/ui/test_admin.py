@@ -13,7 +13,7 @@ SIZE = (100, 32)
 
 
 async def open_admin(app, pilot):
-    await pilot.press(*"coby", "tab", *"2468", "enter")
+    await pilot.press(*"coby", "tab", *"246813", "enter")
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.press("f8")
@@ -30,7 +30,7 @@ async def test_a_coordinator_adds_a_volunteer_account(sqlite_room):
         assert isinstance(app.screen, AccountModal)
         await pilot.press(*"Kofi", "enter")  # Enter moves on to the next field
         app.screen.field("pin").focus()
-        await pilot.press(*"8246", "enter", *"8246", "enter")
+        await pilot.press(*"824691", "enter", *"824691", "enter")
         app.screen.query_one("#save").focus()
         await pilot.pause()
         await pilot.press("enter")
@@ -39,7 +39,7 @@ async def test_a_coordinator_adds_a_volunteer_account(sqlite_room):
         names = [r[0] for r in (app.screen.query_one("#accounts", DataTable).get_row_at(i)
                                 for i in range(app.screen.query_one("#accounts", DataTable).row_count))]
         assert "Kofi" in names
-    assert auth.login("kofi", "8246").role == "volunteer"
+    assert auth.login("kofi", "824691").role == "volunteer"
 
 
 async def test_different_pins_for_a_new_account_save_nothing(sqlite_room):
@@ -50,7 +50,7 @@ async def test_different_pins_for_a_new_account_save_nothing(sqlite_room):
         await pilot.pause()
         await pilot.press(*"Kofi")
         app.screen.field("pin").focus()
-        await pilot.press(*"8246", "enter", *"4322")
+        await pilot.press(*"824691", "enter", *"4322")
         app.screen.query_one("#save").focus()
         await pilot.pause()
         await pilot.press("enter")

@@ -62,7 +62,7 @@ async def book(pilot, app, key: str, amount: str, description: str = "") -> None
 async def test_a_volunteer_books_money_in_and_out_and_sees_the_balance(sqlite_room):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_cash(app, pilot, "vera", "1357")
+        screen = await open_cash(app, pilot, "vera", "135724")
         assert "€ 0,00" in text_of(screen, "#cash-today") and "open" in text_of(screen, "#cash-today")
         assert screen.query_one("#cash-empty").display
 
@@ -97,7 +97,7 @@ async def test_a_volunteer_books_money_in_and_out_and_sees_the_balance(sqlite_ro
 async def test_bad_amounts_are_refused_in_the_form_and_nothing_is_saved(sqlite_room):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await open_cash(app, pilot, "vera", "1357")
+        await open_cash(app, pilot, "vera", "135724")
         await book(pilot, app, "plus", "12,505")
         form = app.screen
         assert isinstance(form, EntryModal)
@@ -130,10 +130,10 @@ async def test_bad_amounts_are_refused_in_the_form_and_nothing_is_saved(sqlite_r
 async def test_nothing_is_booked_on_a_closed_day(sqlite_room):
     coordinator = sqlite_room["coordinator"]
     cash.add_entry(coordinator, "in", "10", category_id("donatie"))
-    closing.close(coordinator, {1000: 1}, "", "2468")
+    closing.close(coordinator, {1000: 1}, "", "246813")
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_cash(app, pilot, "coby", "2468")
+        screen = await open_cash(app, pilot, "coby", "246813")
         assert t("cash.state_closed") in text_of(screen, "#cash-today")
         await book(pilot, app, "plus", "5")
         assert isinstance(app.screen, EntryModal)
@@ -145,7 +145,7 @@ async def test_a_volunteer_cannot_reverse_or_open_the_overview(sqlite_room):
     cash.add_entry(sqlite_room["volunteer"], "in", "7,50", category_id("koffie"))
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_cash(app, pilot, "vera", "1357")
+        screen = await open_cash(app, pilot, "vera", "135724")
         assert "terugboeken" not in text_of(screen, ".key-hint")  # the hint shows a volunteer's keys only
         for key in ("r", "o", "b"):
             await pilot.press(key)
@@ -159,7 +159,7 @@ async def test_a_coordinator_reverses_an_entry_and_the_reversal_points_to_it(sql
     original = cash.add_entry(sqlite_room["volunteer"], "in", "7,50", category_id("koffie"), "dubbel")
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_cash(app, pilot, "coby", "2468")
+        screen = await open_cash(app, pilot, "coby", "246813")
         await pilot.press("r")
         await pilot.pause()
         form = app.screen
@@ -190,7 +190,7 @@ async def test_the_overview_shows_actuals_beside_a_budget(sqlite_room):
     cash.add_entry(coordinator, "out", "12,40", category_id("boodschappen"))
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await open_cash(app, pilot, "coby", "2468")
+        await open_cash(app, pilot, "coby", "246813")
         await pilot.press("o")
         await pilot.pause()
         overview = app.screen
@@ -235,7 +235,7 @@ async def test_the_book_loads_the_next_window_near_the_end_and_fits_80_columns(s
         cash.add_entry(volunteer, "in", n + 1, coffee, f"een lange omschrijving van boeking nummer {n + 1}")
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_cash(app, pilot, "vera", "1357")
+        screen = await open_cash(app, pilot, "vera", "135724")
         table = screen.query_one("#cash-entries", DataTable)
         assert table.row_count == 50
         assert table.virtual_size.width <= table.size.width  # no column off screen

@@ -22,7 +22,7 @@ def book_day(session):
 
 
 async def open_closing(app, pilot):
-    await pilot.press(*"coby", "tab", *"2468", "enter")
+    await pilot.press(*"coby", "tab", *"246813", "enter")
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.press("f9")
@@ -67,12 +67,12 @@ async def test_a_coordinator_closes_the_day_with_a_difference_a_reason_and_a_wro
         await sign(app, pilot, "1111")  # wrong PIN
         assert "PIN klopt niet" in text(screen, "#closing-error")
         assert CashClosing.select().count() == 0
-        await sign(app, pilot, "2468")  # right PIN, but no reason for the difference
+        await sign(app, pilot, "246813")  # right PIN, but no reason for the difference
         assert "reden" in text(screen, "#closing-error")
         assert "Stap 3 van 5" in text(screen, "#step-title")
         assert app.focused.id == "reason"
         await pilot.press(*"50 cent wisselgeld zoek", "enter", "pagedown")
-        await sign(app, pilot, "2468")
+        await sign(app, pilot, "246813")
         assert screen.done is not None, text(screen, "#closing-error")
         assert "is afgesloten met € 39,00" in text(screen, "#sign-text")
         await pilot.press("ctrl+r")
@@ -92,7 +92,7 @@ async def test_today_already_closed_shows_the_report(sqlite_room):
     book_day(coordinator)
     from bwk_tui.services.closing import closing
 
-    closing.close(coordinator, {2000: 1, 1000: 1, 500: 1, 200: 2, 50: 1}, "", "2468")
+    closing.close(coordinator, {2000: 1, 1000: 1, 500: 1, 200: 2, 50: 1}, "", "246813")
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
         await open_closing(app, pilot)
@@ -116,7 +116,7 @@ async def test_an_unexpected_failure_while_signing_is_a_message_and_the_day_stay
     async with app.run_test(size=SIZE) as pilot:
         await open_closing(app, pilot)
         await pilot.press("pagedown", "pagedown", "pagedown", "pagedown")
-        await sign(app, pilot, "2468")
+        await sign(app, pilot, "246813")
         assert any("Er ging iets mis" in str(n.message) for n in app._notifications)
         assert not app.screen.query_one("#sign").disabled  # the coordinator can try again
         assert app.screen.done is None

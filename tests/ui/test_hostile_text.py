@@ -64,9 +64,9 @@ async def settle(app, pilot):
 
 @pytest.fixture
 def hostile_room(sqlite_db, clock):
-    room.set_up("[/]Kamer [bold]", "Coby", "2468")
-    boss = auth.login("Coby", "2468")
-    auth.create_account(boss, "[@click=app.quit]Vera", "volunteer", "1357")
+    room.set_up("[/]Kamer [bold]", "Coby", "246813")
+    boss = auth.login("Coby", "246813")
+    auth.create_account(boss, "[@click=app.quit]Vera", "volunteer", "135724")
     domain = visits.add_domain(boss, "[@click=app.quit]schulden")
     visits.add_domain(boss, LONG)
     category = cash.add_category(boss, "[link=x]koffie[/link]", "both")
@@ -98,7 +98,7 @@ async def test_hostile_text_reads_as_typed_on_every_screen(hostile_room):
         name = app.screen.query_one("#name", Input)
         name.value = ""
         name.focus()
-        await pilot.press(*"Coby", "tab", *"2468", "enter")
+        await pilot.press(*"Coby", "tab", *"246813", "enter")
         await settle(app, pilot)
         assert app.session is not None and "[/]Kamer [bold]" in shown(app)
 

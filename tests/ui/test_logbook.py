@@ -24,7 +24,7 @@ def _rows(table: DataTable) -> list[list[str]]:
 
 
 async def _open(app, pilot):
-    await pilot.press(*"coby", "tab", *"2468", "enter")
+    await pilot.press(*"coby", "tab", *"246813", "enter")
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.press("f8", "l")

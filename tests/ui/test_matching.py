@@ -76,7 +76,7 @@ async def test_a_coordinator_finds_the_shortlist_confirms_a_match_and_closes_it(
     data = helpers_and_a_request(sqlite_room)
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_matching(app, pilot, "coby", "2468")
+        screen = await open_matching(app, pilot, "coby", "246813")
         assert text_of(screen, "#matching-due") == t("f4.due_none")
         [request] = rows(screen, "#requests")
         assert request[0] == "Abena" and request[1] == "schulden" and request[2] == t("f4.urgency_3")
@@ -143,7 +143,7 @@ async def test_a_volunteer_sees_the_shortlist_but_may_not_confirm(sqlite_room):
     helpers_and_a_request(sqlite_room)
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_matching(app, pilot, "vera", "1357")
+        screen = await open_matching(app, pilot, "vera", "135724")
         assert text_of(screen, ".key-hint") == t("f4.keys_volunteer")
         assert [row[0] for row in rows(screen, "#shortlist")] == ["Kofi", "Mira"]
         await pilot.press("enter", "enter")
@@ -169,7 +169,7 @@ async def test_the_proposal_for_all_matches_one_pair_at_a_time(sqlite_room):
     other = matching_requests.create_request(coby, RequestForm(person_id=person(coby, "Badu"), domain_ids=[data["debts"]]))
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await open_matching(app, pilot, "coby", "2468")
+        await open_matching(app, pilot, "coby", "246813")
         await pilot.press("v")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -212,7 +212,7 @@ async def test_a_new_request_needs_a_domain_and_then_shows_its_shortlist(sqlite_
     before = len(matching_requests.open_requests())
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_matching(app, pilot, "vera", "1357")  # volunteers record requests too
+        screen = await open_matching(app, pilot, "vera", "135724")  # volunteers record requests too
         await pilot.press("n")
         await pilot.pause()
         form = app.screen
@@ -253,7 +253,7 @@ async def test_an_offer_with_capacity_zero_is_refused(sqlite_room):
     offers_before = len(matching_requests.offers())
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_matching(app, pilot, "coby", "2468")
+        screen = await open_matching(app, pilot, "coby", "246813")
         await pilot.press("a")
         await pilot.pause()
         form = app.screen

@@ -52,7 +52,7 @@ def day_clock(clock):
 
 
 def profile(coordinator, name: str, **fields) -> int:
-    account = auth.create_account_as_admin(name, "volunteer", "8264")
+    account = auth.create_account_as_admin(name, "volunteer", "826419")
     return volunteers.save_profile(coordinator, ProfileForm(account_id=account.id, **fields)).id
 
 
@@ -86,7 +86,7 @@ async def test_a_gap_shows_and_a_stand_in_fills_it(thursday):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
         # Vera: her week, the gap on Thursday morning (red and ✗), her name on it.
-        screen = await open_roster(app, pilot, "vera", "1357")
+        screen = await open_roster(app, pilot, "vera", "135724")
         assert cell(screen, THURSDAY, "o").startswith("✗ 1/2")
         assert "Vera" in cell(screen, THURSDAY, "o")
         assert cell(screen, THURSDAY, "m").startswith("✗ 0/1")
@@ -128,7 +128,7 @@ async def test_a_gap_shows_and_a_stand_in_fills_it(thursday):
         await pilot.pause()
 
         # Coby: Enter on the cell, Tab to the stand-ins, Enter on Ans fills a place.
-        screen = await open_roster(app, pilot, "coby", "2468")
+        screen = await open_roster(app, pilot, "coby", "246813")
         await pilot.press("down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ShiftModal)
@@ -159,7 +159,7 @@ async def test_signing_up_over_the_allowance_asks_first(thursday):
                                                       hourly_allowance="5,00"), vera_profile.id)
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_roster(app, pilot, "vera", "1357")
+        screen = await open_roster(app, pilot, "vera", "135724")
         # Thursday afternoon, 12:30-17:00: 4.5 h x € 5 = € 22,50, beside the morning she is planned
         # on (3.5 h = € 17,50): € 40,00 in November, over the € 10 of this test.
         await pilot.press("down", "right")
@@ -183,7 +183,7 @@ async def test_signing_up_over_the_allowance_asks_first(thursday):
 async def test_weeks_move_with_one_key_and_a_coordinator_closes_a_day(thursday):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_roster(app, pilot, "coby", "2468")
+        screen = await open_roster(app, pilot, "coby", "246813")
         assert text_of(screen, "#week-title").startswith("Week 48")
         await pilot.press("n")
         await pilot.pause()
@@ -217,7 +217,7 @@ async def test_weeks_move_with_one_key_and_a_coordinator_closes_a_day(thursday):
 async def test_a_volunteer_cannot_close_a_day(thursday):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await open_roster(app, pilot, "vera", "1357")
+        await open_roster(app, pilot, "vera", "135724")
         await pilot.press("d")
         await pilot.pause()
         assert notified(app, t("error.coordinator_only"))
@@ -237,7 +237,7 @@ async def test_the_closing_confirms_todays_hours(sqlite_room, day_clock):
     shifts.sign_up(coby, week.days[2].shifts["m"].id)
     app = BwkApp()
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press(*"coby", "tab", *"2468", "enter")
+        await pilot.press(*"coby", "tab", *"246813", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("f9")

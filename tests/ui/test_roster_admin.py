@@ -76,7 +76,7 @@ async def typed(pilot, text: str, clear: int = 0) -> None:
 async def test_a_coordinator_makes_changes_and_stops_a_weekly_shift(sqlite_room, clock):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await log_in_and_open(app, pilot, "coby", "2468", TemplatesScreen())
+        screen = await log_in_and_open(app, pilot, "coby", "246813", TemplatesScreen())
         assert screen.query_one("#templates-empty").display
 
         # n: Wednesday afternoon, 0 people needed: refused next to the field, nothing saved
@@ -140,7 +140,7 @@ async def test_a_coordinator_makes_changes_and_stops_a_weekly_shift(sqlite_room,
 async def test_a_volunteer_is_told_templates_are_for_the_coordinator(sqlite_room, clock):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await log_in_and_open(app, pilot, "vera", "1357", TemplatesScreen())
+        screen = await log_in_and_open(app, pilot, "vera", "135724", TemplatesScreen())
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is screen
@@ -152,11 +152,11 @@ async def test_a_volunteer_is_told_templates_are_for_the_coordinator(sqlite_room
 
 async def test_a_new_profile_with_skills_a_resident_and_an_allowance(sqlite_room, clock):
     coby = sqlite_room["coordinator"]
-    auth.create_account_as_admin("Ans", "volunteer", "8264")
+    auth.create_account_as_admin("Ans", "volunteer", "826419")
     abena = persons.register(coby, PersonForm(first_name="Abena", pc4="1102", consent=True)).id
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await log_in_and_open(app, pilot, "coby", "2468", ProfilesScreen())
+        screen = await log_in_and_open(app, pilot, "coby", "246813", ProfilesScreen())
         assert rows(screen, "#profiles") == []
         await pilot.press("n")
         await pilot.pause()
@@ -218,7 +218,7 @@ def worked(sqlite_room, clock):
         templates.add_template(coby, templates.TemplateForm(weekday, "o", "9:00", "14:00", 1))
     people = {}
     for name, rate in (("Ans", "5"), ("Bram", "")):
-        account = auth.create_account_as_admin(name, "volunteer", "8264")
+        account = auth.create_account_as_admin(name, "volunteer", "826419")
         people[name] = volunteers.save_profile(coby, volunteers.ProfileForm(account.id, hourly_allowance=rate)).id
     templates.generate(dt.date(2026, 10, 26), dt.date(2026, 11, 30))
 
@@ -240,7 +240,7 @@ def worked(sqlite_room, clock):
 async def test_the_hours_mark_a_month_over_the_maximum_and_export_a_statement(worked, sqlite_url, tmp_path):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await log_in_and_open(app, pilot, "coby", "2468", HoursScreen())
+        screen = await log_in_and_open(app, pilot, "coby", "246813", HoursScreen())
         period = text_of(screen, "#hours-period")
         assert "november 2026" in period and "€ 30,00" in period
         ans, bram = rows(screen, "#hours")

@@ -45,11 +45,11 @@ async def test_first_start_asks_room_and_coordinator_then_login(sqlite_db):
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, SetupScreen)
         assert app.focused.id == "room"
-        await pilot.press(*"De Kameleon", "enter", *"Coby", "enter", *"2468", "enter", *"2468", "enter")
+        await pilot.press(*"De Kameleon", "enter", *"Coby", "enter", *"246813", "enter", *"246813", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen)
         assert "Log nu in" in text_of(app.screen, "#login-message")
-        await log_in(app, pilot, "cob", "2468")
+        await log_in(app, pilot, "cob", "246813")
         assert isinstance(app.screen, HomeScreen)
         assert app.session.name == "Coby" and app.session.is_coordinator
     assert Room.get().name == "De Kameleon"
@@ -59,7 +59,7 @@ async def test_first_start_asks_room_and_coordinator_then_login(sqlite_db):
 async def test_setup_with_different_pins_saves_nothing(sqlite_db):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"De Kameleon", "enter", *"Coby", "enter", *"2468", "enter", *"2469", "enter")
+        await pilot.press(*"De Kameleon", "enter", *"Coby", "enter", *"246813", "enter", *"2469", "enter")
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen)
         assert "niet gelijk" in text_of(app.screen, "#setup-error")
@@ -81,7 +81,7 @@ async def test_setup_refuses_a_pin_that_is_too_short(sqlite_db):
 async def test_login_shows_room_date_and_user_in_the_header(sqlite_room):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(app, pilot, "co", "2468")
+        await log_in(app, pilot, "co", "246813")
         assert isinstance(app.screen, HomeScreen)
         header = str(app.screen.query_one("DeskHeader").render())
         assert "De Kameleon" in header and "Coby (coördinator)" in header
@@ -115,7 +115,7 @@ async def test_five_wrong_pins_lock_the_account_and_the_screen_says_what_a_wrong
         message = text_of(app.screen, "#login-message")
         assert message == t("error.login_failed") and "even wachten" in message
         assert Account.get(Account.name == "Vera").locked_until is not None
-        await pilot.press(*"1357", "enter")  # the right PIN, but too late
+        await pilot.press(*"135724", "enter")  # the right PIN, but too late
         await settle(app, pilot)
         assert app.session is None
         assert text_of(app.screen, "#login-message") == t("error.login_failed")
@@ -124,7 +124,7 @@ async def test_five_wrong_pins_lock_the_account_and_the_screen_says_what_a_wrong
 async def test_f12_locks_at_once_and_leaves_only_the_login_screen(sqlite_room):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(app, pilot, "coby", "2468")
+        await log_in(app, pilot, "coby", "246813")
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.screen, RosterScreen)
@@ -136,7 +136,7 @@ async def test_f12_locks_at_once_and_leaves_only_the_login_screen(sqlite_room):
         await pilot.press("f2", "f8")  # nothing behind the lock is reachable
         await pilot.pause()
         assert screen_names(app) == ["Screen", "LoginScreen"]
-        await log_in(app, pilot, "coby", "2468")
+        await log_in(app, pilot, "coby", "246813")
         assert isinstance(app.screen, HomeScreen)
     assert AuditLog.select().where(AuditLog.action == "logout.lock").count() == 1
 
@@ -144,7 +144,7 @@ async def test_f12_locks_at_once_and_leaves_only_the_login_screen(sqlite_room):
 async def test_f12_locks_from_inside_a_modal(sqlite_room):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(app, pilot, "coby", "2468")
+        await log_in(app, pilot, "coby", "246813")
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpModal)
@@ -157,7 +157,7 @@ async def test_the_desk_locks_itself_when_idle(sqlite_room):
     settings.put("idle_lock_minutes", "0.01")  # 0.6 seconds
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(app, pilot, "vera", "1357")
+        await log_in(app, pilot, "vera", "135724")
         assert isinstance(app.screen, HomeScreen)
         assert app.idle_seconds == pytest.approx(0.6)
         await pilot.pause(2.0)
@@ -169,7 +169,7 @@ async def test_the_desk_locks_itself_when_idle(sqlite_room):
 async def test_a_key_press_keeps_the_desk_open(sqlite_room):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(app, pilot, "vera", "1357")
+        await log_in(app, pilot, "vera", "135724")
         app.idle_seconds = 60
         app.last_input = time.monotonic() - 59
         await pilot.press("f3")
@@ -184,7 +184,7 @@ async def test_a_key_press_keeps_the_desk_open(sqlite_room):
 async def test_a_volunteer_is_refused_the_closing_the_reports_and_accounts(sqlite_room):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(app, pilot, "vera", "1357")
+        await log_in(app, pilot, "vera", "135724")
         await pilot.press("f6")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -201,7 +201,7 @@ async def test_a_volunteer_is_refused_the_closing_the_reports_and_accounts(sqlit
 async def test_every_section_opens_its_screen_with_its_name_in_the_header(sqlite_room):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(app, pilot, "coby", "2468")
+        await log_in(app, pilot, "coby", "246813")
         for section in SECTIONS:
             await pilot.press(section.key)
             await pilot.pause()
@@ -222,10 +222,10 @@ async def test_help_opens_and_closes(sqlite_room):
 
 
 async def test_an_english_account_sees_english(sqlite_room):
-    auth.create_account_as_admin("Emma", "volunteer", "8642", language="en")
+    auth.create_account_as_admin("Emma", "volunteer", "864290", language="en")
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(app, pilot, "emma", "8642")
+        await log_in(app, pilot, "emma", "864290")
         assert "Welcome, Emma." in text_of(app.screen, ".dialog-title")
         await pilot.press("f3")
         await pilot.pause()
@@ -243,7 +243,7 @@ async def test_a_coordinator_unlocks_an_account_on_f8(sqlite_room):
     assert Account.get(Account.name == "Vera").locked_until is not None
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(app, pilot, "coby", "2468")
+        await log_in(app, pilot, "coby", "246813")
         await pilot.press("f8")
         await pilot.pause()
         assert isinstance(app.screen, AccountsScreen)
@@ -254,7 +254,7 @@ async def test_a_coordinator_unlocks_an_account_on_f8(sqlite_room):
         await pilot.press("o")
         await pilot.pause()
     assert Account.get(Account.name == "Vera").locked_until is None
-    assert auth.login("vera", "1357").name == "Vera"
+    assert auth.login("vera", "135724").name == "Vera"
 
 
 async def test_an_unexpected_error_exits_in_plain_words_and_logs_the_details(sqlite_room, monkeypatch, capsys):
@@ -267,7 +267,7 @@ async def test_an_unexpected_error_exits_in_plain_words_and_logs_the_details(sql
     app = BwkApp()
     with pytest.raises(RuntimeError):
         async with app.run_test(size=SIZE) as pilot:
-            await log_in(app, pilot, "coby", "2468")
+            await log_in(app, pilot, "coby", "246813")
             await pilot.press("f3")
             await pilot.pause()
     shown = " ".join(capsys.readouterr().err.split())
@@ -286,7 +286,7 @@ async def test_ctrl_q_on_the_login_screen_needs_a_coordinators_pin(sqlite_room):
         await pilot.press("ctrl+q")
         await settle(app, pilot)
         assert app.is_running and type(app.screen).__name__ == "QuitModal"
-        await pilot.press(*"Vera", "tab", *"1357", "enter")  # a volunteer
+        await pilot.press(*"Vera", "tab", *"135724", "enter")  # a volunteer
         await settle(app, pilot)
         assert app.is_running and "klopt niet" in text_of(app.screen, "#quit-message")
         await pilot.press("escape")
@@ -294,7 +294,7 @@ async def test_ctrl_q_on_the_login_screen_needs_a_coordinators_pin(sqlite_room):
         assert isinstance(app.screen, LoginScreen)
         await pilot.press("ctrl+q")
         await settle(app, pilot)
-        await pilot.press(*"Coby", "tab", *"2468", "enter")
+        await pilot.press(*"Coby", "tab", *"246813", "enter")
         await settle(app, pilot)
         assert not app.is_running
     assert AuditLog.select().where(AuditLog.action == "quit").count() == 1
@@ -303,7 +303,7 @@ async def test_ctrl_q_on_the_login_screen_needs_a_coordinators_pin(sqlite_room):
 async def test_ctrl_q_while_logged_in_quits_as_before(sqlite_room):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(app, pilot, "Vera", "1357")
+        await log_in(app, pilot, "Vera", "135724")
         await pilot.press("ctrl+q")
         await settle(app, pilot)
         assert not app.is_running
@@ -312,7 +312,7 @@ async def test_ctrl_q_while_logged_in_quits_as_before(sqlite_room):
 async def test_locking_clears_every_notification(sqlite_room):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(app, pilot, "Coby", "2468")
+        await log_in(app, pilot, "Coby", "246813")
         app.notify("Tanta Lucy is uitgecheckt")
         await pilot.pause()
         assert len(app._notifications) == 1

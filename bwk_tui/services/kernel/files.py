@@ -102,14 +102,17 @@ def _real_target(path: Path) -> Path:
     return real
 
 
-def write_atomically(path: str | os.PathLike, write: Callable[[str], T]) -> T:
+def write_atomically(path: str | os.PathLike, write: Callable[[str], T], own_file: bool = False) -> T:
     """Write through ``write(temporary_path)`` beside ``path``, then move it into place.
 
     On any failure nothing is left behind; an OS error becomes a plain message. Only a
-    regular file (or nothing) is ever replaced; a symlink's target is written.
+    regular file (or nothing) is ever replaced; a symlink's target is written. A new file is
+    mode 0600 (private, whatever the umask); an existing one keeps its rights. ``own_file``: bwk
+    writes one of its own files (the keyslot file), which no export may ever replace.
     """
     path = Path(path)
-    refuse_own_file(path)  # never the database, its companions or a backup (issue 21)
+    if not own_file:
+        refuse_own_file(path)  # never the database, its companions or a backup (issue 21)
     real = _real_target(path)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".partial", dir=str(real.parent))
@@ -121,9 +124,7 @@ def write_atomically(path: str | os.PathLike, write: Callable[[str], T]) -> T:
         try:
             mode = stat.S_IMODE(os.stat(real).st_mode)  # an existing file keeps its rights
         except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask  # mkstemp makes it private; give it the usual rights
+            mode = 0o600  # what mkstemp made: personal data is private to the desk's account
         os.chmod(temporary, mode)
         # Checked again just before the rename: a FIFO or device that appeared meanwhile is never
         # replaced (lstat: ``real`` has no symlinks left, so anything that is a link now is new too).
@@ -143,7 +144,7 @@ def write_atomically(path: str | os.PathLike, write: Callable[[str], T]) -> T:
     return result
 
 
-def write_text(text: str, path: str | os.PathLike) -> Path:
+def write_text(text: str, path: str | os.PathLike, own_file: bool = False) -> Path:
     """All or nothing, like every export."""
     path = Path(path)
 
@@ -153,8 +154,19 @@ def write_text(text: str, path: str | os.PathLike) -> Path:
             out.flush()
             os.fsync(out.fileno())
 
-    write_atomically(path, write)
+    write_atomically(path, write, own_file=own_file)
     return path
+
+
+def copy_file(source: Path, target: Path) -> None:
+    """A byte copy, flushed to disk, mode 0600."""
+    import shutil
+
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+        dst.flush()
+        os.fsync(dst.fileno())
+    os.chmod(target, 0o600)
 
 
 def make_folder(folder: Path) -> Path:
@@ -163,7 +175,7 @@ def make_folder(folder: Path) -> Path:
     if found not in (None, "folder"):
         raise BwkError("error.not_a_folder", path=str(folder), kind=t(f"path_kind.{found}"))
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise BwkError("error.out_write", path=str(folder), reason=reason(exc)) from None
     return folder

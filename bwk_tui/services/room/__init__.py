@@ -9,7 +9,7 @@ import platformdirs
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from db import DatabaseUrlError, database, describe, open_database, write
-from db.connection import APP_NAME, on_storage_error, redact, storage_problem
+from db.connection import APP_NAME, is_postgres_url, on_storage_error, redact, storage_problem
 from db.models import Room
 from db.schema import latest_version, schema_version, upgrade
 
@@ -29,15 +29,27 @@ class OpenedDatabase:
     version: int
 
 
-def open_ready(url: str | None = None) -> OpenedDatabase:
-    """Open the database at ``url`` (or the default), creating or upgrading it."""
+def open_ready(url: str | None = None, key: bytes | None = None) -> OpenedDatabase:
+    """Open the database at ``url`` (or the default), creating or upgrading it; a SQLite file with
+    ``key`` as a SQLCipher database under that data key (see ``vault`` for where keys come from).
+    Without a key, a file that is not plain SQLite is refused with what it takes to open it."""
+    from bwk_tui.services.room import vault
+
+    vault.forget_key()  # a key belongs to the database it opened; the vault sets it again
+    if key is None and not is_postgres_url(url):
+        _refuse_encrypted_without_key(url)
     try:
-        db = open_database(url)
+        db = open_database(url, key)
     except DatabaseUrlError as exc:
         raise BwkError(f"error.db_url.{exc.reason}", url=exc.url) from None
     try:
         db.connect(reuse_if_open=True)
+        if key is not None:
+            db.execute_sql("SELECT count(*) FROM sqlite_master")  # a wrong key fails here
     except (DatabaseError, OperationalError) as exc:
+        if key is not None and "not a database" in str(exc):
+            db.close()
+            raise BwkError("error.db_wrong_key", where=redact(url)) from None
         if not isinstance(db, SqliteDatabase) and _no_server(exc):
             raise BwkError("error.db_no_server", where=_server(db)) from None
         if storage_problem(exc):
@@ -59,6 +71,19 @@ def open_ready(url: str | None = None) -> OpenedDatabase:
         raise BwkError("error.db_newer", version=version, latest=latest_version())
     remove_debris()
     return OpenedDatabase(db, describe(db), applied, version)
+
+
+def _refuse_encrypted_without_key(url: str | None) -> None:
+    from db.connection import is_plain_sqlite, sqlite_file
+
+    try:
+        path = sqlite_file(url)
+    except DatabaseUrlError:
+        return  # open_database says what is wrong with it
+    if is_plain_sqlite(path) is False:
+        if (path.with_name(KEYSLOT_FILE)).exists():
+            raise BwkError("error.db_needs_login")
+        raise BwkError("error.keys_missing_for_db", path=str(path), keys=str(path.with_name(KEYSLOT_FILE)))
 
 
 _NO_SERVER = ("Connection refused", "timeout expired", "could not translate host name",
@@ -104,10 +129,22 @@ def set_up(room_name: str, coordinator_name: str, pin: str, language: str = "nl"
     room_name = " ".join((room_name or "").split())
     if not room_name:
         raise InvalidInput("error.room_empty", field="room")
+    from bwk_tui.services.room import vault
+
     with write():
         ensure_room(room_name)
         account = auth.create_first_coordinator(coordinator_name, pin, language)
+        _recovery["key"] = vault.finish_setup()  # an encrypted database's recovery key, shown once
     return account
+
+
+_recovery: dict[str, str | None] = {"key": None}
+
+
+def recovery_key_to_show() -> str | None:
+    """The recovery key made by ``set_up``, once: it is kept nowhere, only shown to be written down."""
+    key, _recovery["key"] = _recovery["key"], None
+    return key
 
 
 def ensure_room(room_name: str) -> Room:
@@ -159,11 +196,17 @@ def worker_connection():
 # --- files that are never an output (issue 21) ---------------------------------------------
 
 COMPANIONS = ("-wal", "-shm", "-journal")
-KEYSLOT_FILE = "bwk.keys"  # beside the database; written by a later issue, protected already
+KEYSLOT_FILE = "bwk.keys"  # beside the database: the keyslots (see keyslots, vault)
 
 
 def _own_files():
+    from bwk_tui.services.room import vault
+
     db = database.obj
+    if db is None and vault.door_path() is not None:  # an encrypted database before its login
+        path = vault.door_path()
+        files = [path] + [Path(str(path) + suffix) for suffix in COMPANIONS] + [path.with_name(KEYSLOT_FILE)]
+        return files, [path.parent / "backups"]
     if not isinstance(db, SqliteDatabase) or db.database == ":memory:":
         return (), ()
     path = Path(db.database)

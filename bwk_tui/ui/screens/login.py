@@ -61,6 +61,11 @@ class LoginScreen(Screen[None]):
     # argon2 takes tens of milliseconds: keep the screen responsive.
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def _check(self, name: str, pin: str) -> None:
+        try:
+            self.app.open_database(name, pin)  # an encrypted database still closed: its keyslot
+        except BwkError as exc:
+            self.app.call_from_thread(self._failed, exc.message())
+            return
         with room.worker_connection():
             try:
                 session = auth.login(name, pin)

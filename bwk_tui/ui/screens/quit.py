@@ -51,6 +51,13 @@ class QuitModal(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="quit")
     def _check(self, name: str, pin: str) -> None:
+        from bwk_tui.services.kernel.errors import BwkError
+
+        try:
+            self.app.open_database(name, pin)  # still closed: the keyslot decides first
+        except BwkError:
+            self.app.call_from_thread(self._answered, False)
+            return
         with room.worker_connection():
             ok = auth.is_coordinator_pin(name, pin)
         self.app.call_from_thread(self._answered, ok)
