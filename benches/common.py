@@ -30,11 +30,14 @@ def large_demo_db() -> Path:
         return Path(wanted)
     from db.connection import default_database_path
 
-    path = default_database_path().with_name("bwk-demo-large.sqlite3")
+    # A plain (unencrypted) demo: the benchmarks compare against raw SQL through Python's sqlite3;
+    # bench_encryption makes an encrypted copy of it to compare the two.
+    path = default_database_path().with_name("bwk-bench-large.sqlite3")
     if not path.exists():
         print(f"making the large demo database at {path} (a few minutes, once)...", flush=True)
-        subprocess.run([sys.executable, "-m", "bwk_tui", "--db", str(path), "demo", "--scale", "large"],
-                       check=True, stdout=subprocess.DEVNULL)
+        script = ("import sys; from bwk_tui import demo; from bwk_tui.services.room import open_ready; "
+                  "open_ready(sys.argv[1]); demo.build_demo(seed=1, scale='large')")
+        subprocess.run([sys.executable, "-c", script, str(path)], check=True, stdout=subprocess.DEVNULL)
     return path
 
 

@@ -250,7 +250,7 @@ def cmd_restore(args) -> int:
     load_desks()
     door = vault.door(args.db)
     if door.kind == vault.NEW:  # a new laptop: the backup and its keyslots, opened with the recovery key
-        recovery = _secret_line("cli.prompt_recovery", args.recovery_stdin)
+        recovery = _secret_line("cli.prompt_recovery", args.recovery_stdin, "error.recovery_needed")
         result = backup.restore_onto_new(args.file, door, recovery)
         print(t("cli.restore_new_done", path=result.restored_from, where=result.safety_copy))
         return 0
@@ -265,7 +265,7 @@ def cmd_restore(args) -> int:
         if exc.key != "error.backup_needs_recovery":
             raise
         print(t("cli.restore_other_key"), file=sys.stderr)
-        result = backup.restore(args.file, recovery_key=_secret_line("cli.prompt_recovery", args.recovery_stdin))
+        result = backup.restore(args.file, recovery_key=_secret_line("cli.prompt_recovery", args.recovery_stdin, "error.recovery_needed"))
     print(t("cli.restore_done", path=result.restored_from, copy=result.safety_copy))
     return 0
 
@@ -308,28 +308,28 @@ def cmd_settings(args) -> int:
 
 
 def cmd_encrypt(args) -> int:
-    from bwk_tui.services.room import vault
+    from bwk_tui.services.room import rekeying
 
     _open(args)
     session = _as_coordinator(args)
-    result = vault.encrypt(session, _credentials(args)[1], args._door)
+    result = rekeying.encrypt(session, _credentials(args)[1], args._door)
     print(t("cli.encrypted", where=result.where, backups=result.backups))
     print(t("cli.recovery_key", key=result.recovery_key))
     return 0
 
 
 def cmd_rekey(args) -> int:
-    from bwk_tui.services.room import vault
+    from bwk_tui.services.room import rekeying
 
     _open(args)
     session = _as_coordinator(args)
-    result = vault.rekey(session, _credentials(args)[1])
+    result = rekeying.rekey(session, _credentials(args)[1])
     print(t("cli.rekeyed", where=result.where, backups=result.backups))
     print(t("cli.recovery_key", key=result.recovery_key))
     return 0
 
 
-def _secret_line(prompt_key: str, stdin: bool) -> str:
+def _secret_line(prompt_key: str, stdin: bool, missing: str = "error.needs_terminal") -> str:
     if stdin:
         line = sys.stdin.readline().strip()
         if not line:
@@ -337,7 +337,7 @@ def _secret_line(prompt_key: str, stdin: bool) -> str:
         return line
     if sys.stdin.isatty():
         return getpass.getpass(t(prompt_key))
-    raise InvalidInput("error.needs_terminal")
+    raise InvalidInput(missing)
 
 
 def cmd_recover(args) -> int:
@@ -349,7 +349,7 @@ def cmd_recover(args) -> int:
     door = vault.door(args.db)
     if not door.needs_login:
         raise BwkError("error.recover_not_encrypted", where=str(door.path or door.url))
-    vault.unlock_with_recovery(door, _secret_line("cli.prompt_recovery", args.stdin))
+    vault.unlock_with_recovery(door, _secret_line("cli.prompt_recovery", args.stdin, "error.recovery_needed"))
     if args.stdin:
         pin = _secret_line("cli.prompt_pin", True)
     else:

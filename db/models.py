@@ -210,6 +210,14 @@ class CashClosing(BaseModel):
         indexes = ((("room", "day"), True),)
 
 
+class ClosingReport(BaseModel):
+    """The signed report of one closing, as it was signed (migration 10); never changed."""
+
+    closing = ForeignKeyField(CashClosing, primary_key=True, backref="+", on_delete="RESTRICT")
+    text = TextField()
+    created_at = DateTimeField()
+
+
 class HelpRequest(BaseModel):
     """A resident's help request (hulpvraag)."""
 
@@ -351,6 +359,6 @@ class ShiftAssignment(BaseModel):
 
 
 ALL_MODELS = (Room, Setting, Account, AuditLog, Household, Person, HelpDomain, Visit, VisitDomain, WalkIn,
-              CashCategory, CashEntry, CashBalance, CashClosing,
+              CashCategory, CashEntry, CashBalance, CashClosing, ClosingReport,
               HelpRequest, HelpRequestDomain, HelpOffer, HelpOfferDomain, Match,
               Volunteer, ShiftTemplate, ClosedDay, Shift, ShiftAssignment)

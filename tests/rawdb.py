@@ -6,9 +6,8 @@ import sqlite3
 from pathlib import Path
 
 
-def connect(path, name: str = "Coby", pin: str = "246813"):
+def connect(path, name: str = "Coby", pin: str = "246813", **kwargs):
     """A DB-API connection to ``path`` (sqlite3's when plain, sqlcipher3's when encrypted)."""
-    from db import cipher
     from db.connection import is_plain_sqlite
 
     from bwk_tui.services.kernel.text import fold
@@ -16,14 +15,25 @@ def connect(path, name: str = "Coby", pin: str = "246813"):
 
     path = Path(path)
     if is_plain_sqlite(path) is not False:
-        return sqlite3.connect(str(path))
+        return sqlite3.connect(str(path), **kwargs)
     sidecar = path.with_name(path.name + ".keys")  # a backup's own keyslot file
     keyfile = keyslots.read(sidecar if sidecar.exists() else keyslots.path_beside(path))
     if keyfile.pending_key:  # a first start that has no coordinator yet
-        return cipher.connect(path, bytes.fromhex(keyfile.pending_key))
+        return _cipher(path, bytes.fromhex(keyfile.pending_key), kwargs)
     key = keyfile.unwrap_pin(keyfile.slot_for(fold(name)), pin)
     assert key is not None, "the PIN does not open the keyslot"
-    return cipher.connect(path, key)
+    return _cipher(path, key, kwargs)
+
+
+def _cipher(path, key: bytes, kwargs):
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    from db.connection import quiet, sqlcipher_key
+
+    con = sqlcipher.connect(str(path), **kwargs)
+    quiet(con)
+    con.execute(f"PRAGMA key = \"{sqlcipher_key(key)}\"")
+    return con
 
 
 def key_of(path, name: str = "Coby", pin: str = "246813") -> bytes:

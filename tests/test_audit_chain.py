@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+import rawdb
+
 from db import is_sqlite
 from db.models import AuditLog, CashCategory, CashClosing
 from db.schema import latest_version, upgrade
@@ -162,8 +164,8 @@ def test_bwk_check_names_the_tampered_row(tmp_path):
         return result
 
     assert bwk("init", "--coordinator", "Coby", "--pin-stdin", "--room", "De Kameleon", stdin="246813\n").returncode == 0
-    assert bwk("check").returncode == 0
-    con = sqlite3.connect(dbfile)
+    assert bwk("check", "--as", "Coby", "--pin-stdin", stdin="246813\n").returncode == 0
+    con = rawdb.connect(dbfile)
     [(first,)] = con.execute("SELECT min(id) FROM audit_log").fetchall()
     con.executescript(f"""
         DROP TRIGGER audit_log_no_update;
@@ -172,7 +174,7 @@ def test_bwk_check_names_the_tampered_row(tmp_path):
             BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     """)
     con.close()
-    bad = bwk("check")
+    bad = bwk("check", "--as", "Coby", "--pin-stdin", stdin="246813\n")
     assert bad.returncode == 1
     assert "[FOUT] Logboek onveranderd (hashketen klopt)" in bad.stdout
     assert f"logboekregel {first} klopt niet met de keten" in bad.stdout

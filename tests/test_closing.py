@@ -7,6 +7,7 @@ that the database itself must refuse.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,7 @@ from conftest import CASH_TODAY
 from peewee import DatabaseError
 
 from db import database, is_sqlite
-from db.models import AuditLog, CashCategory, CashClosing, CashEntry
+from db.models import AuditLog, CashCategory, CashClosing, CashEntry, ClosingReport
 
 from bwk_tui.cli import main
 from bwk_tui.services.room import backup
@@ -61,7 +62,7 @@ def refused_by_database(sql: str, *params) -> None:
 # --- counting and the difference ------------------------------------------------------------
 
 
-def test_counted_as_expected_closes_the_day(boss):
+def test_counted_as_expected_closes_the_day(boss, db):
     a_day(boss)
     draft = closing.draft(boss)
     assert draft.totals.expected_cents == 1250 and draft.threshold_cents == 0 and draft.earlier_open_day is None
@@ -74,7 +75,9 @@ def test_counted_as_expected_closes_the_day(boss):
     assert c.signed_by_id == boss.account_id and len(c.hash) == 64 and c.prev_hash == ""
     assert c.counts.startswith("5:0,10:0,20:0,50:1,100:0,200:1,500:0,1000:1")
     assert CashEntry.select().where(CashEntry.category == cat("kasverschil")).count() == 0
-    assert closed.report_path.exists()
+    # The signed report is kept in the database, never as a plain file beside it.
+    assert ClosingReport.get_by_id(closed.closing_id).text == report.report_text(closed.closing_id)
+    assert not (Path(db.database).parent / "afsluitingen").exists() if is_sqlite(db) else True
 
 
 def test_a_difference_needs_a_reason_and_nothing_is_kept_without_one(boss):
@@ -218,7 +221,7 @@ def test_a_failing_backup_leaves_the_day_open_with_nothing_kept(boss, monkeypatc
     with pytest.raises(BackupError):
         closing.close(boss, {1000: 1}, "tekort", "246813")
     assert cash_rows() == before and not cash.is_closed(TODAY)
-    assert not list(report.closings_dir().glob("*.txt")) if report.closings_dir().exists() else True
+    assert ClosingReport.select().count() == 0
 
 
 def test_a_failure_inside_the_closing_keeps_nothing(boss, monkeypatch):
@@ -232,8 +235,7 @@ def test_a_failure_inside_the_closing_keeps_nothing(boss, monkeypatch):
     with pytest.raises(OSError):
         closing.close(boss, {1000: 1}, "tekort", "246813")  # with a kasverschil entry to roll back
     assert cash_rows() == before and not cash.is_closed(TODAY)
-    folder = report.closings_dir()
-    assert not folder.exists() or not any(folder.iterdir())
+    assert ClosingReport.select().count() == 0
 
 
 # --- a closed day cannot change --------------------------------------------------------------
@@ -273,11 +275,12 @@ def _unguard(db) -> None:
     """What a tamperer with access to the database could do: switch the guards off."""
     if is_sqlite(db):
         for name in ("cash_entry_no_update", "cash_entry_no_delete", "cash_closing_no_update",
-                     "cash_closing_no_delete"):
+                     "cash_closing_no_delete", "closing_report_no_delete"):
             db.execute_sql(f"DROP TRIGGER {name}")
     else:
         db.execute_sql("ALTER TABLE cash_entry DISABLE TRIGGER cash_entry_append_only")
         db.execute_sql("ALTER TABLE cash_closing DISABLE TRIGGER cash_closing_append_only")
+        db.execute_sql("ALTER TABLE closing_report DISABLE TRIGGER closing_report_frozen")
 
 
 def _three_closed_days(boss) -> list[int]:
@@ -308,6 +311,7 @@ def test_a_changed_closing_or_a_removed_one_is_found(boss, db):
     _unguard(db)
     db.execute_sql(f"UPDATE cash_closing SET counted_cents = 99999 WHERE id = {ids[0]}")
     assert [(p.day, p.what) for p in chain.verify_chain()] == [(days_ago(3), "hash")]
+    db.execute_sql(f"DELETE FROM closing_report WHERE closing_id = {ids[1]}")  # its signed report first
     db.execute_sql(f"DELETE FROM cash_closing WHERE id = {ids[1]}")
     found = {(p.day, p.what) for p in chain.verify_chain()}
     assert (days_ago(1), "link") in found
@@ -347,4 +351,4 @@ def test_the_report_has_the_figures(boss):
     assert "munt onder de kast gevonden" in text
     assert "2026-0003" in text and "melk en koekjes" in text
     assert "Coby" in text and c.hash in text
-    assert closed.report_path.read_text(encoding="utf-8") == text
+    assert report.stored_text(closed.closing_id) == text

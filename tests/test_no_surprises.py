@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+import rawdb
+
 from bwk_tui.cli import main
 from bwk_tui.i18n import set_language
 from bwk_tui.services.kernel import money
@@ -225,11 +227,13 @@ def test_two_backups_at_once_both_succeed_with_their_own_names(room_db, tmp_path
     assert [code for code, _ in results] == [0, 0, 0], results
     assert not any(words in err for _, err in results for words in LAST_RESORT)
     made = sorted(p.name for p in folder.iterdir())
-    assert len(made) == 3 and not any(name.endswith(".partial") for name in made)
+    assert not any(name.endswith(".partial") for name in made)
+    backups = [name for name in made if name.endswith(".sqlite3")]
+    assert len(backups) == 3 and sorted(n for n in made if n.endswith(".keys")) == [b + ".keys" for b in backups]
 
 
 def test_a_backup_waits_for_a_lock_held_for_a_moment(room_db, tmp_path):
-    holder = sqlite3.connect(room_db, check_same_thread=False)
+    holder = rawdb.connect(room_db, check_same_thread=False)
     holder.execute("BEGIN EXCLUSIVE")
     threading.Timer(1.5, holder.rollback).start()
     result = bwk("--db", room_db, "backup", "--to", str(tmp_path / "kopie"))

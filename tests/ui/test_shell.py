@@ -74,7 +74,7 @@ async def test_setup_refuses_a_pin_that_is_too_short(sqlite_db):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"Kamer", "enter", *"Coby", "enter", *"12", "enter", *"12", "enter")
         await pilot.pause()
-        assert "4 tot 8 cijfers" in text_of(app.screen, "#setup-error")
+        assert "6 tot 8 cijfers" in text_of(app.screen, "#setup-error")
     assert Account.select().count() == 0
 
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 from peewee import fn
 
 from db import is_sqlite, serialise, write
-from db.models import (CashCategory, CashClosing, CashEntry, HelpDomain, Person, Visit,
+from db.models import (CashCategory, CashClosing, ClosingReport, CashEntry, HelpDomain, Person, Visit,
                        VisitDomain, WalkIn)
 
 from bwk_tui.i18n import t
@@ -32,7 +31,7 @@ from bwk_tui.services.room.auth import Session, coordinator_only, verify_own_pin
 from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 from bwk_tui.services.closing.chain import compute_hash
-from bwk_tui.services.closing.report import closings_dir, report_file, report_text
+from bwk_tui.services.closing.report import report_text
 
 DENOMINATIONS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000)  # cents: 5c up to EUR 200
 MAX_PIECES = 100_000
@@ -158,7 +157,6 @@ class Closed:
     day: dt.date
     counted_cents: int
     difference_cents: int
-    report_path: Path
     backup_path: Path | None
     backup_error: str = ""
 
@@ -189,57 +187,46 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
     if abs(difference) > settings.get_int("closing_threshold_cents") and not reason:
         raise InvalidInput("error.difference_reason", field="reason")
 
-    # Prove that both the backup and the report can be written before anything is saved.
+    # Prove that the backup can be written before anything is saved.
     # (bwk backs up a SQLite file; a PostgreSQL server is backed up by its own administrator.)
     if is_sqlite():
         backup.take_backup(actor_id=session.account_id)
-    folder = closings_dir()
-    report_path = report_file(room_id, day)
-    partial = report_path.with_name(report_path.name + ".partial")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial.write_text("", encoding="utf-8")
-    except OSError as exc:
-        raise BwkError("error.out_write", path=str(partial), reason=exc.strerror or str(exc)) from None
 
-    try:
-        with write():
-            serialise("cash", room_id)  # the day's totals below cannot move under the closing
-            for visit_id in check_out_visit_ids:
-                visits.check_out(session, visit_id)
-            if difference:
-                category = CashCategory.get(CashCategory.code == cash.DIFFERENCE_CATEGORY)
-                cash._insert(session, room_id, day, cash.IN if difference > 0 else cash.OUT, abs(difference),
-                             category.id, reason[:200] or t("closing.difference_entry"))
-            totals = cash.day_totals(day, room_id)
-            day_summary = summary(day, room_id)
-            fields = {
-                "opening_cents": totals.opening_cents, "in_cents": totals.in_cents, "out_cents": totals.out_cents,
-                "expected_cents": totals.expected_cents - (difference if difference else 0),
-                "counted_cents": counted, "difference_cents": difference, "reason": reason,
-                "counts": ",".join(f"{v}:{counts.get(v, 0)}" for v in DENOMINATIONS),
-                "signed_by_id": session.account_id,
-                # The audit log's head: deleting or changing its rows up to here breaks this seal.
-                "audit_hash": audit.head(),
-            }
-            previous = cash.last_closing(room_id)
-            prev_hash = previous.hash if previous else ""
-            closing = CashClosing.create(
-                room=room_id, day=day, **{k: v for k, v in fields.items() if k != "signed_by_id"},
-                summary=json.dumps(dataclasses.asdict(day_summary), ensure_ascii=False),
-                signed_by=session.account_id, signed_at=clock.now_utc(), prev_hash=prev_hash,
-                hash=compute_hash(room_id, day, fields, prev_hash))
-            audit.record(session.account_id, "closing", "cash_closing", closing.id, day.isoformat())
-            partial.write_text(report_text(closing.id), encoding="utf-8")
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    os.replace(partial, report_path)
+    # One transaction: the closing, its difference entry and its signed report.
+    with write():
+        serialise("cash", room_id)  # the day's totals below cannot move under the closing
+        for visit_id in check_out_visit_ids:
+            visits.check_out(session, visit_id)
+        if difference:
+            category = CashCategory.get(CashCategory.code == cash.DIFFERENCE_CATEGORY)
+            cash._insert(session, room_id, day, cash.IN if difference > 0 else cash.OUT, abs(difference),
+                         category.id, reason[:200] or t("closing.difference_entry"))
+        totals = cash.day_totals(day, room_id)
+        day_summary = summary(day, room_id)
+        fields = {
+            "opening_cents": totals.opening_cents, "in_cents": totals.in_cents, "out_cents": totals.out_cents,
+            "expected_cents": totals.expected_cents - (difference if difference else 0),
+            "counted_cents": counted, "difference_cents": difference, "reason": reason,
+            "counts": ",".join(f"{v}:{counts.get(v, 0)}" for v in DENOMINATIONS),
+            "signed_by_id": session.account_id,
+            # The audit log's head: deleting or changing its rows up to here breaks this seal.
+            "audit_hash": audit.head(),
+        }
+        previous = cash.last_closing(room_id)
+        prev_hash = previous.hash if previous else ""
+        closing = CashClosing.create(
+            room=room_id, day=day, **{k: v for k, v in fields.items() if k != "signed_by_id"},
+            summary=json.dumps(dataclasses.asdict(day_summary), ensure_ascii=False),
+            signed_by=session.account_id, signed_at=clock.now_utc(), prev_hash=prev_hash,
+            hash=compute_hash(room_id, day, fields, prev_hash))
+        audit.record(session.account_id, "closing", "cash_closing", closing.id, day.isoformat())
+        # The signed report is kept inside the (encrypted) database, never as a plain file.
+        ClosingReport.create(closing=closing.id, text=report_text(closing.id), created_at=clock.now_utc())
     try:
         after = backup.take_backup(actor_id=session.account_id)
-        return Closed(closing.id, day, counted, difference, report_path, after.path)
+        return Closed(closing.id, day, counted, difference, after.path)
     except BwkError as exc:  # the day is closed; the backup of the state before it is kept
-        return Closed(closing.id, day, counted, difference, report_path, None, exc.message())
+        return Closed(closing.id, day, counted, difference, None, exc.message())
 
 
 # --- the report ----------------------------------------------------------------------------

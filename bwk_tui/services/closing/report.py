@@ -1,37 +1,22 @@
-"""The signed closing report: its text, and where the report of a closing is kept."""
+"""The signed closing report: its text, kept inside the database with its closing."""
 from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 
-from db.models import (Account, CashClosing)
+from db.models import Account, CashClosing, ClosingReport
 
 from bwk_tui.i18n import t
 from bwk_tui.services.cash import cash
 from bwk_tui.services import room
 
 
-def closings_dir() -> Path:
-    return room.beside_database("afsluitingen")
-
-
-def report_file(room_id: int, day: dt.date) -> Path:
-    return closings_dir() / f"afsluiting-{room_id}-{day.isoformat()}.txt"
-
-
-def report_path(closing_id: int) -> Path:
-    """Where the closing's report is kept (written again from the database when missing)."""
-    c = CashClosing.get_by_id(closing_id)
-    path = report_file(c.room_id, c.day)
-    if not path.exists():
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(report_text(closing_id), encoding="utf-8")
-        except OSError:
-            pass
-    return path
+def stored_text(closing_id: int) -> str:
+    """The report as it was signed (kept in ``closing_report``); for a closing from before that
+    table, made again from the closing's own figures."""
+    kept = ClosingReport.get_or_none(ClosingReport.closing == closing_id)
+    return kept.text if kept is not None else report_text(closing_id)
 
 
 def report_text(closing_id: int) -> str:

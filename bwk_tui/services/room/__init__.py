@@ -70,7 +70,36 @@ def open_ready(url: str | None = None, key: bytes | None = None) -> OpenedDataba
     if version > latest_version():
         raise BwkError("error.db_newer", version=version, latest=latest_version())
     remove_debris()
+    remove_plain_reports()
     return OpenedDatabase(db, describe(db), applied, version)
+
+
+def remove_plain_reports() -> list[Path]:
+    """The closing reports of before migration 10, once their text is in the database word for
+    word: removed from ``afsluitingen/`` (they held names in plain text beside an encrypted file)."""
+    from db.models import CashClosing, ClosingReport
+
+    db = database.obj
+    if not (isinstance(db, SqliteDatabase) and db.database != ":memory:"):
+        return []
+    folder = beside_database("afsluitingen")
+    if not folder.is_dir():
+        return []
+    removed = []
+    for kept in (ClosingReport.select(ClosingReport.text, CashClosing.room, CashClosing.day)
+                 .join(CashClosing).objects()):
+        path = folder / f"afsluiting-{kept.room_id}-{kept.day.isoformat()}.txt"
+        try:
+            if path.is_file() and path.read_text(encoding="utf-8") == kept.text:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            pass
+    try:
+        folder.rmdir()  # only when nothing else is left in it
+    except OSError:
+        pass
+    return removed
 
 
 def _refuse_encrypted_without_key(url: str | None) -> None:
@@ -163,7 +192,7 @@ def ensure_room(room_name: str) -> Room:
 # temporaries of write_atomically. Debris of a killed bwk is removed at the next start.
 DEBRIS = {
     "backups": ["bwk-*.sqlite3.partial", ".*.partial"],
-    "afsluitingen": ["afsluiting-*.txt.partial", ".*.partial"],
+    "afsluitingen": ["afsluiting-*.txt.partial", ".*.partial"],  # before migration 10
     "vergoedingen": [".*.partial"],
 }
 

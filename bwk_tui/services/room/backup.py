@@ -240,8 +240,10 @@ def restore(path: str | os.PathLike, actor_id: int | None = None,
         if not encrypted_backup:
             raise BackupError("error.backup_plain_for_encrypted", path=str(source_path))
         source_key = _backup_key(source_path, recovery_key)
-    elif encrypted_backup:
-        raise BackupError("error.backup_encrypted_for_plain", path=str(source_path))
+    elif encrypted_backup:  # with its keyslots beside it an encrypted backup; else no database
+        if keys_for(source_path).exists():
+            raise BackupError("error.backup_encrypted_for_plain", path=str(source_path))
+        raise BackupError("error.backup_not_bwk", path=str(source_path))
     version = verify_file(source_path, key=source_key)
     if version > latest_version():
         raise BackupError("error.backup_newer", version=version, latest=latest_version())

@@ -53,7 +53,7 @@ def is_active() -> bool:
     return _state.key is not None and _state.keys_path is not None
 
 
-def _read_current() -> KeyFile:
+def read_keyfile() -> KeyFile:
     return keyslots.read(_state.keys_path)
 
 
@@ -226,10 +226,10 @@ def _after_opening(keyfile: KeyFile, reset: str | None = None) -> None:
     if reset:
         slot = keyfile.slot_for(reset)
         slot.failed, slot.lockouts, slot.locked_until = 0, 0, None
-    _save(keyfile)
+    save_keyfile(keyfile)
 
 
-def _save(keyfile: KeyFile) -> None:
+def save_keyfile(keyfile: KeyFile) -> None:
     """Write the keyslot file of the open database, with the room's current lockout settings,
     room name and language (for the login screen, before the database is open)."""
     from bwk_tui.services.room import settings
@@ -248,15 +248,15 @@ def account_saved(name: str, role: str, pin: str) -> None:
     that PIN. If writing the file fails, the error rolls the account back with it."""
     if not is_active():
         return
-    keyfile = _read_current()
+    keyfile = read_keyfile()
     keyfile.put_slot(_state.key, name, role, pin)
-    _save(keyfile)
+    save_keyfile(keyfile)
 
 
 def has_slot(name: str) -> bool:
     from bwk_tui.services.kernel.text import fold
 
-    return not is_active() or _read_current().slot_for(fold(name)) is not None
+    return not is_active() or read_keyfile().slot_for(fold(name)) is not None
 
 
 def finish_setup() -> str | None:
@@ -264,21 +264,21 @@ def finish_setup() -> str | None:
     comes in. Returns the recovery key to show once (None when not encrypted or done already)."""
     if not is_active():
         return None
-    keyfile = _read_current()
+    keyfile = read_keyfile()
     if not keyfile.pending_key:
         return None
     recovery_key = keyslots.new_recovery_key()
     keyfile.set_recovery(_state.key, recovery_key)
     keyfile.pending_key = None
-    _save(keyfile)
+    save_keyfile(keyfile)
     return recovery_key
 
 
 def mark_demo() -> None:
     if is_active():
-        keyfile = _read_current()
+        keyfile = read_keyfile()
         keyfile.demo = True
-        _save(keyfile)
+        save_keyfile(keyfile)
 
 
 def door_path() -> Path | None:
@@ -291,133 +291,3 @@ def data_key() -> bytes | None:
 
 def keys_path() -> Path | None:
     return _state.keys_path
-
-
-# --- the coordinator's commands: encrypt, rekey ------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class NewKey:
-    where: str
-    recovery_key: str
-    backups: int  # backups in the backups folder re-encrypted under the new key
-
-
-def _same_rows(a: Path, a_key, b: Path, b_key) -> bool:
-    from db import cipher
-
-    first, second = cipher.check(a, a_key), cipher.check(b, b_key)
-    return bool(first and second and first[0] and second[0] and first[1] == second[1])
-
-
-def _reencrypt_backups(folder: Path, old_key: bytes | None, new_key: bytes, keyfile: KeyFile) -> int:
-    """Every backup in ``folder`` under the new key (plain ones too), each verified before it
-    replaces the old file; its keyslot copy follows (see backup.keys_for)."""
-    from db import cipher
-
-    from bwk_tui.services.room import backup
-
-    done = 0
-    for old in backup.all_backups(folder):
-        key = old_key if connection.is_plain_sqlite(old) is False else None
-        partial = old.with_name(old.name + ".partial")
-        partial.unlink(missing_ok=True)
-        try:
-            cipher.export(old, key, partial, new_key)
-            if not _same_rows(old, key, partial, new_key):
-                raise BwkError("error.encrypt_unverified", path=str(old))
-            os.replace(partial, old)
-            keyslots.write(keyfile, backup.keys_for(old))
-        finally:
-            partial.unlink(missing_ok=True)
-        done += 1
-    return done
-
-
-def encrypt(session, pin: str, found: Door) -> NewKey:
-    """`bwk encrypt`: a plain database becomes an encrypted one under a new data key, verified
-    row for row before the plain file and its WAL are removed. The acting coordinator gets the
-    first slot; the others get theirs at their first login at the open desk."""
-    from db import cipher, database
-
-    from bwk_tui.services import room
-    from bwk_tui.services.room import audit, auth
-    from bwk_tui.services.room import backup
-
-    auth.require_role(session)
-    if found.kind != PLAIN:
-        raise BwkError("error.encrypt_not_plain", where=str(found.path or found.url))
-    key = keyslots.new_data_key()
-    recovery_key = keyslots.new_recovery_key()
-    keyfile = KeyFile(key_id=keyslots.key_id(key))
-    keyfile.put_slot(key, session.name, session.role, pin)
-    keyfile.set_recovery(key, recovery_key)
-    path = found.path
-    audit.record(session.account_id, "database.encrypt", "database", None, path.name)
-    db = database.obj
-    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
-    target = path.with_name(path.name + ".encrypting.partial")
-    target.unlink(missing_ok=True)
-    try:
-        cipher.export(path, None, target, key)
-        if not _same_rows(path, None, target, key):
-            raise BwkError("error.encrypt_unverified", path=str(path))
-        _state.keys_path = found.keys_path
-        keyslots.write(keyfile, found.keys_path)  # first the slots: a plain file beside them is still read as plain
-        os.replace(target, path)
-    except BaseException:
-        target.unlink(missing_ok=True)
-        room.open_ready(found.url)
-        raise
-    for suffix in ("-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-    room.open_ready(found.url, key=key)
-    _activate(key, found.keys_path)
-    _save(keyfile)
-    count = _reencrypt_backups(backup.default_backup_dir(), None, key, keyfile)
-    return NewKey(room.describe(), recovery_key, count)
-
-
-def rekey(session, pin: str) -> NewKey:
-    """`bwk rekey`: a new data key and a new recovery key (a laptop or a coordinator left). The
-    old slots are gone; the acting coordinator has the first new one, the others get theirs at
-    their first login at the open desk. The backups in the backups folder follow."""
-    from db import database
-
-    from bwk_tui.services import room
-    from bwk_tui.services.room import audit, auth
-    from bwk_tui.services.room import backup
-
-    auth.require_role(session)
-    if not is_active():
-        raise BwkError("error.rekey_not_encrypted")
-    old_key, key = _state.key, keyslots.new_data_key()
-    recovery_key = keyslots.new_recovery_key()
-    keyfile = _read_current()
-    keyfile.key_id = keyslots.key_id(key)
-    keyfile.slots = []
-    keyfile.put_slot(key, session.name, session.role, pin)
-    keyfile.set_recovery(key, recovery_key)
-    audit.record(session.account_id, "database.rekey", "database", None, "")
-    db = database.obj
-    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    # The new key must be on disk with the database, never one without the other: the new
-    # keyslots are written beside the old under another name first, then the database is rekeyed,
-    # then the slots take their place.
-    new_slots = _state.keys_path.with_name(_state.keys_path.name + ".new")
-    files_write = keyslots.write
-    files_write(keyfile, new_slots)
-    try:
-        db.execute_sql(f"PRAGMA rekey = \"{connection.sqlcipher_key(key)}\"")
-    except BaseException:
-        new_slots.unlink(missing_ok=True)
-        raise
-    os.replace(new_slots, _state.keys_path)
-    url, keys_at = db.database, _state.keys_path
-    db.close()
-    room.open_ready(url, key=key)
-    _activate(key, keys_at)
-    _save(keyfile)
-    count = _reencrypt_backups(backup.default_backup_dir(), old_key, key, keyfile)
-    return NewKey(room.describe(), recovery_key, count)

@@ -320,7 +320,7 @@ class ClosingScreen(DeskScreen):
     def _show_closed(self, done: closing.Closed) -> None:
         self.done = done
         lines = [t("closing.done", day=clock.day(done.day), counted=money(done.counted_cents)),
-                 t("closing.report_saved", path=str(done.report_path))]
+                 t("closing.report_saved")]
         if done.backup_path:
             lines.append(t("closing.backup_saved", path=str(done.backup_path)))
         else:
@@ -337,6 +337,6 @@ class ClosingScreen(DeskScreen):
         from bwk_tui.ui.screens.closing.report import ReportModal
 
         if self.done is not None:
-            self.app.push_screen(ReportModal(self.done.closing_id, self.done.report_path))
+            self.app.push_screen(ReportModal(self.done.closing_id))
         elif self.closed_id is not None:
-            self.app.push_screen(ReportModal(self.closed_id, report.report_path(self.closed_id)))
+            self.app.push_screen(ReportModal(self.closed_id))
