@@ -232,6 +232,15 @@ def cmd_user_unlock(args) -> int:
     return 0
 
 
+def cmd_user_remove(args) -> int:
+    from bwk_tui.services.room import auth
+
+    _open(args)
+    account = auth.deactivate_named(_as_coordinator(args), args.name)
+    print(t("cli.user_removed", name=account.name))
+    return 0
+
+
 def cmd_backup(args) -> int:
     from bwk_tui.services.room import backup
 
@@ -402,7 +411,7 @@ def cmd_demo(args) -> int:
 
     from bwk_tui import demo
     from bwk_tui.services import room
-    from bwk_tui.services.room import settings
+    from bwk_tui.services.room import keyslots, settings
     from bwk_tui.services.room import vault
 
     target = _demo_target(args)
@@ -413,8 +422,8 @@ def cmd_demo(args) -> int:
             if not args.force:
                 raise BwkError("error.demo_exists", path=str(path))
             _remove_demo_file(path)
-        elif os.path.lexists(path.with_name("bwk.keys")):  # the key file of another database
-            raise BwkError("error.demo_exists", path=str(path.with_name("bwk.keys")))
+        elif os.path.lexists(keyslots.path_beside(path)):  # keys without their database: not ours to replace
+            raise BwkError("error.demo_exists", path=str(keyslots.path_beside(path)))
     opened = vault.open_door(vault.door(target))
     if not room.needs_setup() or room.current_room() is not None:
         raise BwkError("error.demo_not_empty", path=opened.where)
@@ -635,6 +644,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("name")
     _coordinator_flags(q)
     q.set_defaults(func=cmd_user_unlock)
+    q = user.add_parser("remove", help=t("cli.help.user_remove"))
+    q.add_argument("name")
+    _coordinator_flags(q)
+    q.set_defaults(func=cmd_user_remove)
 
     p = sub.add_parser("report", help=t("cli.help.report"))
     p.add_argument("--from", dest="date_from")

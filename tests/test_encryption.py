@@ -286,3 +286,34 @@ def test_postgres_urls_take_sslmode():
     db = make_database("postgresql://bwk@db.example/bwk?sslmode=verify-full&sslrootcert=/etc/ca.pem")
     assert db.connect_params["sslmode"] == "verify-full"
     assert db.connect_params["sslrootcert"] == "/etc/ca.pem"
+
+
+def test_a_removed_account_loses_its_keyslot_in_the_same_step(room_db):
+    path, _ = room_db
+    bwk("--db", str(path), "user", "add", "Vera", "--role", "volunteer", *AS, stdin=f"{PIN}\n135724\n")
+    assert rawdb.key_of(path, "Vera", "135724") is not None
+    self_removal = bwk("--db", str(path), "user", "remove", "Coby", *AS, stdin=PIN + "\n")
+    assert self_removal.returncode == 1 and "eigen account" in self_removal.stderr
+    removed = bwk("--db", str(path), "user", "remove", "Vera", *AS, stdin=PIN + "\n")
+    assert removed.returncode == 0, removed.stderr
+    keys = json.loads((path.parent / "bwk.keys").read_text())
+    assert [s["name"] for s in keys["slots"]] == ["Coby"]
+    refused = bwk("--db", str(path), "settings", "--as", "Vera", "--pin-stdin", stdin="135724\n")
+    assert refused.returncode == 1 and "klopt niet" in refused.stderr
+    con = rawdb.connect(path)
+    assert con.execute("SELECT active FROM account WHERE name = 'Vera'").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'account.deactivate'").fetchone() == (1,)
+
+
+def test_a_demo_beside_the_default_database_has_keys_of_its_own(tmp_path):
+    """The default database and `bwk demo` share the user data folder: each its own keyslot file."""
+    home = tmp_path / "xdg"
+    env = {"XDG_DATA_HOME": str(home)}
+    made = bwk("init", "--coordinator", "Coby", "--pin-stdin", "--room", "Echt", stdin=PIN + "\n", env=env)
+    assert made.returncode == 0, made.stderr
+    demo = bwk("demo", env=env)
+    assert demo.returncode == 0, demo.stderr
+    folder = home / "bwk"
+    assert sorted(p.name for p in folder.glob("*.keys")) == ["bwk-demo-small.keys", "bwk.keys"]
+    real = bwk("settings", "room_name", *AS, stdin=PIN + "\n", env=env)
+    assert real.returncode == 0 and real.stdout.strip() == "Echt"

@@ -110,9 +110,9 @@ def _refuse_encrypted_without_key(url: str | None) -> None:
     except DatabaseUrlError:
         return  # open_database says what is wrong with it
     if is_plain_sqlite(path) is False:
-        if (path.with_name(KEYSLOT_FILE)).exists():
+        if keyslot_file(path).exists():
             raise BwkError("error.db_needs_login")
-        raise BwkError("error.keys_missing_for_db", path=str(path), keys=str(path.with_name(KEYSLOT_FILE)))
+        raise BwkError("error.keys_missing_for_db", path=str(path), keys=str(keyslot_file(path)))
 
 
 _NO_SERVER = ("Connection refused", "timeout expired", "could not translate host name",
@@ -225,7 +225,11 @@ def worker_connection():
 # --- files that are never an output (issue 21) ---------------------------------------------
 
 COMPANIONS = ("-wal", "-shm", "-journal")
-KEYSLOT_FILE = "bwk.keys"  # beside the database: the keyslots (see keyslots, vault)
+def keyslot_file(path: Path) -> Path:
+    """``bwk.keys`` beside ``bwk.sqlite3``: the keyslots (see keyslots, vault)."""
+    from bwk_tui.services.room.keyslots import path_beside
+
+    return path_beside(path)
 
 
 def _own_files():
@@ -234,12 +238,12 @@ def _own_files():
     db = database.obj
     if db is None and vault.door_path() is not None:  # an encrypted database before its login
         path = vault.door_path()
-        files = [path] + [Path(str(path) + suffix) for suffix in COMPANIONS] + [path.with_name(KEYSLOT_FILE)]
+        files = [path] + [Path(str(path) + suffix) for suffix in COMPANIONS] + [keyslot_file(path)]
         return files, [path.parent / "backups"]
     if not isinstance(db, SqliteDatabase) or db.database == ":memory:":
         return (), ()
     path = Path(db.database)
-    files = [path] + [Path(str(path) + suffix) for suffix in COMPANIONS] + [path.with_name(KEYSLOT_FILE)]
+    files = [path] + [Path(str(path) + suffix) for suffix in COMPANIONS] + [keyslot_file(path)]
     return files, [beside_database("backups")]
 
 

@@ -372,6 +372,32 @@ def unlock_as_admin(name: str) -> AccountInfo:
 
 
 @coordinator_only
+def deactivate(session: Session, account_id: int) -> AccountInfo:
+    """A volunteer or coordinator who leaves: the account can no longer log in and its keyslot is
+    removed in the same step (its PIN no longer opens the encrypted database). Its history stays.
+    Not one's own account, not the last active coordinator."""
+    account = Account.get_or_none(Account.id == account_id)
+    if account is None:
+        raise BwkError("error.account_unknown", name=str(account_id))
+    if account.id == session.account_id:
+        raise NotAllowed("error.deactivate_self")
+    with write():
+        if account.role == COORDINATOR and Account.select().where(
+                Account.role == COORDINATOR, Account.active == True, Account.id != account.id).count() == 0:  # noqa: E712
+            raise NotAllowed("error.deactivate_last_coordinator")
+        Account.update({Account.active: False}).where(Account.id == account.id).execute()
+        audit.record(session.account_id, "account.deactivate", "account", account.id)
+        vault.account_removed(account.name)
+    return _info(Account.get_by_id(account.id))
+
+
+@coordinator_only
+def deactivate_named(session: Session, name: str) -> AccountInfo:
+    """`bwk user remove NAME`: the exact name."""
+    return deactivate(session, _get_account(name).id)
+
+
+@coordinator_only
 def list_accounts(session: Session) -> list[AccountInfo]:
     return [_info(a) for a in Account.select().order_by(Account.name_key)]
 

@@ -236,7 +236,10 @@ class KeyFile:
 
 
 def path_beside(database_path: Path) -> Path:
-    return Path(database_path).with_name("bwk.keys")
+    """The keyslot file of a database: its name with ``.keys`` (``bwk.sqlite3`` -> ``bwk.keys``), so
+    that a demo in the same folder (``bwk-demo-small.sqlite3``) has keys of its own."""
+    path = Path(database_path)
+    return path.with_name(path.stem + ".keys") if path.suffix else path.with_name(path.name + ".keys")
 
 
 def read(path: Path) -> KeyFile:

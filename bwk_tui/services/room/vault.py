@@ -253,6 +253,15 @@ def account_saved(name: str, role: str, pin: str) -> None:
     save_keyfile(keyfile)
 
 
+def account_removed(name: str) -> None:
+    """Inside the transaction that deactivates an account: its slot goes."""
+    if not is_active():
+        return
+    keyfile = read_keyfile()
+    keyfile.drop_slot(name)
+    save_keyfile(keyfile)
+
+
 def has_slot(name: str) -> bool:
     from bwk_tui.services.kernel.text import fold
 

@@ -27,6 +27,7 @@ class AccountsScreen(DeskScreen):
         Key("r", "rename_domain", show=False),
         Key("space", "toggle_domain", show=False),
         Key("l", "logbook", show=False),
+        Key("x", "deactivate", show=False),
     )
 
     def compose_body(self) -> ComposeResult:
@@ -51,7 +52,9 @@ class AccountsScreen(DeskScreen):
         now = clock.now_utc()
         for account in auth.list_accounts(self.app.session):
             locked = ""
-            if account.locked_until and account.locked_until > now:
+            if not account.active:
+                locked = t("accounts.inactive")
+            elif account.locked_until and account.locked_until > now:
                 locked = t("accounts.locked_until", time=clock.clock_time(account.locked_until))
             table.add_row(account.name, t(f"role.{account.role}"), t(f"language.{account.language}"), locked,
                           key=str(account.id))
@@ -86,6 +89,29 @@ class AccountsScreen(DeskScreen):
             return
         self.notify(t("accounts.unlocked", name=account.name))
         self.reload()
+
+    def action_deactivate(self) -> None:
+        """x: an account that leaves, after a question that names it and what happens."""
+        from bwk_tui.ui.widgets.confirm import ConfirmModal
+
+        account_id = self._selected("accounts")
+        if account_id is None:
+            return
+        table = self.query_one("#accounts", DataTable)
+        name = str(table.get_row(str(account_id))[0])
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                account = auth.deactivate(self.app.session, account_id)
+            except BwkError as exc:
+                self.notify(exc.message(), severity="error")
+                return
+            self.notify(t("accounts.deactivated", name=account.name))
+            self.reload()
+
+        self.app.push_screen(ConfirmModal(t("accounts.deactivate_question", name=name)), answered)
 
     def action_new_account(self) -> None:
         self.app.push_screen(AccountModal(), lambda result: result and self._saved(result))
