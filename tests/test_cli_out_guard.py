@@ -72,7 +72,7 @@ def test_every_writer_refuses_the_database_itself(dbfile, name):
 def test_companions_are_refused(dbfile, companion, tmp_path):
     folder = Path(dbfile).parent
     if companion == "keys":
-        target = folder / "bwk.keys"
+        target = Path(dbfile).with_suffix(".keys")  # the keyslot file of this database
     elif companion == "backup":
         assert bwk("--db", dbfile, "backup", "--as", COORDINATOR, "--pin-stdin", stdin=PIN + "\n").returncode == 0
         target = next((folder / "backups").iterdir())
