@@ -383,7 +383,7 @@ TEXTS: dict[str, str] = {
     "report.out": "Spent",
     "report.expected": "Expected in cash",
     "report.counted": "Counted",
-    "report.difference": "Difference",
+    "report.difference": "Difference (counted − expected)",
     "report.reason": "Reason for the difference: {reason}",
     "report.denomination": "Coin/note",
     "report.pieces": "Number",
@@ -423,7 +423,6 @@ TEXTS: dict[str, str] = {
     "closing.sum_visits": "Visits: {visits} · households: {households} · coffee visitors: {walk_ins} · new: {new}",
     "closing.sum_domains": "Help domains: {domains}",
     "closing.sum_matches": "Matches started: {matches} · match check-ins due: {check_ins} · follow-ups open: {follow_ups}",
-    "closing.sum_cash": "Cash: in {cash_in} · out {cash_out} · counted {counted}",
     "closing.sum_checkout": "Closing will check out {count} visitors.",
     "closing.sign_text": "With your PIN you close {day} with {counted} in the cash box. After that this day cannot change.",
     "closing.busy": "Closing and making the backup…",
@@ -891,4 +890,9 @@ TEXTS: dict[str, str] = {
     "reports.volunteers_new": "New volunteers",
     "reports.volunteers_from_residents": "Visitor first, now volunteer",
     "f3.closed": "closed",
+    # --- klopt (issue 14) ---
+    "report.difference_booked": "Cash difference {amount} booked, reason: {reason}",
+    "closing.sum_equation": "Cash: opening {opening} + in {cash_in} − out {cash_out} = expected {expected}\nCounted {counted} − expected {expected} = difference {difference}",
+    "closing.sum_difference": "Cash difference {amount} is booked apart, reason: {reason}",
+    "closing.no_reason": "(no reason given)",
 }

@@ -389,7 +389,7 @@ TEXTS: dict[str, str] = {
     "report.out": "Uitgegeven",
     "report.expected": "Verwacht in kas",
     "report.counted": "Geteld",
-    "report.difference": "Verschil",
+    "report.difference": "Verschil (geteld − verwacht)",
     "report.reason": "Reden van het verschil: {reason}",
     "report.denomination": "Munt/biljet",
     "report.pieces": "Aantal",
@@ -429,7 +429,6 @@ TEXTS: dict[str, str] = {
     "closing.sum_visits": "Bezoeken: {visits} · huishoudens: {households} · koffiebezoekers: {walk_ins} · nieuw: {new}",
     "closing.sum_domains": "Hulpdomeinen: {domains}",
     "closing.sum_matches": "Koppelingen gestart: {matches} · check-ins koppelingen te doen: {check_ins} · vervolgafspraken open: {follow_ups}",
-    "closing.sum_cash": "Kas: in {cash_in} · uit {cash_out} · geteld {counted}",
     "closing.sum_checkout": "Bij het afsluiten worden {count} bezoekers uitgecheckt.",
     "closing.sign_text": "Met uw PIN sluit u {day} af met {counted} in de kas. Daarna kan deze dag niet meer veranderen.",
     "closing.busy": "Bezig met afsluiten en reservekopie…",
@@ -897,4 +896,9 @@ TEXTS: dict[str, str] = {
     "reports.volunteers_new": "Nieuwe vrijwilligers",
     "reports.volunteers_from_residents": "Eerst bezoeker, nu vrijwilliger",
     "f3.closed": "dicht",
+    # --- klopt (issue 14) ---
+    "report.difference_booked": "Kasverschil {amount} geboekt, reden: {reason}",
+    "closing.sum_equation": "Kas: begin {opening} + in {cash_in} − uit {cash_out} = verwacht {expected}\nGeteld {counted} − verwacht {expected} = verschil {difference}",
+    "closing.sum_difference": "Kasverschil {amount} wordt apart geboekt, reden: {reason}",
+    "closing.no_reason": "(geen reden opgegeven)",
 }

@@ -53,6 +53,7 @@ class ClosingScreen(DeskScreen):
         self.step = 1
         self.done: closing.Closed | None = None
         self.closed_id: int | None = None  # today was closed before this screen opened
+        self.error_field: str | None = None  # the field the message under the steps is about
 
     def compose_body(self) -> ComposeResult:
         self.draft = closing.draft(self.app.session)
@@ -222,27 +223,53 @@ class ClosingScreen(DeskScreen):
         return {value: closing.parse_pieces(self.query_one(f"#count-{value}", Input).value, value)
                 for value in closing.DENOMINATIONS}
 
-    @on(Input.Changed, ".count")
-    def refresh_totals(self) -> None:
+    def cash_figures(self) -> tuple[int, int, int, str]:
+        """Counted, expected, difference and the reason typed, as step 3 has them now."""
         counted = closing.counted_total(self.counts())
         expected = self.draft.totals.expected_cents
-        difference = counted - expected
-        needs_reason = abs(difference) > self.draft.threshold_cents
+        return counted, expected, counted - expected, self.query_one("#reason", Input).value.strip()
+
+    def needs_reason(self) -> bool:
+        _counted, _expected, difference, reason = self.cash_figures()
+        return abs(difference) > self.draft.threshold_cents and not reason
+
+    @on(Input.Changed, ".count")
+    @on(Input.Changed, "#reason")
+    def refresh_totals(self) -> None:
+        try:
+            counted, expected, difference, reason = self.cash_figures()
+        except InvalidInput:
+            return
+        totals = self.draft.totals
         lines = [
+            t("closing.expected", amount=money(expected), opening=money(totals.opening_cents),
+              cash_in=money(totals.in_cents), cash_out=money(totals.out_cents)),
             t("closing.counted", amount=money(counted)),
-            t("closing.expected", amount=money(expected), opening=money(
-                self.draft.totals.opening_cents), cash_in=money(self.draft.totals.in_cents),
-              cash_out=money(self.draft.totals.out_cents)),
             t("closing.difference", amount=money(difference))
-            + ("  " + t("closing.reason_needed") if needs_reason else ""),
+            + ("  " + t("closing.reason_needed") if self.needs_reason() else ""),
         ]
         self.query_one("#count-totals", Static).update("\n".join(lines))
+        # A refusal about the count or the reason goes as soon as its cause is mended.
+        if self.error_field and (self.error_field.startswith("count-") or not self.needs_reason()):
+            self.error_field = None
+            self.query_one("#closing-error", Static).update("")
+
+    def cash_text(self) -> str:
+        """The closing's equation, as the signed report will have it."""
+        counted, expected, difference, reason = self.cash_figures()
+        totals = self.draft.totals
+        text = t("closing.sum_equation", opening=money(totals.opening_cents), cash_in=money(totals.in_cents),
+                 cash_out=money(totals.out_cents), expected=money(expected), counted=money(counted),
+                 difference=money(difference))
+        if difference:
+            text += "\n" + t("closing.sum_difference", amount=money(difference),
+                              reason=reason or t("closing.no_reason"))
+        return text
 
     # --- summary and signing ------------------------------------------------------------
 
     def summary_text(self) -> str:
         s = self.draft.summary
-        counted = closing.counted_total(self.counts())
         domains = ", ".join(f"{name} {n}" for name, n in list(s.domains.items())[:6]) or "-"
         return "\n".join([
             t("closing.sum_visits", visits=s.visits, households=s.households, walk_ins=s.walk_ins,
@@ -251,8 +278,7 @@ class ClosingScreen(DeskScreen):
             t("closing.sum_matches", matches=s.matches_started, follow_ups=s.follow_ups_due,
               check_ins=s.match_check_ins_due),
             self.hours_summary(),
-            t("closing.sum_cash", cash_in=money(s.cash_in_cents), cash_out=money(
-                s.cash_out_cents), counted=money(counted)),
+            self.cash_text(),
             t("closing.sum_checkout", count=len(self.checked_out())) if self.draft.in_now else "",
         ])
 
@@ -266,7 +292,8 @@ class ClosingScreen(DeskScreen):
 
     def sign_text(self) -> str:
         counted = closing.counted_total(self.counts())
-        return t("closing.sign_text", day=clock.day(self.draft.day), counted=money(counted))
+        return "\n".join([t("closing.sign_text", day=clock.day(self.draft.day), counted=money(counted)),
+                          self.cash_text()])
 
     def checked_out(self) -> list[int]:
         lists = self.query("#in-now")
@@ -282,6 +309,7 @@ class ClosingScreen(DeskScreen):
             counts = self.counts()
         except InvalidInput as exc:
             error.update(exc.message())
+            self.error_field = exc.field
             self.show_step(3)
             return
         pin_input = self.query_one("#pin", Input)
@@ -307,6 +335,7 @@ class ClosingScreen(DeskScreen):
         self.query_one("#sign", Button).disabled = False
         self.query_one("#closing-error", Static).update(exc.message())
         field = getattr(exc, "field", None)
+        self.error_field = field
         if field == "reason" or (field or "").startswith("count-"):
             self.show_step(3)
             self.query(f"#{field}").first().focus()
