@@ -353,8 +353,8 @@ TEXTS: dict[str, str] = {
     "error.balance_negative": "There is not that much money in the cash box: there is {balance}. The box cannot go below zero.",
     "error.balance_negative_later": "Then the cash box goes below zero on a later day. Book this on a later day or check the amounts.",
     "error.day_future": "Nothing can be booked on a day in the future yet.",
-    "error.day_closed": "The day {day} is closed. Book a correction as a reversal on an open day.",
-    "error.day_before_closing": "Days up to {day} are closed. Book on a later day.",
+    "error.day_closed": "{day} is closed. Money that came in or went out after the closing: book it tomorrow, on the next open day. A mistake on that day is reversed (r) on an open day.",
+    "error.day_before_closing": "The days up to {day} are closed. Book it on today or a later open day; a mistake on a closed day is reversed (r) on an open day.",
     "error.category_unknown": "Choose a category from the list.",
     "error.category_direction": "This category does not fit this direction (in or out).",
     "error.category_closing_only": "A cash difference is booked by the coordinator at the day's closing.",
@@ -895,4 +895,6 @@ TEXTS: dict[str, str] = {
     "closing.sum_equation": "Cash: opening {opening} + in {cash_in} − out {cash_out} = expected {expected}\nCounted {counted} − expected {expected} = difference {difference}",
     "closing.sum_difference": "Cash difference {amount} is booked apart, reason: {reason}",
     "closing.no_reason": "(no reason given)",
+    "error.visit_day_closed": "{day} is closed: nobody can be checked in or counted as a walk-in on that day any more; the closing counts who was there then.",
+    "error.visit_edit_closed": "This visit is of {day}, a closed day: it stays as the closing has it.",
 }

@@ -359,8 +359,8 @@ TEXTS: dict[str, str] = {
     "error.balance_negative": "Zoveel geld zit er niet in de kas: er is {balance}. De kas kan niet onder nul.",
     "error.balance_negative_later": "Dan komt de kas op een latere dag onder nul. Boek dit op een latere dag of controleer de bedragen.",
     "error.day_future": "Op een dag in de toekomst kan nog niets worden geboekt.",
-    "error.day_closed": "De dag {day} is afgesloten. Een correctie boekt u als tegenboeking op een open dag.",
-    "error.day_before_closing": "Dagen tot en met {day} zijn afgesloten. Boek op een latere dag.",
+    "error.day_closed": "{day} is afgesloten. Geld dat na de afsluiting binnenkwam of uitging: boek het morgen, op de volgende open dag. Een fout in die dag boekt u terug (r) op een open dag.",
+    "error.day_before_closing": "De dagen tot en met {day} zijn afgesloten. Boek het op vandaag of een latere open dag; een fout in een afgesloten dag boekt u terug (r) op een open dag.",
     "error.category_unknown": "Kies een categorie uit de lijst.",
     "error.category_direction": "Deze categorie past niet bij deze richting (in of uit).",
     "error.category_closing_only": "Een kasverschil boekt de coördinator bij de dagafsluiting.",
@@ -901,4 +901,6 @@ TEXTS: dict[str, str] = {
     "closing.sum_equation": "Kas: begin {opening} + in {cash_in} − uit {cash_out} = verwacht {expected}\nGeteld {counted} − verwacht {expected} = verschil {difference}",
     "closing.sum_difference": "Kasverschil {amount} wordt apart geboekt, reden: {reason}",
     "closing.no_reason": "(geen reden opgegeven)",
+    "error.visit_day_closed": "{day} is afgesloten: op die dag kan niemand meer worden ingecheckt of als koffiebezoeker geteld; de afsluiting telt wie er toen was.",
+    "error.visit_edit_closed": "Dit bezoek is van {day}, een afgesloten dag: het blijft zoals het in de afsluiting staat.",
 }
