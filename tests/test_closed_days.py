@@ -147,3 +147,85 @@ def test_money_after_the_closing_is_booked_tomorrow_the_message_says_so(boss):
     with pytest.raises(cash.DayClosed) as caught:
         cash.add_entry(boss, "in", "2", cat("koffie"))
     assert "boek het morgen" in caught.value.message()
+
+
+# --- bwk check: the guards and the latest closing ------------------------------------------------
+
+from bwk_tui.services.room.check import run_check  # noqa: E402
+
+GUARDS_SQLITE = ("audit_log_no_update", "audit_log_no_delete", "cash_entry_no_update", "cash_entry_no_delete",
+                 "cash_closing_no_update", "cash_closing_no_delete", "cash_entry_closed_day",
+                 "cash_entry_balance_guard", "cash_entry_balance", "visit_closed_day_insert",
+                 "visit_closed_day_update", "visit_closed_day_delete", "walk_in_closed_day_insert",
+                 "walk_in_closed_day_update", "walk_in_closed_day_delete", "visit_domain_closed_day_insert",
+                 "visit_domain_closed_day_delete")
+GUARDS_PG = (("audit_log_append_only", "audit_log"), ("audit_log_no_truncate", "audit_log"),
+             ("cash_entry_append_only", "cash_entry"), ("cash_entry_no_truncate", "cash_entry"),
+             ("cash_closing_append_only", "cash_closing"), ("cash_closing_no_truncate", "cash_closing"),
+             ("cash_entry_closed_day", "cash_entry"), ("cash_entry_balance", "cash_entry"),
+             ("visit_closed_day", "visit"), ("walk_in_closed_day", "walk_in"),
+             ("visit_domain_closed_day", "visit_domain"))
+
+
+def findings() -> dict:
+    return {(f.key, f.params.get("name") or f.params.get("day")): f for f in run_check()}
+
+
+def test_a_clean_database_has_every_guard(boss):
+    found = findings()
+    assert found[("check.guards", None)].ok and found[("check.closings_logged", None)].ok
+    assert all(f.ok for f in found.values()), [k for k, f in found.items() if not f.ok]
+
+
+@pytest.mark.parametrize("index", range(len(GUARDS_SQLITE)))
+def test_bwk_check_fails_on_each_dropped_guard(boss, index):
+    if is_sqlite(database.obj):
+        name = GUARDS_SQLITE[index]
+        database.obj.execute_sql(f"DROP TRIGGER {name}")
+    else:
+        if index >= len(GUARDS_PG):
+            pytest.skip("PostgreSQL has fewer, wider triggers")
+        name, table = GUARDS_PG[index]
+        database.obj.execute_sql(f"DROP TRIGGER {name} ON {table}")
+    found = findings()
+    assert not found[("check.guards", None)].ok
+    assert ("check.guard_missing", name) in found
+
+
+def test_bwk_check_fails_on_a_guard_rewritten_to_let_everything_through(boss):
+    db = database.obj
+    if is_sqlite(db):
+        db.execute_sql("DROP TRIGGER cash_entry_closed_day")
+        db.execute_sql("CREATE TRIGGER cash_entry_closed_day BEFORE INSERT ON cash_entry WHEN 0 "
+                       "BEGIN SELECT RAISE(ABORT, 'cash day is closed'); END")
+    else:
+        db.execute_sql("CREATE OR REPLACE FUNCTION bwk_cash_day_closed() RETURNS trigger AS $$ "
+                       "BEGIN RETURN NEW; END; $$ LANGUAGE plpgsql  -- cash day is closed")
+    assert ("check.guard_changed", "cash_entry_closed_day") in findings()
+
+
+def test_bwk_check_fails_on_a_disabled_guard_on_postgresql(boss):
+    if is_sqlite(database.obj):
+        pytest.skip("SQLite triggers cannot be disabled")
+    database.obj.execute_sql("ALTER TABLE visit DISABLE TRIGGER visit_closed_day")
+    assert ("check.guard_disabled", "visit_closed_day") in findings()
+
+
+def test_bwk_check_finds_the_deleted_latest_closing(boss, clock):
+    for n in (2, 1):
+        cash.add_entry(boss, "in", "5", cat("koffie"), day=TODAY - dt.timedelta(days=n))
+        closing.close(boss, {500: 3 - n}, "", "2468", day=TODAY - dt.timedelta(days=n))
+    assert all(f.ok for f in run_check())
+    db = database.obj
+    if is_sqlite(db):
+        db.execute_sql("DROP TRIGGER cash_closing_no_delete")
+    else:
+        db.execute_sql("ALTER TABLE cash_closing DISABLE TRIGGER cash_closing_append_only")
+    newest = cash.last_closing()
+    db.execute_sql(f"DELETE FROM cash_closing WHERE id = {newest.id}")
+    from bwk_tui.services.closing import chain
+
+    assert chain.verify_chain() == []  # the chain of what is left still holds
+    found = findings()
+    assert not found[("check.closings_logged", None)].ok
+    assert ("check.closing_gone", (TODAY - dt.timedelta(days=1)).strftime("%d-%m-%Y")) in found

@@ -897,4 +897,11 @@ TEXTS: dict[str, str] = {
     "closing.no_reason": "(no reason given)",
     "error.visit_day_closed": "{day} is closed: nobody can be checked in or counted as a walk-in on that day any more; the closing counts who was there then.",
     "error.visit_edit_closed": "This visit is of {day}, a closed day: it stays as the closing has it.",
+    "check.guards": "The database's guards are complete: audit log, cash book, closed days, cash balance ({count} problem)",
+    "check.guard_missing": "   the guard {name} is missing",
+    "check.guard_changed": "   the guard {name} has been changed",
+    "check.guard_disabled": "   the guard {name} is disabled",
+    "check.closing_gone": "   the closing of {day} is in the audit log but no longer in the database",
+    "check.closing_rehashed": "   the closing of {day} no longer has the hash the audit log recorded",
+    "check.closings_logged": "Every closing of the audit log is still there ({count} problem)",
 }

@@ -903,4 +903,11 @@ TEXTS: dict[str, str] = {
     "closing.no_reason": "(geen reden opgegeven)",
     "error.visit_day_closed": "{day} is afgesloten: op die dag kan niemand meer worden ingecheckt of als koffiebezoeker geteld; de afsluiting telt wie er toen was.",
     "error.visit_edit_closed": "Dit bezoek is van {day}, een afgesloten dag: het blijft zoals het in de afsluiting staat.",
+    "check.guards": "Beveiligingen van de database compleet: logboek, kasboek, afgesloten dagen, kassaldo ({count} probleem)",
+    "check.guard_missing": "   de beveiliging {name} ontbreekt",
+    "check.guard_changed": "   de beveiliging {name} is veranderd",
+    "check.guard_disabled": "   de beveiliging {name} is uitgeschakeld",
+    "check.closing_gone": "   de afsluiting van {day} staat in het logboek maar niet meer in de database",
+    "check.closing_rehashed": "   de afsluiting van {day} heeft niet meer de hash die het logboek vastlegde",
+    "check.closings_logged": "Elke afsluiting uit het logboek is er nog ({count} probleem)",
 }
