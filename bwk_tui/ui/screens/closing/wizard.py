@@ -22,7 +22,7 @@ from bwk_tui.services.closing import report
 from bwk_tui.services.kernel.money import money
 from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
-from bwk_tui.services.kernel.clock import times_text
+from bwk_tui.services.kernel.clock import time_text, times_text
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
 from bwk_tui.ui.widgets.texts import hours_text
@@ -157,38 +157,50 @@ class ClosingScreen(DeskScreen):
     # --- the day's shifts and hours -----------------------------------------------------
 
     def refresh_shifts(self) -> None:
-        """Everyone on today's shifts with their hours; the button confirms the planned times of the rest."""
-        self.shift_lines = attendance.day_lines(self.draft.day)
+        """Everyone on today's shifts with their hours (and evening shifts of earlier signed days that
+        still have none); the button confirms the planned times of the ended shifts of the rest."""
+        self.shift_lines = attendance.late_open_lines() + attendance.day_lines(self.draft.day)
         table = self.query_one("#shifts-today", DataTable)
         row = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
-        table.add_column(t("roster.col_volunteer"), width=22, key="name")
-        table.add_column(t("closing.col_shift"), width=22, key="shift")
+        table.add_column(t("roster.col_volunteer"), width=20, key="name")
+        table.add_column(t("closing.col_shift"), width=24, key="shift")
         table.add_column(t("f3.col_hours"), width=20, key="hours")
         for line in self.shift_lines:
             shift = f"{t(f'roster.dagdeel_{line.dagdeel}')} {times_text(line.starts_min, line.ends_min)}"
+            if line.shift_date != self.draft.day:
+                shift = t("closing.hours_late", day=clock.day(line.shift_date, "short")) + " · " + shift
             if line.status != "ingepland":
                 hours = t("f3.status_absent")
+            elif line.minutes is None and not attendance.ended(line):
+                hours = t("closing.hours_to_come", ends=time_text(line.ends_min))
+            elif line.minutes is None and line.signed_in_at is not None:
+                hours = t("closing.hours_signed_in", at=clock.clock_time(line.signed_in_at))
             else:
                 hours = hours_text(line) or t("closing.hours_open")
             table.add_row(line.name, shift, hours, key=str(line.assignment_id))
         if self.shift_lines:
             table.move_cursor(row=min(row, len(self.shift_lines) - 1), animate=False)
         table.display = bool(self.shift_lines)
-        open_lines = sum(1 for x in self.shift_lines if x.status == "ingepland" and x.minutes is None)
-        worked = sum(x.minutes or 0 for x in self.shift_lines)
-        text = t("closing.hours_total", hours=clock.hours(worked), open=open_lines) if self.shift_lines \
-            else t("closing.no_shifts")
+        open_lines = [x for x in self.shift_lines if x.status == "ingepland" and x.minutes is None]
+        to_come = sum(1 for x in open_lines if not attendance.ended(x))
+        worked = sum(x.minutes or 0 for x in self.shift_lines if x.shift_date == self.draft.day)
+        text = t("closing.hours_total", hours=clock.hours(worked), open=len(open_lines) - to_come,
+                 later=to_come) if self.shift_lines else t("closing.no_shifts")
         self.query_one("#hours-total", Static).update(text)
-        self.query_one("#confirm-hours", Button).display = open_lines > 0
+        self.query_one("#confirm-hours", Button).display = len(open_lines) > to_come
 
     @on(Button.Pressed, "#confirm-hours")
     def _confirm_hours(self) -> None:
         from bwk_tui.ui.widgets.confirm import ask_then
 
         session = self.app.session
-        ask_then(self, lambda accept: attendance.confirm_planned(session, self.draft.day,
-                                                                 accept_over_allowance=accept),
+        days = sorted({x.shift_date for x in self.shift_lines} | {self.draft.day})
+
+        def confirm(accept: bool) -> int:
+            return sum(attendance.confirm_planned(session, day, accept_over_allowance=accept) for day in days)
+
+        ask_then(self, confirm,
                  lambda count: (self.notify(t("closing.hours_confirmed", count=count)), self.refresh_shifts()))
 
     def highlighted_line(self):
