@@ -607,3 +607,54 @@ def test_write_statement_writes_the_file_or_nothing(worked, boss, tmp_path):
         assert caught.value.key == ("error.out_write" if bad.name == "statement.csv" else "error.not_regular")
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no half-written file left
     assert list(folder.iterdir()) == [] and blocker.read_text(encoding="utf-8").startswith("a file")
+
+
+# --- issue 14: the allowance by the law (hour, month and year) ----------------------------------
+
+
+def test_the_default_limits_are_the_belastingdienst_figures(boss):
+    Law = allowance.Law
+    assert allowance.law(2023) == Law(2023, 19000, 190000, 500, 275)
+    assert allowance.law(2024) == Law(2024, 21000, 210000, 550, 325)
+    assert allowance.law(2025) == Law(2025, 21000, 210000, 560, 330)
+    assert allowance.law(2026) == Law(2025, 21000, 210000, 560, 330)  # no line yet: the newest earlier one
+    assert allowance.law(2022) is None
+    assert allowance.limits(2024) == (21000, 210000)  # not the 190 / 1900 of before
+
+
+def test_the_limits_setting_takes_hourly_maxima_and_refuses_nonsense(boss):
+    assert allowance.parse_law("2025: 210 / 2100 / 5,60 / 3,30") == {2025: allowance.Law(2025, 21000, 210000, 560, 330)}
+    assert allowance.parse_law("2025: 210 / 2100")[2025].hourly_cents is None
+    for bad in ("2025: 210 / 2100 / 5,60", "2025: 210 / 2100 / 3,30 / 5,60"):  # one hour; under 21 above 21
+        with pytest.raises(InvalidInput):
+            allowance.parse_law(bad)
+    stored = settings.change("allowance_limits", "2025:210/2100/5,6/3,3", boss.account_id)
+    assert stored == "2025: 210 / 2100 / 5,60 / 3,30"
+
+
+@pytest.mark.parametrize("rate, under_21, refused", [
+    ("5,60", False, False), ("5,61", False, True),  # 2025 (used for 2026): EUR 5.60 from 21
+    ("3,30", True, False), ("3,31", True, True), ("4,00", True, True),  # EUR 3.30 under 21
+])
+def test_a_rate_above_the_hourly_maximum_is_refused_with_the_figure(boss, rate, under_21, refused):
+    account = auth.create_account_as_admin("Sem", "volunteer", "8264")
+    form = volunteers.ProfileForm(account.id, hourly_allowance=rate, under_21=under_21)
+    if not refused:
+        saved = volunteers.save_profile(boss, form)
+        assert saved.under_21 is under_21 and volunteers.volunteer(saved.id).under_21 is under_21
+        return
+    with pytest.raises(InvalidInput) as caught:
+        volunteers.save_profile(boss, form)
+    assert caught.value.field == "hourly_allowance"
+    message = caught.value.message().replace("\u00a0", " ")
+    assert ("€ 3,30" if under_21 else "€ 5,60") in message and "2025" in message
+    assert volunteers.volunteers(active_only=False) == []
+
+
+def test_the_month_maximum_by_hand(boss, clock):
+    """At EUR 5.60 an hour the EUR 210 of a month is 37 h 30 min (2250 min x 560 / 60 = 21000)."""
+    person = volunteer(boss, "Sem", hourly_allowance="5,60")
+    day = dt.date(2026, 11, 30)
+    assert allowance.would_exceed(person.id, day, 2250) is None
+    over = allowance.would_exceed(person.id, day, 2251)  # 2251 x 560 / 60 = 21009.3 -> 21009 cents
+    assert over is not None and (over.amount_cents, over.limit_cents) == (21009, 21000)

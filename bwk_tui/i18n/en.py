@@ -908,4 +908,11 @@ TEXTS: dict[str, str] = {
     "closing.hours_to_come": "still to come ({ends})",
     "closing.hours_late": "{day}, after the closing",
     "closing.hours_signed_in": "signed in {at}",
+    "error.rate_over_max": "This hourly rate is above the legal maximum of {max} an hour {who} ({year} figures).",
+    "f3a.under_21": "Under 21",
+    "f3a.under_21_box": "younger than 21 (lower hourly maximum)",
+    "f3a.under_21_who": "under 21",
+    "f3a.from_21_who": "from 21",
+    "f3a.hours_period_hourly": "an hour {hour} (under 21: {young})",
+    "f3a.hours_figures_of": "{year} figures",
 }

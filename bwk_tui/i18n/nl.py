@@ -914,4 +914,11 @@ TEXTS: dict[str, str] = {
     "closing.hours_to_come": "komt nog ({ends})",
     "closing.hours_late": "{day}, na de afsluiting",
     "closing.hours_signed_in": "aangemeld {at}",
+    "error.rate_over_max": "Dit uurbedrag is hoger dan het wettelijk maximum van {max} per uur {who} (cijfers {year}).",
+    "f3a.under_21": "Onder 21",
+    "f3a.under_21_box": "jonger dan 21 jaar (lager maximum per uur)",
+    "f3a.under_21_who": "onder 21",
+    "f3a.from_21_who": "vanaf 21",
+    "f3a.hours_period_hourly": "per uur {hour} (onder 21: {young})",
+    "f3a.hours_figures_of": "cijfers {year}",
 }

@@ -11,6 +11,9 @@ The cash book's insert guard of migration 0004 refused an entry on a closed day 
 on an open day *before* the latest closing changes the opening balance of every later closing.
 It is now refused on any day on or before the room's latest closing.
 
+Volunteer profiles get an "under 21" tick (``volunteer.under_21``): the law's hourly maximum of
+the allowance is lower for volunteers under 21 (a tick, not a birth date: less personal data).
+
 The services refuse all of this first, with a plain message; these are the guards for a
 script, a second desk or a bug (``bwk check`` verifies that they are in place).
 """
@@ -38,6 +41,7 @@ def _visit_changed(differ: str) -> str:
 
 
 def up(migrator, db):
+    db.execute_sql("ALTER TABLE volunteer ADD COLUMN under_21 BOOLEAN NOT NULL DEFAULT FALSE")
     latest = "(SELECT MAX(c.day) FROM cash_closing c WHERE c.room_id = NEW.room_id)"
     if isinstance(db, SqliteDatabase):
         db.execute_sql("DROP TRIGGER cash_entry_closed_day")
