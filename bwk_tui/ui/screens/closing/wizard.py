@@ -174,8 +174,6 @@ class ClosingScreen(DeskScreen):
                 hours = t("f3.status_absent")
             elif line.minutes is None and not attendance.ended(line):
                 hours = t("closing.hours_to_come", ends=time_text(line.ends_min))
-            elif line.minutes is None and line.signed_in_at is not None:
-                hours = t("closing.hours_signed_in", at=clock.clock_time(line.signed_in_at))
             else:
                 hours = hours_text(line) or t("closing.hours_open")
             table.add_row(line.name, shift, hours, key=str(line.assignment_id))
