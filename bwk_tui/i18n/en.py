@@ -920,4 +920,9 @@ TEXTS: dict[str, str] = {
     "count.households_one": "{count} household",
     "count.walk_ins": "{count} walk-ins",
     "count.walk_ins_one": "{count} walk-in",
+    "reports.sec_transfers": "Transfers cash box ↔ bank",
+    "reports.note_transfers": "Money moved between the cash box and the bank: neither income nor spending, and not in the cash totals.",
+    "reports.note_cash": "Reversals are netted against the entry they correct.",
+    "reports.note_until": "up to {day}",
+    "reports.note_no_data_before": "comparison: no data before {day}",
 }

@@ -926,4 +926,9 @@ TEXTS: dict[str, str] = {
     "count.households_one": "{count} huishouden",
     "count.walk_ins": "{count} koffiebezoekers",
     "count.walk_ins_one": "{count} koffiebezoeker",
+    "reports.sec_transfers": "Overboekingen kas ↔ bank",
+    "reports.note_transfers": "Geld dat tussen de kas en de bank ging: geen inkomsten of uitgaven, en niet in de totalen van de kas.",
+    "reports.note_cash": "Terugboekingen zijn verrekend met de boeking die ze verbeteren.",
+    "reports.note_until": "t/m {day}",
+    "reports.note_no_data_before": "vergelijking: geen gegevens vóór {day}",
 }

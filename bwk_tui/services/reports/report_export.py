@@ -26,8 +26,9 @@ EURO_FORMAT = '"€" #,##0.00;"€" -#,##0.00'
 
 
 def title(report: Report) -> str:
-    return t("reports.xlsx_title", room=report.room, period=report.period.label, previous=report.previous.label,
+    text = t("reports.xlsx_title", room=report.room, period=report.period.label, previous=report.previous.label,
              start=report.period.start.isoformat(), end=report.period.end.isoformat())
+    return text + "".join(f" · {note}" for note in report.notes)
 
 
 def headers(report: Report) -> list[str]:
