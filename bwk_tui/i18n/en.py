@@ -925,4 +925,8 @@ TEXTS: dict[str, str] = {
     "reports.note_cash": "Reversals are netted against the entry they correct.",
     "reports.note_until": "up to {day}",
     "reports.note_no_data_before": "comparison: no data before {day}",
+    "reports.csv_room": "Room",
+    "reports.csv_period": "Period",
+    "reports.csv_previous": "Compared with",
+    "reports.csv_note": "Note",
 }

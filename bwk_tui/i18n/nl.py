@@ -931,4 +931,8 @@ TEXTS: dict[str, str] = {
     "reports.note_cash": "Terugboekingen zijn verrekend met de boeking die ze verbeteren.",
     "reports.note_until": "t/m {day}",
     "reports.note_no_data_before": "vergelijking: geen gegevens vóór {day}",
+    "reports.csv_room": "Buurtwerkkamer",
+    "reports.csv_period": "Periode",
+    "reports.csv_previous": "Vergeleken met",
+    "reports.csv_note": "Let op",
 }
