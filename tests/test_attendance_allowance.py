@@ -566,10 +566,10 @@ def test_the_statement_as_csv_adds_up(worked, boss):
     ans, _ = worked
     text = allowance.render_statement(allowance.statement(boss, ans.id, 2026, 11), "csv")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["volunteer", "date", "dagdeel", "start", "end", "minutes", "amount"]
+    assert rows[0] == ["vrijwilliger", "datum", "dagdeel", "begin", "eind", "minuten", "bedrag"]  # Dutch
     assert rows[1:] == [["Ans", "2026-11-02", "o", "09:00", "14:00", "300", "25.00"],
                         ["Ans", "2026-11-04", "o", "09:00", "14:00", "130", "10.83"],
-                        ["Ans", "total", "", "", "", "430", "35.83"]]
+                        ["Ans", "totaal", "", "", "", "430", "35.83"]]
     *lines, total = rows[1:]
     assert sum(Decimal(r[6]) for r in lines) == Decimal(total[6])
     assert sum(int(r[5]) for r in lines) == int(total[5])

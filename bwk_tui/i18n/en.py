@@ -929,4 +929,12 @@ TEXTS: dict[str, str] = {
     "reports.csv_period": "Period",
     "reports.csv_previous": "Compared with",
     "reports.csv_note": "Note",
+    "statement.csv_volunteer": "volunteer",
+    "statement.csv_date": "date",
+    "statement.csv_dagdeel": "dagdeel",
+    "statement.csv_start": "start",
+    "statement.csv_end": "end",
+    "statement.csv_minutes": "minutes",
+    "statement.csv_amount": "amount",
+    "statement.csv_total": "total",
 }

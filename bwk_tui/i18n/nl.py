@@ -935,4 +935,12 @@ TEXTS: dict[str, str] = {
     "reports.csv_period": "Periode",
     "reports.csv_previous": "Vergeleken met",
     "reports.csv_note": "Let op",
+    "statement.csv_volunteer": "vrijwilliger",
+    "statement.csv_date": "datum",
+    "statement.csv_dagdeel": "dagdeel",
+    "statement.csv_start": "begin",
+    "statement.csv_end": "eind",
+    "statement.csv_minutes": "minuten",
+    "statement.csv_amount": "bedrag",
+    "statement.csv_total": "totaal",
 }

@@ -362,8 +362,9 @@ def render_statement(st: Statement, fmt: str) -> str:
     if fmt == "csv":
         rows = [[st.name, line.day.isoformat(), line.dagdeel, time_text(line.starts_min), time_text(line.ends_min),
                  line.minutes, decimal(line.cents)] for line in st.lines]
-        rows.append([st.name, "total", "", "", "", st.total_minutes, decimal(st.total_cents)])
-        return tables.csv_text(["volunteer", "date", "dagdeel", "start", "end", "minutes", "amount"], rows)
+        rows.append([st.name, t("statement.csv_total"), "", "", "", st.total_minutes, decimal(st.total_cents)])
+        return tables.csv_text([t(f"statement.csv_{name}") for name in
+                                ("volunteer", "date", "dagdeel", "start", "end", "minutes", "amount")], rows)
 
     rows = [[clock.day(line.day, "medium"), slot_name(line.day.weekday(), line.dagdeel),
              times_text(line.starts_min, line.ends_min), clock.hours(line.minutes),
