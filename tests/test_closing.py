@@ -384,6 +384,7 @@ def test_the_closing_is_one_equation_on_a_day_with_a_difference(boss):
     assert figure("Uitgegeven") == "17,10" and figure("Verwacht in kas") == "78,45"
     assert figure("Geteld") == "73,45" and figure("Verschil") == money(-500).split()[-1]
     assert f"Kasverschil {money(-500)} geboekt, reden: briefje van 5 kwijt" in text
+    assert all(len(line) <= 100 for line in text.splitlines())
     assert cash.balance() == 7345 and chain.verify_chain() == []
 
 

@@ -937,4 +937,5 @@ TEXTS: dict[str, str] = {
     "statement.csv_minutes": "minutes",
     "statement.csv_amount": "amount",
     "statement.csv_total": "total",
+    "closing.sum_hours_to_come": "{count} on a shift still to come (hours at the next closing)",
 }

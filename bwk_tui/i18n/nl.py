@@ -943,4 +943,5 @@ TEXTS: dict[str, str] = {
     "statement.csv_minutes": "minuten",
     "statement.csv_amount": "bedrag",
     "statement.csv_total": "totaal",
+    "closing.sum_hours_to_come": "{count} op een dienst die nog komt (uren bij de volgende afsluiting)",
 }

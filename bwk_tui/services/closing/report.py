@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import textwrap
 from pathlib import Path
 
 
@@ -36,6 +37,7 @@ def report_path(closing_id: int) -> Path:
 
 
 DESCRIPTION_WIDTH = 40  # wrapped at this width, never cut
+WIDTH = 80  # the report's lines of text, for a printer and a terminal
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,10 +87,10 @@ def report_text(closing_id: int) -> str:
         [t("report.difference"), "", money(eq.difference_cents)],
     ], tablefmt="plain", colalign=("left", "center", "right")))
     if eq.difference_cents:
-        lines += ["", t("report.difference_booked", amount=money(eq.difference_cents),
-                        reason=c.reason or t("closing.difference_entry"))]
+        lines += ["", textwrap.fill(t("report.difference_booked", amount=money(eq.difference_cents),
+                                      reason=c.reason or t("closing.difference_entry")), WIDTH)]
     elif c.reason:
-        lines += ["", t("report.reason", reason=c.reason)]
+        lines += ["", textwrap.fill(t("report.reason", reason=c.reason), WIDTH)]
     pieces = [p.split(":") for p in c.counts.split(",") if p]
     rows = [[money(int(v)), n, money(int(v) * int(n))] for v, n in pieces if int(n)]
     if rows:

@@ -293,12 +293,17 @@ class ClosingScreen(DeskScreen):
         ])
 
     def hours_summary(self) -> str:
-        lines = self.shift_lines  # read again after every change of step 2
+        lines = [x for x in self.shift_lines if x.shift_date == self.draft.day]  # read again after step 2
         worked = [x for x in lines if x.minutes is not None]
-        open_lines = sum(1 for x in lines if x.status == "ingepland" and x.minutes is None)
+        waiting = [x for x in lines if x.status == "ingepland" and x.minutes is None]
+        to_come = sum(1 for x in waiting if not attendance.ended(x))
         text = t("closing.sum_hours", hours=clock.hours(sum(x.minutes for x in worked)),
                  volunteers=len({x.volunteer_id for x in worked if x.minutes}))
-        return text + (" · " + t("closing.sum_hours_open", count=open_lines) if open_lines else "")
+        if len(waiting) > to_come:
+            text += " · " + t("closing.sum_hours_open", count=len(waiting) - to_come)
+        if to_come:  # an evening shift: its hours are confirmed at the next open day's closing
+            text += " · " + t("closing.sum_hours_to_come", count=to_come)
+        return text
 
     def sign_text(self) -> str:
         counted = closing.counted_total(self.counts())

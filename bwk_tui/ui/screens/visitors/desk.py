@@ -245,7 +245,11 @@ class VisitorsScreen(DeskScreen):
         self.refresh_in_now()
 
     def action_walk_in(self) -> None:
-        count = visits.add_walk_in(self.app.session)
+        try:
+            count = visits.add_walk_in(self.app.session)
+        except BwkError as exc:  # the day has been signed
+            self.notify(exc.message(), severity="error", timeout=10)
+            return
         self.notify(t("visitors.walk_in_added", count=count))
         self.refresh_in_now()
 
