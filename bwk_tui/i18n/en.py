@@ -436,7 +436,7 @@ TEXTS: dict[str, str] = {
     "closing.printed": "The report was sent to the printer.",
     "closing.print_failed": "Printing failed. The report is in {path}.",
     "closing.already_closed_today": "{day} is already closed. Ctrl+R shows the report.",
-    "cash.help": "The cash book: every entry gets a receipt number; the newest is at the top, with the balance after it. + books money in, - books money out (today, while the day is open). Type the amount as you write it: 12.50. The cash box cannot go below zero. Enter shows an entry in full. The coordinator reverses an entry with r (with a reason; the opposite entry points to the old receipt), opens the month and year overview with o and sets a category's budget with b.",
+    "cash.help": "The cash book: every entry gets a receipt number; the newest is at the top, with the balance after it. + books money in, - books money out (today, while the day is open). Type the amount as you write it: 12.50. The cash box cannot go below zero. Enter shows an entry in full. The coordinator reverses an entry with r (with a reason; the opposite entry points to the old receipt), opens the month and year overview with o and sets a category's budget with b. In the list ✗ marks an entry that was reversed and ↩ its reversal.",
     "cash.keys": "+ money in · - money out · Enter receipt · r reverse · o overview · b budget",
     "cash.keys_volunteer": "+ money in · - money out · Enter view receipt",
     "cash.today": "Today {state} · opening {opening} · in {money_in} · out {money_out} · in box {balance}",
@@ -938,4 +938,6 @@ TEXTS: dict[str, str] = {
     "statement.csv_amount": "amount",
     "statement.csv_total": "total",
     "closing.sum_hours_to_come": "{count} on a shift still to come (hours at the next closing)",
+    "cash.mark_reversed": "✗ ",
+    "cash.mark_reversal": "↩ ",
 }

@@ -442,7 +442,7 @@ TEXTS: dict[str, str] = {
     "closing.printed": "Het rapport is naar de printer gestuurd.",
     "closing.print_failed": "Afdrukken lukte niet. Het rapport staat in {path}.",
     "closing.already_closed_today": "{day} is al afgesloten. Ctrl+R toont het rapport.",
-    "cash.help": "Het kasboek: elke boeking krijgt een bonnummer; de nieuwste staat bovenaan, met het saldo erna. + boekt geld in, - boekt geld uit (op vandaag, zolang de dag open is). Typ het bedrag zoals u het schrijft: 12,50. De kas kan niet onder nul. Enter toont een boeking helemaal. De coördinator boekt een boeking terug met r (met een reden; de tegenboeking wijst naar de oude bon), opent het overzicht per maand en jaar met o en zet het budget van een categorie met b.",
+    "cash.help": "Het kasboek: elke boeking krijgt een bonnummer; de nieuwste staat bovenaan, met het saldo erna. + boekt geld in, - boekt geld uit (op vandaag, zolang de dag open is). Typ het bedrag zoals u het schrijft: 12,50. De kas kan niet onder nul. Enter toont een boeking helemaal. De coördinator boekt een boeking terug met r (met een reden; de tegenboeking wijst naar de oude bon), opent het overzicht per maand en jaar met o en zet het budget van een categorie met b. In de lijst staat ✗ voor een boeking die is teruggeboekt en ↩ voor de tegenboeking.",
     "cash.keys": "+ geld in · - geld uit · Enter bon · r terugboeken · o overzicht · b budget",
     "cash.keys_volunteer": "+ geld in · - geld uit · Enter bon bekijken",
     "cash.today": "Vandaag {state} · begin {opening} · in {money_in} · uit {money_out} · in kas {balance}",
@@ -944,4 +944,6 @@ TEXTS: dict[str, str] = {
     "statement.csv_amount": "bedrag",
     "statement.csv_total": "totaal",
     "closing.sum_hours_to_come": "{count} op een dienst die nog komt (uren bij de volgende afsluiting)",
+    "cash.mark_reversed": "✗ ",
+    "cash.mark_reversal": "↩ ",
 }
