@@ -193,14 +193,15 @@ def test_confirm_planned_records_the_planned_minutes_of_those_without_hours(boss
 
     assert minutes_of(on["Vera"]) == 225  # her own hours stay
     assert minutes_of(on["Ans"]) == 210  # 9:00-12:30
-    assert minutes_of(on["Bram"]) == 195  # 9:15-12:30
+    assert minutes_of(on["Bram"]) == 210  # the planned times, as the button says (not 9:15-12:30)
     assert ShiftAssignment.get_by_id(on["Ans"]).confirmed_by_id == boss.account_id
-    assert [(x.name, x.minutes) for x in attendance.day_lines()] == [("Ans", 210), ("Bram", 195), ("Vera", 225)]
+    assert [(x.name, x.minutes) for x in attendance.day_lines()] == [("Ans", 210), ("Bram", 210), ("Vera", 225)]
     assert attendance.open_count() == 0 and attendance.confirm_planned(boss) == 0
 
 
 def test_confirm_planned_only_for_the_given_people_past_days_and_coordinators(boss, vera, clock, today_shift):
     _, on = today_shift
+    clock.at(WED, 12, 30)  # the morning shift has just ended
     with pytest.raises(NotAllowed):
         attendance.confirm_planned(vera)
     shifts.sign_up(vera, shift_on(NEXT_WED, "o").id)
@@ -211,8 +212,9 @@ def test_confirm_planned_only_for_the_given_people_past_days_and_coordinators(bo
     assert [minutes_of(on[n]) for n in ("Vera", "Ans", "Bram")] == [None, 210, None]
 
 
-def test_correct_sets_the_minutes_worked(boss, vera, today_shift):
+def test_correct_sets_the_minutes_worked(boss, vera, clock, today_shift):
     _, on = today_shift
+    clock.at(WED, 13, 0)  # after the morning shift
     attendance.confirm_planned(boss)
     fixed = attendance.correct(boss, on["Ans"], "9:30", "12:00")
     assert fixed.minutes == 150 and minutes_of(on["Ans"]) == 150
@@ -230,8 +232,9 @@ def test_correct_sets_the_minutes_worked(boss, vera, today_shift):
     assert caught.value.key == "error.roster_future_hours"
 
 
-def test_mark_absent_clears_the_minutes(boss, today_shift):
+def test_mark_absent_clears_the_minutes(boss, clock, today_shift):
     _, on = today_shift
+    clock.at(WED, 13, 0)  # after the morning shift
     attendance.confirm_planned(boss)
     absent = attendance.mark_absent(boss, on["Bram"])
     assert (absent.status, absent.minutes, absent.signed_in_at) == (ABSENT, None, None)
@@ -244,6 +247,7 @@ def test_mark_absent_clears_the_minutes(boss, today_shift):
 
 
 def test_a_day_whose_cash_is_closed_refuses_changes(boss, vera, clock, today_shift):
+    """The morning shift ended before the closing at 17:00: its hours are fixed with the day."""
     _, on = today_shift
     clock.at(WED, 9, 5)
     attendance.sign_in(vera, on["Vera"])
@@ -261,6 +265,65 @@ def test_a_day_whose_cash_is_closed_refuses_changes(boss, vera, clock, today_shi
         assert caught.value.key == "error.roster_day_closed"
     after = [(a.id, a.status, a.minutes, a.signed_in_at, a.signed_out_at) for a in ShiftAssignment.select()]
     assert sorted(after) == sorted(before)
+
+
+def evening(boss, vera):
+    """Today's 18:00-21:00 evening shift (Wednesday 'a'), with Vera on it, and Ans on the morning."""
+    template(boss, 2, "o", needed=2)
+    template(boss, 2, "a", "18:00", "21:00", needed=2)
+    ans = volunteer(boss, "Ans")
+    shifts.assign(boss, shift_on(WED, "o").id, ans.id)
+    night = shift_on(WED, "a")
+    shifts.sign_up(vera, night.id)
+    return {"morning": assignment_of(shift_on(WED, "o").id, ans.id),
+            "evening": shifts.shift(night.id).planned[0].assignment_id, "night_shift": night.id}
+
+
+def test_a_closing_at_half_past_twelve_confirms_only_the_ended_morning_not_the_evening(boss, vera, clock):
+    """Issue 14 by hand: at 12:30 the morning (9:00-12:30 = 210 min) is over, the evening
+    (18:00-21:00) is still to come: confirming gives Ans 210 minutes and Vera nothing."""
+    on = evening(boss, vera)
+    clock.at(WED, 12, 30)
+    assert attendance.still_to_come() == 1 and attendance.open_count() == 2
+    assert attendance.confirm_planned(boss) == 1
+    assert (minutes_of(on["morning"]), minutes_of(on["evening"])) == (210, None)
+    closed = closing.close(boss, {}, "", "246813")
+    assert closing.summary(WED, room.current_room_id()).volunteer_minutes == 210
+    # The roster of the signed day is closed: nobody on or off, not even on the evening shift.
+    stand_in = volunteer(boss, "Bram")
+    for attempt in (lambda: shifts.assign(boss, on["night_shift"], stand_in.id),
+                    lambda: shifts.remove(boss, on["night_shift"], vera.account_id and
+                                          ShiftAssignment.get_by_id(on["evening"]).volunteer_id),
+                    lambda: shifts.cant_come(vera, on["night_shift"],
+                                             ShiftAssignment.get_by_id(on["evening"]).volunteer_id)):
+        with pytest.raises(BwkError) as caught:
+            attempt()
+        assert caught.value.key == "error.roster_signed"
+    assert [p.name for p in shifts.shift(on["night_shift"]).planned] == ["Vera"]
+    # The morning's hours are fixed; the evening's stay open until it has run.
+    with pytest.raises(BwkError) as caught:
+        attendance.correct(boss, on["morning"], "9:00", "12:00")
+    assert caught.value.key == "error.roster_day_closed"
+    assert [x.assignment_id for x in attendance.late_open_lines()] == [on["evening"]]
+    assert closed.closing_id and attendance.confirm_planned(boss) == 0  # not over yet: no hours
+    clock.at(WED + DAY, 10, 0)  # the next open day
+    assert [x.assignment_id for x in attendance.late_open_lines()] == [on["evening"]]
+    assert attendance.confirm_planned(boss, WED) == 1
+    assert minutes_of(on["evening"]) == 180  # 18:00-21:00, confirmed on Thursday
+    assert attendance.late_open_lines() == []
+    with pytest.raises(BwkError) as caught:  # and now those are fixed too
+        attendance.correct(boss, on["evening"], "18:00", "20:00")
+    assert caught.value.key == "error.roster_day_closed"
+
+
+def test_the_evening_volunteer_signs_in_and_out_after_the_closing(boss, vera, clock):
+    on = evening(boss, vera)
+    clock.at(WED, 17, 0)
+    closing.close(boss, {}, "", "246813")
+    clock.at(WED, 17, 55)
+    attendance.sign_in(vera, on["evening"])
+    clock.at(WED, 21, 10)
+    assert attendance.sign_out(vera, on["evening"]).minutes == 195  # 17:55-21:10
 
 
 # --- the allowance: the legal maximums -----------------------------------------------------
@@ -503,10 +566,10 @@ def test_the_statement_as_csv_adds_up(worked, boss):
     ans, _ = worked
     text = allowance.render_statement(allowance.statement(boss, ans.id, 2026, 11), "csv")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["volunteer", "date", "dagdeel", "start", "end", "minutes", "amount"]
+    assert rows[0] == ["vrijwilliger", "datum", "dagdeel", "begin", "eind", "minuten", "bedrag"]  # Dutch
     assert rows[1:] == [["Ans", "2026-11-02", "o", "09:00", "14:00", "300", "25.00"],
                         ["Ans", "2026-11-04", "o", "09:00", "14:00", "130", "10.83"],
-                        ["Ans", "total", "", "", "", "430", "35.83"]]
+                        ["Ans", "totaal", "", "", "", "430", "35.83"]]
     *lines, total = rows[1:]
     assert sum(Decimal(r[6]) for r in lines) == Decimal(total[6])
     assert sum(int(r[5]) for r in lines) == int(total[5])
@@ -544,3 +607,54 @@ def test_write_statement_writes_the_file_or_nothing(worked, boss, tmp_path):
         assert caught.value.key == ("error.out_write" if bad.name == "statement.csv" else "error.not_regular")
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no half-written file left
     assert list(folder.iterdir()) == [] and blocker.read_text(encoding="utf-8").startswith("a file")
+
+
+# --- issue 14: the allowance by the law (hour, month and year) ----------------------------------
+
+
+def test_the_default_limits_are_the_belastingdienst_figures(boss):
+    Law = allowance.Law
+    assert allowance.law(2023) == Law(2023, 19000, 190000, 500, 275)
+    assert allowance.law(2024) == Law(2024, 21000, 210000, 550, 325)
+    assert allowance.law(2025) == Law(2025, 21000, 210000, 560, 330)
+    assert allowance.law(2026) == Law(2025, 21000, 210000, 560, 330)  # no line yet: the newest earlier one
+    assert allowance.law(2022) is None
+    assert allowance.limits(2024) == (21000, 210000)  # not the 190 / 1900 of before
+
+
+def test_the_limits_setting_takes_hourly_maxima_and_refuses_nonsense(boss):
+    assert allowance.parse_law("2025: 210 / 2100 / 5,60 / 3,30") == {2025: allowance.Law(2025, 21000, 210000, 560, 330)}
+    assert allowance.parse_law("2025: 210 / 2100")[2025].hourly_cents is None
+    for bad in ("2025: 210 / 2100 / 5,60", "2025: 210 / 2100 / 3,30 / 5,60"):  # one hour; under 21 above 21
+        with pytest.raises(InvalidInput):
+            allowance.parse_law(bad)
+    stored = settings.change("allowance_limits", "2025:210/2100/5,6/3,3", boss.account_id)
+    assert stored == "2025: 210 / 2100 / 5,60 / 3,30"
+
+
+@pytest.mark.parametrize("rate, under_21, refused", [
+    ("5,60", False, False), ("5,61", False, True),  # 2025 (used for 2026): EUR 5.60 from 21
+    ("3,30", True, False), ("3,31", True, True), ("4,00", True, True),  # EUR 3.30 under 21
+])
+def test_a_rate_above_the_hourly_maximum_is_refused_with_the_figure(boss, rate, under_21, refused):
+    account = auth.create_account_as_admin("Sem", "volunteer", "826419")
+    form = volunteers.ProfileForm(account.id, hourly_allowance=rate, under_21=under_21)
+    if not refused:
+        saved = volunteers.save_profile(boss, form)
+        assert saved.under_21 is under_21 and volunteers.volunteer(saved.id).under_21 is under_21
+        return
+    with pytest.raises(InvalidInput) as caught:
+        volunteers.save_profile(boss, form)
+    assert caught.value.field == "hourly_allowance"
+    message = caught.value.message().replace("\u00a0", " ")
+    assert ("€ 3,30" if under_21 else "€ 5,60") in message and "2025" in message
+    assert volunteers.volunteers(active_only=False) == []
+
+
+def test_the_month_maximum_by_hand(boss, clock):
+    """At EUR 5.60 an hour the EUR 210 of a month is 37 h 30 min (2250 min x 560 / 60 = 21000)."""
+    person = volunteer(boss, "Sem", hourly_allowance="5,60")
+    day = dt.date(2026, 11, 30)
+    assert allowance.would_exceed(person.id, day, 2250) is None
+    over = allowance.would_exceed(person.id, day, 2251)  # 2251 x 560 / 60 = 21009.3 -> 21009 cents
+    assert over is not None and (over.amount_cents, over.limit_cents) == (21009, 21000)

@@ -113,8 +113,12 @@ def test_the_difference_is_booked_as_kasverschil(boss, counts, difference, direc
     c = CashClosing.get_by_id(closed.closing_id)
     assert c.expected_cents == 1250 and c.counted_cents == 1250 + difference
     assert c.reason == "wisselgeld verkeerd teruggegeven"
-    # After the booking the box holds exactly what was counted.
-    assert cash.balance() == c.counted_cents == c.opening_cents + c.in_cents - c.out_cents
+    # One equation: begin + in - out = expected; counted - expected = difference; the
+    # kasverschil entry is not inside in or out, and after it the box holds what was counted.
+    assert (c.opening_cents, c.in_cents, c.out_cents) == (0, 2000, 750)
+    assert c.opening_cents + c.in_cents - c.out_cents == c.expected_cents
+    assert c.counted_cents - c.expected_cents == c.difference_cents
+    assert cash.balance() == c.counted_cents
     assert chain.verify_chain() == []
 
 
@@ -345,10 +349,68 @@ def test_the_report_has_the_figures(boss):
                            "246813")
     text = report.report_text(closed.closing_id)
     c = CashClosing.get_by_id(closed.closing_id)
-    for figure in (money(2000), money(1435 + 10), money(750), money(2685), money(2695), money(10)):
+    for figure in (money(2000), money(1435), money(750), money(2685), money(2695), money(10)):
         assert figure in text, figure
-    assert c.in_cents == 1445  # the EUR 0.10 over is booked as income (kasverschil)
+    assert c.in_cents == 1435  # the EUR 0.10 over is booked as kasverschil, shown apart
     assert "munt onder de kast gevonden" in text
     assert "2026-0003" in text and "melk en koekjes" in text
     assert "Coby" in text and c.hash in text
     assert report.stored_text(closed.closing_id) == text
+
+
+def _issue_day(boss) -> closing.Closed:
+    """The day of issue 14: begin 46,65, in 48,90, out 17,10, counted 73,45 (5 euro short)."""
+    cash.add_entry(boss, "in", "46,65", cat("opname"), "wisselgeld", day=days_ago(1))
+    closing.close(boss, {2000: 2, 500: 1, 100: 1, 50: 1, 10: 1, 5: 1}, "", "246813", day=days_ago(1))
+    cash.add_entry(boss, "in", "48,90", cat("koffie"), "koffiepot")
+    cash.add_entry(boss, "out", "17,10", cat("boodschappen"), "melk, suiker, koekjes en een nieuwe "
+                   "waterkoker voor de keuken van de buurtwerkkamer (Action, bon in de map)")
+    # 73,45 counted: 3 x 20 + 10 + 2 + 1 + 0,20 + 0,20 + 0,05
+    return closing.close(boss, {2000: 3, 1000: 1, 200: 1, 100: 1, 20: 2, 5: 1}, "briefje van 5 kwijt",
+                         "246813")
+
+
+def test_the_closing_is_one_equation_on_a_day_with_a_difference(boss):
+    closed = _issue_day(boss)
+    c = CashClosing.get_by_id(closed.closing_id)
+    # Worked by hand: 46,65 + 48,90 - 17,10 = 78,45 expected; 73,45 - 78,45 = -5,00.
+    assert (c.opening_cents, c.in_cents, c.out_cents, c.expected_cents, c.counted_cents,
+            c.difference_cents) == (4665, 4890, 1710, 7845, 7345, -500)
+    eq = report.equation(c)
+    assert (eq.in_cents, eq.out_cents, eq.expected_cents) == (4890, 1710, 7845)
+    text = report.report_text(closed.closing_id)
+    lines = text.splitlines()
+
+    def figure(label: str) -> str:
+        return next(line for line in lines if line.startswith(label)).split()[-1]
+
+    assert figure("Beginsaldo") == "46,65" and figure("Ontvangen") == "48,90"
+    assert figure("Uitgegeven") == "17,10" and figure("Verwacht in kas") == "78,45"
+    assert figure("Geteld") == "73,45" and figure("Verschil") == money(-500).split()[-1]
+    assert f"Kasverschil {money(-500)} geboekt, reden: briefje van 5 kwijt" in text
+    assert all(len(line) <= 100 for line in text.splitlines())
+    assert cash.balance() == 7345 and chain.verify_chain() == []
+
+
+def test_the_signed_report_wraps_long_descriptions_instead_of_cutting_them(boss):
+    closed = _issue_day(boss)
+    text = report.report_text(closed.closing_id)
+    # The description column, read down: all of it is there, in order, over several lines.
+    header = next(line for line in text.splitlines() if "Omschrijving" in line)
+    start = header.index("Omschrijving")
+    table = text.split(header)[1].split("\n\n")[0].splitlines()[2:]
+    column = " ".join(line[start:start + 40].strip() for line in table)
+    assert ("melk, suiker, koekjes en een nieuwe waterkoker voor de keuken van de buurtwerkkamer "
+            "(Action, bon in de map)") in " ".join(column.split())
+    assert max(len(line) for line in text.splitlines()) <= 100
+
+
+def test_an_old_closing_with_the_difference_inside_out_still_adds_up_in_its_report():
+    """Closings signed before the equation counted the kasverschil in out, not in expected."""
+    old = CashClosing(opening_cents=4665, in_cents=4890, out_cents=2210, expected_cents=7845,
+                      counted_cents=7345, difference_cents=-500)
+    eq = report.equation(old)
+    assert (eq.in_cents, eq.out_cents, eq.expected_cents) == (4890, 1710, 7845)
+    over = CashClosing(opening_cents=0, in_cents=1445, out_cents=0, expected_cents=1435,
+                       counted_cents=1445, difference_cents=10)
+    assert report.equation(over).in_cents == 1435

@@ -24,17 +24,32 @@ REPORT = reports.Report("De Kameleon", PERIOD, PERIOD.year_earlier(), [
 ])
 
 
+def excel_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+
+
 def test_csv_parses_and_suppresses_small_counts():
-    rows = list(csv.reader(io.StringIO(report_export.render(REPORT, "csv", suppress_small=True))))
-    assert rows[0][2:] == ["2026-Q1", "2025-Q1"]
+    rows = excel_rows(report_export.render(REPORT, "csv", suppress_small=True))
+    # The room and the period first, then the table.
+    assert rows[0] == ["Buurtwerkkamer", "De Kameleon"]
+    assert rows[1][:2] == ["Periode", "2026-Q1"] and rows[2][:2] == ["Vergeleken met", "2025-Q1"]
+    header = rows.index([]) + 1
+    assert rows[header][2:] == ["2026-Q1", "2025-Q1"]
     assert ["Bereik", "Unieke huishoudens", "412", "<5"] in rows
     assert ["Bereik", "Bezoeken", "<5", "0"] in rows  # zero is not a small count
-    assert ["Kas", "koffie — ontvangen", "1234.50", "0.02"] in rows  # money is never hidden
+    assert ["Kas", "koffie — ontvangen", "1234,50", "0,02"] in rows  # money is never hidden; decimal commas
     assert ["Koppelingen", "Komen met de koppelingen.", "", ""] in rows
 
 
+def test_a_csv_file_has_a_bom_for_excel(tmp_path):
+    path = report_export.write(REPORT, "csv", tmp_path / "r.csv", suppress_small=True)
+    raw = path.read_bytes()
+    assert raw.startswith("\ufeff".encode("utf-8")) and b";" in raw
+    assert ["Kas", "koffie — ontvangen", "1234,50", "0,02"] in excel_rows(raw.decode("utf-8"))
+
+
 def test_suppression_can_be_switched_off():
-    rows = list(csv.reader(io.StringIO(report_export.render(REPORT, "csv", suppress_small=False))))
+    rows = excel_rows(report_export.render(REPORT, "csv", suppress_small=False))
     assert ["Bereik", "Unieke huishoudens", "412", "3"] in rows
     assert "<5" not in report_export.render(REPORT, "table", suppress_small=False)
 
@@ -103,7 +118,7 @@ def desk(sqlite_room, sqlite_url):
 
 def test_cli_prints_the_report(desk, coby_pin, capsys):
     assert main(["--db", desk, "report", "--period", "2026-Q1", "--format", "csv", *AS_COBY]) == 0
-    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    rows = excel_rows(capsys.readouterr().out)
     assert ["Bereik", "Bezoeken", "<5", "0"] in rows
 
 

@@ -231,6 +231,8 @@ class _Cash(_Closings):
                 sec = 17 * 3600 + rng.randrange(45 * 60)
                 opening = balance[room] - day_in[room] + day_out[room]
                 expected = balance[room]
+                # The equation of closing.close(): in and out before the kasverschil is booked.
+                cash_in, cash_out = day_in[room], day_out[room]
                 difference, reason = 0, ""
                 if rng.random() < 0.035:
                     difference = rng.choice((-200, -100, -50, -20, -10, -5, 5, 10, 20, 50, 100))
@@ -244,7 +246,7 @@ class _Cash(_Closings):
                 closings.append({
                     "room": room, "day": day, "sec": sec,
                     "fields": {
-                        "opening_cents": opening, "in_cents": day_in[room], "out_cents": day_out[room],
+                        "opening_cents": opening, "in_cents": cash_in, "out_cents": cash_out,
                         "expected_cents": expected, "counted_cents": counted, "difference_cents": difference,
                         "reason": reason,
                         "counts": ",".join(f"{v}:{counts.get(v, 0)}" for v in closing_service.DENOMINATIONS),

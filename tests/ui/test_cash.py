@@ -174,6 +174,8 @@ async def test_a_coordinator_reverses_an_entry_and_the_reversal_points_to_it(sql
         top, second = rows(screen)
         assert top[2] == t("cash.dir_out") and top[5] == "€ 7,50" and top[6] == "€ 0,00"
         assert second[0] == original.receipt
+        # Both lines say what they are, not only by a strike-through (F1 explains the marks).
+        assert second[4].startswith("✗ dubbel") and top[4].startswith("↩ correctie")
 
         await pilot.press("r")  # a reversal is not reversed again
         await pilot.pause()

@@ -71,7 +71,20 @@ async def test_a_coordinator_closes_the_day_with_a_difference_a_reason_and_a_wro
         assert "reden" in text(screen, "#closing-error")
         assert "Stap 3 van 5" in text(screen, "#step-title")
         assert app.focused.id == "reason"
-        await pilot.press(*"50 cent wisselgeld zoek", "enter", "pagedown")
+        await pilot.press(*"50 cent wisselgeld zoek")
+        # The message and the hint go as soon as the reason is there.
+        assert text(screen, "#closing-error") == ""
+        assert "schrijf de reden op" not in text(screen, "#count-totals")
+        await pilot.press("enter")
+        assert "Stap 4 van 5" in text(screen, "#step-title")
+        summary = text(screen, "#summary")
+        for words in ("begin € 0,00 + in € 45,70 − uit € 6,20 = verwacht € 39,50",
+                      "Geteld € 39,00 − verwacht € 39,50 = verschil € -0,50",
+                      "Kasverschil € -0,50 wordt apart geboekt, reden: 50 cent wisselgeld zoek"):
+            assert words in summary, summary
+        await pilot.press("pagedown")
+        signing = text(screen, "#sign-text")
+        assert "verwacht € 39,50" in signing and "verschil € -0,50" in signing and "wisselgeld zoek" in signing
         await sign(app, pilot, "246813")
         assert screen.done is not None, text(screen, "#closing-error")
         assert "is afgesloten met € 39,00" in text(screen, "#sign-text")

@@ -224,7 +224,7 @@ async def test_a_volunteer_cannot_close_a_day(thursday):
         assert holidays.holidays(TODAY, THURSDAY) == {}
 
 
-async def test_the_closing_confirms_todays_hours(sqlite_room, day_clock):
+async def test_the_closing_confirms_todays_hours(sqlite_room, day_clock, clock):
     from bwk_tui.services.roster import attendance
     from bwk_tui.ui.screens.closing import ClosingScreen
 
@@ -235,6 +235,7 @@ async def test_the_closing_confirms_todays_hours(sqlite_room, day_clock):
     shifts.sign_up(vera, week.days[2].shifts["o"].id)
     shifts.sign_up(coby, week.days[2].shifts["o"].id)
     shifts.sign_up(coby, week.days[2].shifts["m"].id)
+    clock.now = dt.datetime(2026, 11, 25, 16, 15)  # 17:15 in Amsterdam: both shifts are over
     app = BwkApp()
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press(*"coby", "tab", *"246813", "enter")
@@ -248,7 +249,7 @@ async def test_the_closing_confirms_todays_hours(sqlite_room, day_clock):
         await pilot.pause()
         table = screen.query_one("#shifts-today", DataTable)
         assert table.row_count == 3
-        assert "nog zonder uren: 3" in text_of(screen, "#hours-total")
+        assert "nog zonder uren: 3 · dienst komt nog: 0" in text_of(screen, "#hours-total")
         # Enter on the first line (Coby's morning): she worked 9:00-11:00.
         await pilot.press("enter")
         await pilot.pause()
@@ -264,7 +265,42 @@ async def test_the_closing_confirms_todays_hours(sqlite_room, day_clock):
         await pilot.pause()
         lines = {(x.name, x.dagdeel): x.minutes for x in attendance.day_lines(TODAY)}
         assert lines == {("Coby", "o"): 120, ("Vera", "o"): 210, ("Coby", "m"): 270}
-        assert "Gewerkt: 10 uur · nog zonder uren: 0" in text_of(screen, "#hours-total")
+        assert "Gewerkt: 10 uur · nog zonder uren: 0 · dienst komt nog: 0" in text_of(screen, "#hours-total")
         await pilot.press("pagedown", "pagedown")
         await pilot.pause()
         assert "Vrijwilligers: 10 uur door 2 mensen" in text_of(screen, "#summary")
+
+
+async def test_the_closing_at_half_past_twelve_shows_the_evening_as_still_to_come(sqlite_room, day_clock, clock):
+    """Confirming at 12:30 gives the ended morning its planned 210 minutes; the evening
+    (18:00-21:00) is shown as still to come and gets no hours."""
+    from bwk_tui.services.roster import attendance
+    from bwk_tui.ui.screens.closing import ClosingScreen
+
+    coby, vera = sqlite_room["coordinator"], sqlite_room["volunteer"]
+    templates.add_template(coby, TemplateForm(weekday=2, dagdeel="o", starts="9:00", ends="12:30", needed=1))
+    templates.add_template(coby, TemplateForm(weekday=2, dagdeel="a", starts="18:00", ends="21:00", needed=1))
+    week = shifts.week(TODAY)
+    shifts.sign_up(coby, week.days[2].shifts["o"].id)
+    shifts.sign_up(vera, week.days[2].shifts["a"].id)
+    clock.now = dt.datetime(2026, 11, 25, 11, 30)  # 12:30 in Amsterdam
+    app = BwkApp()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press(*"coby", "tab", *"246813", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ClosingScreen)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        table = screen.query_one("#shifts-today", DataTable)
+        assert [str(table.get_cell_at((r, 2))) for r in range(table.row_count)] == ["nog geen uren",
+                                                                                   "komt nog (21:00)"]
+        screen.query_one("#confirm-hours").press()
+        await pilot.pause()
+        lines = {(x.name, x.dagdeel): x.minutes for x in attendance.day_lines(TODAY)}
+        assert lines == {("Coby", "o"): 210, ("Vera", "a"): None}
+        assert "nog zonder uren: 0 · dienst komt nog: 1" in text_of(screen, "#hours-total")
+        assert not screen.query_one("#confirm-hours").display

@@ -168,7 +168,11 @@ async def test_walk_ins_and_check_out(demo_desk):
     app = BwkApp()
     async with app.run_test(size=SIZE) as pilot:
         await open_f2(app, pilot, demo_desk.coordinator_name, demo_desk.coordinator_pin)
-        await pilot.press("f7", "f7")
+        await pilot.press("f7")
+        await pilot.pause()
+        today = str(app.screen.query_one("#today", Static).render())
+        assert "· 1 koffiebezoeker" in today and "koffiebezoekers" not in today  # one, singular
+        await pilot.press("f7")
         await pilot.pause()
         assert "2 koffiebezoekers" in str(app.screen.query_one("#today", Static).render())
         await pilot.press("ctrl+u")
@@ -212,3 +216,28 @@ async def test_locking_from_f2_leaves_no_visitor_data_on_the_stack(demo_desk):
         await pilot.pause()
         assert [type(s).__name__ for s in app.screen_stack] == ["Screen", "LoginScreen"]
         assert not app.query("#results")
+
+
+async def test_a_walk_in_or_check_in_on_a_signed_day_is_a_message_not_a_crash(sqlite_room):
+    """Issue 14: after signing, F7 and a check-in are refused with the reason; nothing is counted."""
+    from bwk_tui.services.closing import closing
+
+    coordinator = sqlite_room["coordinator"]
+    person = persons.register(coordinator, persons.PersonForm(first_name="Abena", pc4="1102", consent=True))
+    closing.close(coordinator, {}, "", "246813")
+    app = BwkApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_f2(app, pilot, "Coby", "246813")
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitorsScreen)
+        shown = [str(n.message) for n in app._notifications]
+        assert any("is afgesloten" in text for text in shown), shown
+        await pilot.press(*"abena", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInModal)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInModal)  # refused, the form stays with the message
+    assert WalkIn.select().count() == 0
+    assert Visit.select().where(Visit.person == person.id).count() == 0

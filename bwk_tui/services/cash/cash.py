@@ -9,14 +9,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from peewee import JOIN, Case, IntegrityError, fn
+from peewee import JOIN, Case, DatabaseError, IntegrityError, fn
 
 from db import serialise, write
 from db.models import Account, CashCategory, CashClosing, CashEntry
 
 from bwk_tui.i18n import current_language
 from bwk_tui.services.room import audit
-from bwk_tui.services.room import coded_lists
+from bwk_tui.services.room import closed_days, coded_lists
 from bwk_tui.services import room
 from bwk_tui.services.room.auth import Session, coordinator_only, require_role
 from bwk_tui.services.kernel import clock
@@ -101,8 +101,7 @@ def last_closing(room_id: int | None = None) -> CashClosing | None:
 
 
 def is_closed(day: dt.date, room_id: int | None = None) -> bool:
-    room_id = room_id or room.current_room_id()
-    return CashClosing.select().where(CashClosing.room == room_id, CashClosing.day == day).exists()
+    return closed_days.is_closed(day, room_id or room.current_room_id())
 
 
 def _signed():
@@ -241,12 +240,16 @@ def add_entry(session: Session, direction: str, amount: str | int, category_id: 
             if category.code == DIFFERENCE_CATEGORY and not session.is_coordinator:
                 raise InvalidInput("error.category_closing_only", field="category")
             entry = _insert(session, room_id, day, direction, cents, category_id, description)
-    except IntegrityError as exc:
+    except DatabaseError as exc:
         # Only the database's own guards get here (a day closed at this very moment, the
         # balance guard of migration 0009): nothing was saved.
         if "below zero" in str(exc):
             raise InvalidInput("error.balance_negative", field="amount", balance=_money(balance(room_id))) from None
-        raise BwkError("error.cash_conflict") from None
+        if "cash day is closed" in str(exc):  # (a plain error, not an IntegrityError, on PostgreSQL)
+            raise DayClosed("error.day_closed", day=(day or clock.today()).strftime("%d-%m-%Y")) from None
+        if isinstance(exc, IntegrityError):
+            raise BwkError("error.cash_conflict") from None
+        raise
     return entry_info(entry.id)
 
 

@@ -8,7 +8,7 @@ import hashlib
 
 
 from db import database
-from db.models import CashCategory, CashClosing, CashEntry
+from db.models import AuditLog, CashCategory, CashClosing, CashEntry
 
 from bwk_tui.services.room import audit
 
@@ -62,6 +62,31 @@ def verify_chain(room_id: int | None = None) -> list[ChainProblem]:
     return problems
 
 
+def logged_closing_problems() -> list[tuple[str, str]]:
+    """Closings the audit log recorded that are gone or carry another hash: (day, "gone"|"rehashed").
+
+    The chain of closings alone cannot see its newest closing deleted (no later closing points
+    to it); the append-only audit log, whose own chain ``bwk check`` verifies, still has its row."""
+    logged = (AuditLog.select(AuditLog.entity_id, AuditLog.detail)
+              .where(AuditLog.action == "closing", AuditLog.entity == "cash_closing").tuples())
+    hashes = dict(CashClosing.select(CashClosing.id, CashClosing.hash).tuples())
+    problems = []
+    for closing_id, detail in logged:
+        day, _, recorded = (detail or "").partition(" hash=")
+        if closing_id not in hashes:
+            problems.append((day, "gone"))
+        elif recorded and recorded != hashes[closing_id]:
+            problems.append((day, "rehashed"))
+    return problems
+
+
+def _day_text(iso: str) -> str:
+    try:
+        return dt.date.fromisoformat(iso).strftime("%d-%m-%Y")
+    except ValueError:
+        return iso
+
+
 def chain_findings() -> list:
     """``bwk check``'s findings on the closings' hash chain (from migration 4 on)."""
     from db.schema import schema_version
@@ -75,4 +100,7 @@ def chain_findings() -> list:
     keys = {"link": "check.cash_day_link", "hash": "check.cash_day_changed", "sealed": "check.audit_sealed"}
     findings += [Finding(False, keys[p.what],
                          {"day": p.day.strftime("%d-%m-%Y"), "room": p.room_id}) for p in problems]
+    logged = logged_closing_problems()
+    findings.append(Finding(not logged, "check.closings_logged", {"count": len(logged)}))
+    findings += [Finding(False, f"check.closing_{what}", {"day": _day_text(day)}) for day, what in logged]
     return findings

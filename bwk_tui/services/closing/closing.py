@@ -197,15 +197,21 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
         serialise("cash", room_id)  # the day's totals below cannot move under the closing
         for visit_id in check_out_visit_ids:
             visits.check_out(session, visit_id)
+        # One equation, read under the lock and before the difference is booked:
+        # begin + in - out = expected; counted - expected = difference. The kasverschil
+        # entry that makes the box agree with the count is shown apart, not inside "out".
+        totals = cash.day_totals(day, room_id)
+        difference = counted - totals.expected_cents
+        if abs(difference) > settings.get_int("closing_threshold_cents") and not reason:
+            raise InvalidInput("error.difference_reason", field="reason")
+        day_summary = summary(day, room_id)  # its cash in and out are the equation's too
         if difference:
             category = CashCategory.get(CashCategory.code == cash.DIFFERENCE_CATEGORY)
             cash._insert(session, room_id, day, cash.IN if difference > 0 else cash.OUT, abs(difference),
                          category.id, reason[:200] or t("closing.difference_entry"))
-        totals = cash.day_totals(day, room_id)
-        day_summary = summary(day, room_id)
         fields = {
             "opening_cents": totals.opening_cents, "in_cents": totals.in_cents, "out_cents": totals.out_cents,
-            "expected_cents": totals.expected_cents - (difference if difference else 0),
+            "expected_cents": totals.expected_cents,
             "counted_cents": counted, "difference_cents": difference, "reason": reason,
             "counts": ",".join(f"{v}:{counts.get(v, 0)}" for v in DENOMINATIONS),
             "signed_by_id": session.account_id,
@@ -219,7 +225,10 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
             summary=json.dumps(dataclasses.asdict(day_summary), ensure_ascii=False),
             signed_by=session.account_id, signed_at=clock.now_utc(), prev_hash=prev_hash,
             hash=compute_hash(room_id, day, fields, prev_hash))
-        audit.record(session.account_id, "closing", "cash_closing", closing.id, day.isoformat())
+        # The closing's hash goes into the append-only chain too: deleting the newest closing
+        # (which no later closing's prev_hash would reveal) is then found by `bwk check`.
+        audit.record(session.account_id, "closing", "cash_closing", closing.id,
+                     f"{day.isoformat()} hash={closing.hash}")
         # The signed report is kept inside the (encrypted) database, never as a plain file.
         ClosingReport.create(closing=closing.id, text=report_text(closing.id), created_at=clock.now_utc())
     try:

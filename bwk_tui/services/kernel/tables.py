@@ -39,6 +39,21 @@ def csv_text(header: Sequence, rows: Iterable[Sequence]) -> str:
     return buffer.getvalue()
 
 
+def excel_csv_text(preamble: Iterable[Sequence], header: Sequence, rows: Iterable[Sequence]) -> str:
+    """csv as Dutch Excel opens it: ``;`` between cells (Excel in a Dutch locale splits on it, and
+    decimal commas then stay numbers), some lines about the table first; no cell starts a formula."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerows(safe_row(row) for row in preamble)
+    writer.writerow([])
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row(row) for row in rows)
+    return buffer.getvalue()
+
+
+BOM = "\ufeff"  # so that Excel reads a csv file as UTF-8 (€, ë)
+
+
 def text_table(headers: Sequence[str], rows: Iterable[Sequence], fmt: str = "table",
                colalign: Sequence[str] | None = None) -> str:
     """Aligned columns (``table``) or a Markdown pipe table (``md``); cells are shown as given

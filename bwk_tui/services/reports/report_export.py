@@ -2,7 +2,8 @@
 
 Every export shows counts of 1 to 4 as ``<5`` (setting ``report_suppress_small``; see
 ``reports.suppress``) so that no resident can be recognised; money is never hidden.
-Money is written from integer cents: ``12.50`` in CSV, ``€ 12,50`` in the table and
+Money is written from integer cents: ``12,50`` in CSV (``;`` between cells, as Dutch Excel
+opens it; a file gets a BOM; the csv starts with the room and the period), ``€ 12,50`` in the table and
 Markdown, a number with a euro format in the workbook. A file is written to a temporary
 file beside it and then moved into place: a failed export never leaves a partial file.
 """
@@ -26,8 +27,24 @@ EURO_FORMAT = '"€" #,##0.00;"€" -#,##0.00'
 
 
 def title(report: Report) -> str:
-    return t("reports.xlsx_title", room=report.room, period=report.period.label, previous=report.previous.label,
+    text = t("reports.xlsx_title", room=report.room, period=report.period.label, previous=report.previous.label,
              start=report.period.start.isoformat(), end=report.period.end.isoformat())
+    return text + "".join(f" · {note}" for note in report.notes)
+
+
+def comma_decimal(cents: int) -> str:
+    """``1234.50`` as Dutch Excel reads a number: ``1234,50`` (no thousands separator)."""
+    return decimal(cents).replace(".", ",")
+
+
+def preamble(report: Report) -> list[list[str]]:
+    """What a csv starts with: the room, the period, what it is compared with, and the notes."""
+    rows = [[t("reports.csv_room"), report.room],
+            [t("reports.csv_period"), report.period.label, report.period.start.isoformat(),
+             report.period.end.isoformat()],
+            [t("reports.csv_previous"), report.previous.label, report.previous.start.isoformat(),
+             report.previous.end.isoformat()]]
+    return rows + [[t("reports.csv_note"), note] for note in report.notes]
 
 
 def headers(report: Report) -> list[str]:
@@ -64,7 +81,7 @@ def render(report: Report, fmt: str, suppress_small: bool | None = None) -> str:
         raise ValueError(f"not a text format: {fmt!r}")
     enabled = _suppress_enabled(suppress_small)
     if fmt == "csv":
-        return tables.csv_text(headers(report), lines(report, decimal, enabled))
+        return tables.excel_csv_text(preamble(report), headers(report), lines(report, comma_decimal, enabled))
 
     # A section's name once, on its first line; its note below the table.
     shown = []
@@ -129,7 +146,8 @@ def write(report: Report, fmt: str, path: str | os.PathLike, suppress_small: boo
     """The export in ``fmt`` to ``path`` (atomically)."""
     if fmt == "xlsx":
         return write_xlsx(report, path, suppress_small)
-    return files.write_text(render(report, fmt, suppress_small), path)
+    text = render(report, fmt, suppress_small)
+    return files.write_text(tables.BOM + text if fmt == "csv" else text, path)  # a BOM for Excel
 
 
 def check_format(fmt: str, out: str | None) -> None:

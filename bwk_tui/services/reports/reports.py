@@ -48,6 +48,7 @@ class Report:
     period: Period
     previous: Period
     sections: list[Section]
+    notes: list[str] = dataclasses.field(default_factory=list)  # about the periods: partial, no data
 
 
 SMALL = range(1, 5)
@@ -188,10 +189,20 @@ def _figures(period: Period, room_id: int) -> _Figures:
     f.follow_ups_overdue = Visit.select().where(
         Visit.room == room_id, Visit.follow_up_date.is_null(False), Visit.follow_up_done.is_null(),
         Visit.follow_up_date >= period.start, Visit.follow_up_date <= overdue_until).count()
-    f.cash = {(category, direction): _int(total) for category, direction, total in (
-        CashEntry.select(CashEntry.category, CashEntry.direction, fn.SUM(CashEntry.amount_cents))
-        .where(CashEntry.room == room_id, CashEntry.entry_date >= period.start, CashEntry.entry_date <= period.end)
-        .group_by(CashEntry.category, CashEntry.direction).tuples())}
+    # A reversal is netted against what it corrects: the reversal (out) of an "in" of a category
+    # reduces that category's "in", instead of counting as spending.
+    f.cash = {}
+    reversal = CashEntry.reverses.is_null(False)
+    for category, direction, reversed_, total in (
+            CashEntry.select(CashEntry.category, CashEntry.direction, reversal, fn.SUM(CashEntry.amount_cents))
+            .where(CashEntry.room == room_id, CashEntry.entry_date >= period.start,
+                   CashEntry.entry_date <= period.end)
+            .group_by(CashEntry.category, CashEntry.direction, reversal).tuples()):
+        if reversed_:
+            key, sign = (category, "out" if direction == "in" else "in"), -1
+        else:
+            key, sign = (category, direction), 1
+        f.cash[key] = f.cash.get(key, 0) + sign * _int(total)
     return f
 
 
@@ -252,11 +263,38 @@ def _hours(minutes: int) -> int:
     return (minutes + 30) // 60
 
 
+TRANSFER_CATEGORIES = ("storting", "opname")  # overboekingen between the cash box and the bank
+
+
+def first_data_day(room_id: int) -> dt.date | None:
+    """The first day bwk has anything of the room (a visit, a walk-in or a cash entry)."""
+    days = [Visit.select(fn.MIN(Visit.visit_date)).where(Visit.room == room_id).scalar(),
+            WalkIn.select(fn.MIN(WalkIn.visit_date)).where(WalkIn.room == room_id).scalar(),
+            CashEntry.select(fn.MIN(CashEntry.entry_date)).where(CashEntry.room == room_id).scalar()]
+    days = [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for d in days if d]
+    return min(days) if days else None
+
+
+def compared(period: Period, room_id: int) -> tuple[Period, Period, list[str]]:
+    """Like with like: a period not over yet runs to today and is compared with the same days a
+    year earlier; the notes say so, and say when bwk has no data for part of the comparison."""
+    notes = []
+    today = clock.today()
+    if period.start <= today < period.end:
+        period = Period(period.start, today, period.label)
+        notes.append(t("reports.note_until", day=clock.day(today, "d MMMM yyyy")))
+    previous = period.year_earlier()
+    first = first_data_day(room_id)
+    if first is not None and first > previous.start:
+        notes.append(t("reports.note_no_data_before", day=first.strftime("%d-%m-%Y")))
+    return period, previous, notes
+
+
 @coordinator_only
 def build_report(session: Session, period: Period, room_id: int | None = None) -> Report:
     """Every figure of the period beside the same period a year earlier (coordinators only)."""
     room_id = room_id or room.current_room_id()
-    previous = period.year_earlier()
+    period, previous, notes = compared(period, room_id)
     now, before = _figures(period, room_id), _figures(previous, room_id)
     roster_now, roster_before = _roster_figures(period, room_id), _roster_figures(previous, room_id)
     english = current_language() == "en"
@@ -286,20 +324,25 @@ def build_report(session: Session, period: Period, room_id: int | None = None) -
         Row(t("reports.follow_ups_overdue"), now.follow_ups_overdue, before.follow_ups_overdue),
     ]
 
-    cash_rows = []
+    cash_rows, transfer_rows = [], []
     cash_used = {c for c, _ in now.cash} | {c for c, _ in before.cash}
     directions = (("in", "reports.cash_in"), ("out", "reports.cash_out"))
+    transfers = set()  # the box to the bank and back: neither income nor spending
     for c in (CashCategory.select().where(CashCategory.id.in_(list(cash_used)))
               .order_by(CashCategory.sort, CashCategory.id) if cash_used else []):
         name = c.name_en if english else c.name_nl
+        if c.code in TRANSFER_CATEGORIES:
+            transfers.add(c.id)
         for direction, key in directions:
             if (c.id, direction) in now.cash or (c.id, direction) in before.cash:
-                cash_rows.append(Row(t(key, category=name), now.cash.get((c.id, direction), 0),
-                                     before.cash.get((c.id, direction), 0), money=True, count=False))
+                row = Row(t(key, category=name) if c.id not in transfers else name,
+                          now.cash.get((c.id, direction), 0), before.cash.get((c.id, direction), 0),
+                          money=True, count=False)
+                (transfer_rows if c.id in transfers else cash_rows).append(row)
     for direction, key in directions:
         cash_rows.append(Row(t(f"{key}_total"),
-                             sum(v for (_, d), v in now.cash.items() if d == direction),
-                             sum(v for (_, d), v in before.cash.items() if d == direction),
+                             sum(v for (c, d), v in now.cash.items() if d == direction and c not in transfers),
+                             sum(v for (c, d), v in before.cash.items() if d == direction and c not in transfers),
                              money=True, count=False))
 
     sections = [
@@ -320,6 +363,8 @@ def build_report(session: Session, period: Period, room_id: int | None = None) -
             Row(t("reports.volunteers_from_residents"), roster_now.from_residents, roster_before.from_residents),
         ], note=t("reports.note_hours")),
         Section(t("reports.sec_matches"), _matching_rows(period, previous, room_id)),
-        Section(t("reports.sec_cash"), cash_rows),
+        Section(t("reports.sec_cash"), cash_rows, note=t("reports.note_cash")),
     ]
-    return Report(Room.get_by_id(room_id).name, period, previous, sections)
+    if transfer_rows:
+        sections.append(Section(t("reports.sec_transfers"), transfer_rows, note=t("reports.note_transfers")))
+    return Report(Room.get_by_id(room_id).name, period, previous, sections, notes)

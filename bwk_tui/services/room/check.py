@@ -52,6 +52,16 @@ def _postgres_checks(db) -> list[Finding]:
     return [Finding({"audit_log_append_only", "audit_log_no_truncate"} <= triggers, "check.audit_guard", {})]
 
 
+def _guard_findings(db, version: int) -> list[Finding]:
+    """Every protective trigger there, enabled, with its definition (room/guards.py)."""
+    from bwk_tui.services.room import guards
+
+    problems = guards.sqlite_problems(db, version) if is_sqlite(db) else guards.postgres_problems(db, version)
+    findings = [Finding(not problems, "check.guards", {"count": len(problems)})]
+    findings += [Finding(False, f"check.guard_{p.what}", {"name": p.name}) for p in problems]
+    return findings
+
+
 def run_check() -> list[Finding]:
     db = database.obj
     findings = _sqlite_checks(db) if is_sqlite(db) else _postgres_checks(db)
@@ -64,6 +74,7 @@ def run_check() -> list[Finding]:
         findings.append(Finding(broken is None, "check.audit_chain", {}))
         if broken is not None:
             findings.append(Finding(False, "check.audit_row", {"row": broken}))
+    findings += _guard_findings(db, version)
     for desk_check in _CHECKS:
         findings += desk_check()
     return findings

@@ -16,7 +16,11 @@ def _allowance_limits(value: str) -> str:
     return limits_text(value)
 
 
-# The legal maximum volunteer allowance per year: "year: per month / per year" in euros.
-# Check the Belastingdienst's figures every January and add the new year's line.
-settings.declare("allowance_limits", "2024: 190 / 1900\n2025: 200 / 2000\n2026: 210 / 2100", _allowance_limits,
-                 "De wettelijke maximale vrijwilligersvergoeding per jaar: 'jaar: per maand / per jaar' in euro.")
+# The legal maximum volunteer allowance per year, in euros: "year: per month / per year / per hour
+# from 21 / per hour under 21" (the Belastingdienst's figures). Check them every January and add
+# the new year's line; a year without one uses the newest earlier line.
+settings.declare("allowance_limits",
+                 "2023: 190 / 1900 / 5,00 / 2,75\n2024: 210 / 2100 / 5,50 / 3,25\n2025: 210 / 2100 / 5,60 / 3,30",
+                 _allowance_limits,
+                 "De wettelijke maximale vrijwilligersvergoeding per jaar: 'jaar: per maand / per jaar / per uur "
+                 "vanaf 21 / per uur onder 21' in euro.")

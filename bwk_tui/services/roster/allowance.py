@@ -2,8 +2,9 @@
 
 A volunteer's allowance is hours worked times their hourly rate, in cents, per shift
 rounded to the cent; a month or year is the sum of its shifts. The legal maximums
-per month and per year are a setting (``allowance_limits``, one line per year:
-``2026: 210 / 2100``, euros); a year without a line uses the latest earlier one.
+per hour, month and year are a setting (``allowance_limits``, one line per year:
+``2025: 210 / 2100 / 5,60 / 3,30``, euros: month / year / hour from 21 / hour under 21); a
+year without a line uses the latest earlier one. A rate above the hourly maximum is refused.
 The roster warns before a sign-up, assignment or confirmation would take a volunteer
 over either maximum.
 """
@@ -36,47 +37,92 @@ class AllowanceWarning(BwkError):
 # --- the legal maximums --------------------------------------------------------------------
 
 
-def parse_limits(text: str) -> dict[int, tuple[int, int]]:
-    """"2026: 210 / 2100" per line -> {2026: (21000, 210000)} (cents per month, per year)."""
+@dataclasses.dataclass(frozen=True)
+class Law:
+    """The Belastingdienst's maxima of one year, in cents: none of hour, month and year may be
+    exceeded. ``year`` is the year whose figures these are (a later year without a line uses them)."""
+    year: int
+    month_cents: int
+    year_cents: int
+    hourly_cents: int | None = None  # from 21
+    hourly_under_21_cents: int | None = None
+
+    def hourly_for(self, under_21: bool) -> int | None:
+        return self.hourly_under_21_cents if under_21 else self.hourly_cents
+
+
+_AMOUNT = r"(?:€\s*)?([\d.,]+)"
+
+
+def parse_law(text: str) -> dict[int, Law]:
+    """"2025: 210 / 2100 / 5,60 / 3,30" per line (euros: per month / per year / per hour from 21 /
+    per hour under 21; the hourly ones may be left off) -> {2025: Law(2025, 21000, 210000, 560, 330)}."""
     from bwk_tui.services.kernel.money import parse_amount
 
-    found: dict[int, tuple[int, int]] = {}
+    found: dict[int, Law] = {}
     for line in (text or "").replace(";", "\n").splitlines():
         if not line.strip():
             continue
-        match = re.fullmatch(r"\s*(\d{4})\s*:?\s*(?:€\s*)?([\d.,]+)\s*/\s*(?:€\s*)?([\d.,]+)\s*", line)
+        match = re.fullmatch(rf"\s*(\d{{4}})\s*:?\s*{_AMOUNT}\s*/\s*{_AMOUNT}(?:\s*/\s*{_AMOUNT}\s*/\s*{_AMOUNT})?\s*",
+                             line)
         if match is None:
             raise InvalidInput("error.allowance_limits", field="value", line=line.strip())
         try:
-            month, year = parse_amount(match.group(2)), parse_amount(match.group(3))
+            cents = [parse_amount(g) if g is not None else None for g in match.groups()[1:]]
         except InvalidInput:
             raise InvalidInput("error.allowance_limits", field="value", line=line.strip()) from None
-        if month > year:
+        month, year, hourly, young = cents
+        if month > year or (hourly is not None and young > hourly):
             raise InvalidInput("error.allowance_limits", field="value", line=line.strip())
-        found[int(match.group(1))] = (month, year)
+        found[int(match.group(1))] = Law(int(match.group(1)), month, year, hourly, young)
     if not found:
         raise InvalidInput("error.setting_empty", field="value")
     return found
 
 
+def parse_limits(text: str) -> dict[int, tuple[int, int]]:
+    """"2026: 210 / 2100" per line -> {2026: (21000, 210000)} (cents per month, per year)."""
+    return {year: (law.month_cents, law.year_cents) for year, law in parse_law(text).items()}
+
+
 def limits_text(value: str) -> str:
     """The stored form of the setting (a validator for ``settings.change``)."""
-    parsed = parse_limits(value)
-    return "\n".join(f"{year}: {_euros(m)} / {_euros(y)}" for year, (m, y) in sorted(parsed.items()))
+    lines = []
+    for year, law in sorted(parse_law(value).items()):
+        line = f"{year}: {_euros(law.month_cents)} / {_euros(law.year_cents)}"
+        if law.hourly_cents is not None:
+            line += f" / {_euros(law.hourly_cents)} / {_euros(law.hourly_under_21_cents)}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _euros(cents: int) -> str:
     return f"{cents // 100}" if cents % 100 == 0 else f"{cents // 100},{cents % 100:02d}"
 
 
-def limits(year: int) -> tuple[int, int] | None:
-    """(month maximum, year maximum) in cents for ``year``; None when no year up to it has a line."""
+def law(year: int) -> Law | None:
+    """The maxima that apply in ``year``: its own line, or the newest earlier one; None before any."""
     try:
-        table = parse_limits(settings.get("allowance_limits"))
+        table = parse_law(settings.get("allowance_limits"))
     except InvalidInput:
-        table = parse_limits(settings.default("allowance_limits"))
+        table = parse_law(settings.default("allowance_limits"))
     earlier = [y for y in table if y <= year]
     return table[max(earlier)] if earlier else None
+
+
+def limits(year: int) -> tuple[int, int] | None:
+    """(month maximum, year maximum) in cents for ``year``; None when no year up to it has a line."""
+    found = law(year)
+    return (found.month_cents, found.year_cents) if found else None
+
+
+def check_rate(rate_cents: int | None, under_21: bool, year: int | None = None) -> None:
+    """Refuse an hourly rate above the law's hourly maximum (from 21, or under 21)."""
+    found = law(year or clock.today().year)
+    maximum = found.hourly_for(under_21) if found else None
+    if rate_cents and maximum is not None and rate_cents > maximum:
+        raise InvalidInput("error.rate_over_max", field="hourly_allowance", max=money(maximum), year=found.year,
+                           who=t("f3a.under_21_who") if under_21 else t("f3a.from_21_who"))
 
 
 # --- minutes and money ---------------------------------------------------------------------
@@ -316,8 +362,9 @@ def render_statement(st: Statement, fmt: str) -> str:
     if fmt == "csv":
         rows = [[st.name, line.day.isoformat(), line.dagdeel, time_text(line.starts_min), time_text(line.ends_min),
                  line.minutes, decimal(line.cents)] for line in st.lines]
-        rows.append([st.name, "total", "", "", "", st.total_minutes, decimal(st.total_cents)])
-        return tables.csv_text(["volunteer", "date", "dagdeel", "start", "end", "minutes", "amount"], rows)
+        rows.append([st.name, t("statement.csv_total"), "", "", "", st.total_minutes, decimal(st.total_cents)])
+        return tables.csv_text([t(f"statement.csv_{name}") for name in
+                                ("volunteer", "date", "dagdeel", "start", "end", "minutes", "amount")], rows)
 
     rows = [[clock.day(line.day, "medium"), slot_name(line.day.weekday(), line.dagdeel),
              times_text(line.starts_min, line.ends_min), clock.hours(line.minutes),

@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 
 from db import write
-from db.models import ABSENT, PLANNED, Account, Shift, ShiftAssignment, Volunteer
+from db.models import ABSENT, PLANNED, Account, CashClosing, Shift, ShiftAssignment, Volunteer
 
 from bwk_tui.services.roster import allowance
 from bwk_tui.services.room import audit
@@ -68,14 +68,55 @@ def line(assignment_id: int) -> AttendanceLine:
     return _line(row)
 
 
+def _signed_at(shift_date: dt.date, room_id: int) -> dt.datetime | None:
+    """When ``shift_date`` was signed (its closing), or None while it is open."""
+    found = CashClosing.get_or_none(CashClosing.room == room_id, CashClosing.day == shift_date)
+    return found.signed_at if found else None
+
+
+def ended(found: AttendanceLine) -> bool:
+    """Whether the shift is over (only then can its planned times be confirmed)."""
+    today = clock.today()
+    if found.shift_date != today:
+        return found.shift_date < today
+    local = to_local(clock.now_utc())
+    return found.ends_min <= local.hour * 60 + local.minute
+
+
+def open_after_closing(found: AttendanceLine, signed_at: dt.datetime) -> bool:
+    """A shift that had not ended when its day was signed (an evening session): its hours stay
+    open until they are recorded, on the next open day."""
+    if found.status != PLANNED or found.minutes is not None:
+        return False
+    local = to_local(signed_at)
+    if local.date() != found.shift_date:
+        return local.date() < found.shift_date
+    return found.ends_min > local.hour * 60 + local.minute
+
+
 def _editable(session: Session, found: AttendanceLine, own_allowed: bool = True) -> None:
     if not own_allowed or found.account_id != session.account_id:
         require_role(session)
-    from bwk_tui.services.cash import cash
-
     room_id = Shift.get_by_id(ShiftAssignment.get_by_id(found.assignment_id).shift_id).room_id
-    if cash.is_closed(found.shift_date, room_id):
+    signed_at = _signed_at(found.shift_date, room_id)
+    if signed_at is not None and not open_after_closing(found, signed_at):
         raise BwkError("error.roster_day_closed")
+
+
+def late_open_lines(room_id: int | None = None, days: int = 14) -> list[AttendanceLine]:
+    """Shifts of signed days that ran after their closing and have no hours yet (the closing of
+    the next open day asks for them)."""
+    room_id = room_id or room.current_room_id()
+    today = clock.today()
+    closings = dict(CashClosing.select(CashClosing.day, CashClosing.signed_at)
+                    .where(CashClosing.room == room_id, CashClosing.day >= today - dt.timedelta(days=days),
+                           CashClosing.day <= today).tuples())
+    if not closings:
+        return []
+    query = (_query().where((Shift.room == room_id) & Shift.shift_date.in_(list(closings))
+                            & (ShiftAssignment.status == PLANNED) & ShiftAssignment.minutes.is_null())
+             .order_by(Shift.shift_date, Shift.starts_min, Account.name))
+    return [x for x in map(_line, query.objects()) if open_after_closing(x, closings[x.shift_date])]
 
 
 def _minutes_since(start: dt.datetime, end: dt.datetime) -> int:
@@ -122,37 +163,34 @@ def sign_out(session: Session, assignment_id: int, accept_over_allowance: bool =
     return line(assignment_id)
 
 
-def _minutes_for(found: AttendanceLine) -> int:
-    """What confirming records: the planned times, or from signing in to the planned end."""
-    if found.signed_in_at is None:
-        return found.planned_minutes
-    local_in = to_local(found.signed_in_at)
-    started = local_in.hour * 60 + local_in.minute if local_in.date() == found.shift_date else found.starts_min
-    return max(0, found.ends_min - started)
-
-
 @coordinator_only
 def confirm_planned(session: Session, day: dt.date | None = None, accept_over_allowance: bool = False,
                     assignment_ids: list[int] | None = None) -> int:
-    """The coordinator confirms the planned times of everyone on ``day`` whose hours are not recorded
-    yet (or only ``assignment_ids``); returns how many. All or nothing."""
+    """The coordinator confirms exactly the planned times of everyone on ``day`` whose hours are not
+    recorded yet (or only ``assignment_ids``), on shifts that have ended: a shift still to come
+    gets no hours. Returns how many. All or nothing."""
     day = day or clock.today()
     if day > clock.today():
         raise BwkError("error.roster_future_hours")
-    open_lines = [x for x in day_lines(day) if x.status == PLANNED and x.minutes is None
+    open_lines = [x for x in day_lines(day) if x.status == PLANNED and x.minutes is None and ended(x)
                   and (assignment_ids is None or x.assignment_id in assignment_ids)]
     if not open_lines:
         return 0
+    signed_at = _signed_at(day, room.current_room_id())
+    if signed_at is not None:  # a signed day: only the shifts that ran after its closing
+        open_lines = [x for x in open_lines if open_after_closing(x, signed_at)]
+        if not open_lines:
+            raise BwkError("error.roster_day_closed")
     _editable(session, open_lines[0], own_allowed=False)
     if not accept_over_allowance:
         extra: dict[int, int] = {}
         for x in open_lines:
-            extra[x.volunteer_id] = extra.get(x.volunteer_id, 0) + _minutes_for(x)
+            extra[x.volunteer_id] = extra.get(x.volunteer_id, 0) + x.planned_minutes
         for volunteer_id, minutes in extra.items():
             allowance.check(volunteer_id, day, minutes, include_planned=False)
     with write():
         for x in open_lines:
-            ShiftAssignment.update(minutes=_minutes_for(x), confirmed_by=session.account_id).where(
+            ShiftAssignment.update(minutes=x.planned_minutes, confirmed_by=session.account_id).where(
                 ShiftAssignment.id == x.assignment_id).execute()
         audit.record(session.account_id, "shift.confirm", "shift", None, f"{day.isoformat()} n={len(open_lines)}")
     return len(open_lines)
@@ -202,3 +240,8 @@ def mark_absent(session: Session, assignment_id: int) -> AttendanceLine:
 def open_count(day: dt.date | None = None, room_id: int | None = None) -> int:
     """How many on ``day`` have no hours recorded yet (the closing asks about them)."""
     return sum(1 for x in day_lines(day, room_id) if x.status == PLANNED and x.minutes is None)
+
+
+def still_to_come(day: dt.date | None = None, room_id: int | None = None) -> int:
+    """How many of those are on a shift that has not ended yet (their hours come after the closing)."""
+    return sum(1 for x in day_lines(day, room_id) if x.status == PLANNED and x.minutes is None and not ended(x))

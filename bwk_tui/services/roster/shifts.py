@@ -19,7 +19,7 @@ from db.models import (CANT_COME, PLANNED, Account, ClosedDay, Shift, ShiftAssig
                        Volunteer)
 
 from bwk_tui.services.roster import allowance
-from bwk_tui.services.room import audit
+from bwk_tui.services.room import audit, closed_days
 from bwk_tui.services import room
 from bwk_tui.services.room.auth import Session, coordinator_only, require_role
 from bwk_tui.services.kernel.availability import (DAGDELEN, slot_name)
@@ -185,8 +185,15 @@ def _now_minutes() -> int:
     return local.hour * 60 + local.minute
 
 
+def _refuse_signed(row: Shift) -> None:
+    """Once a day is signed its roster is closed too: nobody is added, removed or marked on it."""
+    if closed_days.is_closed(row.shift_date, row.room_id):
+        raise BwkError("error.roster_signed", day=row.shift_date.strftime("%d-%m-%Y"))
+
+
 def _check_open_for_sign_up(row: Shift, coordinator: bool) -> None:
     """Refuse a shift on a closed day or in the past (a coordinator may still add someone to today's)."""
+    _refuse_signed(row)
     if ClosedDay.get_or_none((ClosedDay.room == row.room_id) & (ClosedDay.day == row.shift_date)) is not None:
         raise BwkError("error.roster_closed_day")
     day = clock.today()
@@ -275,6 +282,7 @@ def cant_come(session: Session, shift_id: int, volunteer_id: int) -> ShiftInfo:
     _own_or_coordinator(session, Volunteer.get_by_id(volunteer_id))
     if row.shift_date < clock.today():
         raise BwkError("error.roster_past")
+    _refuse_signed(row)
     if assignment.minutes is not None:
         raise BwkError("error.roster_already_worked")
     with write():
@@ -296,6 +304,7 @@ def remove(session: Session, shift_id: int, volunteer_id: int) -> ShiftInfo:
         raise BwkError("error.roster_already_worked")
     if row.shift_date < clock.today():
         raise BwkError("error.roster_past")
+    _refuse_signed(row)
     with write():
         ShiftAssignment.delete().where(ShiftAssignment.id == assignment.id).execute()
         audit.record(session.account_id, "shift.remove", "shift", row.id, f"volunteer={volunteer_id}")

@@ -62,6 +62,7 @@ class ProfileForm:
     availability: str = ""  # "ma-o,di-m"
     hourly_allowance: str = ""  # "2,50"; empty: no allowance
     active: bool = True
+    under_21: bool = False  # the law's lower hourly maximum (a tick, no birth date)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,6 +78,7 @@ class VolunteerInfo:
     hourly_allowance_cents: int | None
     started_on: dt.date
     active: bool
+    under_21: bool = False
 
     @property
     def skill_names(self) -> list[str]:
@@ -94,7 +96,7 @@ def _info(row) -> VolunteerInfo:
     return VolunteerInfo(row.id, row.account_id, row.account_name, row.person_id,
                          display_name(row.p_first, row.p_last) if row.p_first else "", split(row.skills),
                          split(row.languages), parse_availability(row.availability), row.hourly_allowance_cents,
-                         row.started_on, row.active)
+                         row.started_on, row.active, bool(row.under_21))
 
 
 def volunteers(room_id: int | None = None, active_only: bool = True) -> list[VolunteerInfo]:
@@ -146,10 +148,14 @@ def save_profile(session: Session, form: ProfileForm, volunteer_id: int | None =
     languages = parse_languages(form.languages)
     availability = availability_text(parse_availability(form.availability))
     cents = _allowance_cents(form.hourly_allowance)
+    from bwk_tui.services.roster import allowance
+
+    allowance.check_rate(cents, bool(form.under_21))
     if form.person_id is not None and Person.get_or_none(Person.id == form.person_id) is None:
         raise InvalidInput("error.person_not_found", field="person")
     fields = dict(person=form.person_id, skills=",".join(codes), languages=",".join(languages),
-                  availability=availability, hourly_allowance_cents=cents, active=bool(form.active))
+                  availability=availability, hourly_allowance_cents=cents, active=bool(form.active),
+                  under_21=bool(form.under_21))
     with write():
         if form.person_id is not None:
             other = Volunteer.get_or_none((Volunteer.person == form.person_id) & (Volunteer.id != (volunteer_id or 0)))

@@ -4,14 +4,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from peewee import JOIN, IntegrityError, fn
+from peewee import JOIN, DatabaseError, IntegrityError, fn
 
 from db import serialise, write
 from db.models import Account, HelpDomain, Household, Person, Visit, VisitDomain, WalkIn
 
 from bwk_tui.i18n import current_language
 from bwk_tui.services.room import audit
-from bwk_tui.services.room import coded_lists
+from bwk_tui.services.room import closed_days, coded_lists
 from bwk_tui.services import room
 from bwk_tui.services.room import settings
 from bwk_tui.services.room.auth import Session, coordinator_only, require_role
@@ -169,6 +169,7 @@ def check_in(session: Session, person_id: int, form: VisitForm) -> int:
     try:
         with write():
             serialise("visits", room_id)  # one open visit per person per day, also on PostgreSQL
+            _refuse_closed(day, room_id)
             person = Person.get_or_none(Person.id == person_id, Person.merged_into.is_null())
             if person is None:
                 raise BwkError("error.person_unknown")
@@ -181,32 +182,59 @@ def check_in(session: Session, person_id: int, form: VisitForm) -> int:
             VisitDomain.insert_many([{"visit": visit.id, "domain": d} for d in valid.domain_ids]).execute()
             Person.update(last_visit_date=day).where(Person.id == person_id).execute()
             audit.record(session.account_id, "visit.create", "visit", visit.id, f"person={person_id}")
-    except IntegrityError:
+    except IntegrityError as exc:
+        _closed_at_this_moment(exc, day)
         # Another desk checked the same person in at the same moment: the unique index caught it.
         existing = _open_visit(person_id, day)
         if existing is None:
             raise
         raise _already_in(Person.get_by_id(person_id), existing) from None
+    except DatabaseError as exc:
+        _closed_at_this_moment(exc, day)
+        raise
     return visit.id
+
+
+class DayClosed(BwkError):
+    """The day has been signed: its visits and walk-ins are what the signed report counted."""
+
+
+def _refuse_closed(day: dt.date, room_id: int, key: str = "error.visit_day_closed") -> None:
+    if closed_days.is_closed(day, room_id):
+        raise DayClosed(key, day=day.strftime("%d-%m-%Y"))
+
+
+def _closed_at_this_moment(exc: DatabaseError, day: dt.date, key: str = "error.visit_day_closed") -> None:
+    """The database's guard (migration 0011) refused it: the day was closed at this very moment."""
+    if "visit day is closed" in str(exc):
+        raise DayClosed(key, day=day.strftime("%d-%m-%Y")) from None
 
 
 def update_visit(session: Session, visit_id: int, form: VisitForm) -> None:
     require_role(session, "volunteer")
     valid = _validate(form)
-    with write():
-        visit = Visit.get_or_none(Visit.id == visit_id)
-        if visit is None:
-            raise BwkError("error.visit_unknown")
-        changes = {"referral": valid.referral, "follow_up_date": valid.follow_up}
-        if _may_see_note(session, visit.recorded_by_id):
-            changes["note"] = valid.note
-        before = {name: getattr(visit, name) for name in changes}
-        before["domains"] = sorted(d.domain_id for d in VisitDomain.select().where(VisitDomain.visit == visit_id))
-        Visit.update(**changes).where(Visit.id == visit_id).execute()
-        VisitDomain.delete().where(VisitDomain.visit == visit_id).execute()
-        VisitDomain.insert_many([{"visit": visit_id, "domain": d} for d in valid.domain_ids]).execute()
-        after = {**changes, "domains": sorted(set(valid.domain_ids))}
-        audit.record(session.account_id, "visit.edit", "visit", visit_id, audit.change_detail(before, after))
+    day = clock.today()
+    try:
+        with write():
+            visit = Visit.get_or_none(Visit.id == visit_id)
+            if visit is None:
+                raise BwkError("error.visit_unknown")
+            day = visit.visit_date
+            _refuse_closed(visit.visit_date, visit.room_id, "error.visit_edit_closed")
+            changes = {"referral": valid.referral, "follow_up_date": valid.follow_up}
+            if _may_see_note(session, visit.recorded_by_id):
+                changes["note"] = valid.note
+            before = {name: getattr(visit, name) for name in changes}
+            before["domains"] = sorted(d.domain_id for d in
+                                       VisitDomain.select().where(VisitDomain.visit == visit_id))
+            Visit.update(**changes).where(Visit.id == visit_id).execute()
+            VisitDomain.delete().where(VisitDomain.visit == visit_id).execute()
+            VisitDomain.insert_many([{"visit": visit_id, "domain": d} for d in valid.domain_ids]).execute()
+            after = {**changes, "domains": sorted(set(valid.domain_ids))}
+            audit.record(session.account_id, "visit.edit", "visit", visit_id, audit.change_detail(before, after))
+    except DatabaseError as exc:
+        _closed_at_this_moment(exc, day, "error.visit_edit_closed")
+        raise
 
 
 def check_out(session: Session, visit_id: int, left_at: str | dt.time | None = None) -> None:
@@ -249,10 +277,16 @@ def add_walk_in(session: Session) -> int:
     """+1 koffiebezoeker: counted, not registered. Returns today's number of walk-ins."""
     require_role(session, "volunteer")
     day, room_id = clock.today(), room.current_room_id()
-    with write():
-        walk_in = WalkIn.create(room=room_id, visit_date=day, at=clock.now_utc(), recorded_by=session.account_id)
-        audit.record(session.account_id, "walk_in.create", "walk_in", walk_in.id)
-        return WalkIn.select().where(WalkIn.room == room_id, WalkIn.visit_date == day).count()
+    try:
+        with write():
+            _refuse_closed(day, room_id)
+            walk_in = WalkIn.create(room=room_id, visit_date=day, at=clock.now_utc(),
+                                    recorded_by=session.account_id)
+            audit.record(session.account_id, "walk_in.create", "walk_in", walk_in.id)
+            return WalkIn.select().where(WalkIn.room == room_id, WalkIn.visit_date == day).count()
+    except DatabaseError as exc:
+        _closed_at_this_moment(exc, day)
+        raise
 
 
 # --- what the desk shows -------------------------------------------------------------------

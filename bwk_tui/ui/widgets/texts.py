@@ -23,6 +23,11 @@ def score_question(question_key: str, score: int, reasons: list[Reason], **names
     return "\n".join(lines)
 
 
+def count_text(key: str, count: int) -> str:
+    """``1 koffiebezoeker``, ``2 koffiebezoekers``: the singular has its own text (``key_one``)."""
+    return t(f"{key}_one" if count == 1 else key, count=count)
+
+
 def hours_text(entry) -> str:
     """The hours of someone on a shift (an OnShift or AttendanceLine): worked, or signed in since."""
     if entry.minutes is not None:

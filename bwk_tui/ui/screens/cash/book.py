@@ -35,6 +35,16 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
 
 
+def _marked(entry: Entry) -> str:
+    """The description with what a strike-through alone may not show (not every terminal draws
+    it): this entry was reversed, or this entry is the reversal of another."""
+    if entry.reversed_by is not None:
+        return t("cash.mark_reversed") + entry.description
+    if entry.reverses is not None:
+        return t("cash.mark_reversal") + entry.description
+    return entry.description
+
+
 class CashScreen(DeskScreen):
     TITLE_KEY = "section.cash"
     CSS_PATH = "cash.tcss"
@@ -175,7 +185,7 @@ class CashScreen(DeskScreen):
             Text(clock.day(entry.entry_date, DATE_STYLE), style=style),
             Text(direction_text(entry.direction), style=f"{colour} {style}".strip()),
             Text(_cut(entry.category, w["category"]), style=style),
-            Text(_cut(entry.description, w["description"]), style=style),
+            Text(_cut(_marked(entry), w["description"]), style=style),
             Text(money(entry.amount_cents), style=style, justify="right"),
             Text(balance, justify="right"),
             key=str(entry.id))

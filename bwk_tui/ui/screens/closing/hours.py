@@ -8,7 +8,7 @@ from bwk_tui.i18n import t
 from bwk_tui.services.roster import attendance
 from bwk_tui.services.roster.allowance import AllowanceWarning
 from bwk_tui.services.roster.attendance import AttendanceLine
-from bwk_tui.services.kernel.clock import time_text, times_text
+from bwk_tui.services.kernel.clock import time_text, times_text, to_local
 from bwk_tui.ui.widgets.form import FormModal
 
 
@@ -28,7 +28,12 @@ class CorrectHoursModal(FormModal):
                      classes="muted")
 
     def fields(self):
-        yield "starts", t("closing.correct_from"), Input(value=time_text(self.line.starts_min))
+        # Someone who signed in: that time is the alternative to the planned start.
+        starts = self.line.starts_min
+        if self.line.signed_in_at is not None and to_local(self.line.signed_in_at).date() == self.line.shift_date:
+            local = to_local(self.line.signed_in_at)
+            starts = local.hour * 60 + local.minute
+        yield "starts", t("closing.correct_from"), Input(value=time_text(starts))
         yield "ends", t("closing.correct_to"), Input(value=time_text(self.line.ends_min))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -22,7 +22,7 @@ from bwk_tui.services.closing import report
 from bwk_tui.services.kernel.money import money
 from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
-from bwk_tui.services.kernel.clock import times_text
+from bwk_tui.services.kernel.clock import time_text, times_text
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
 from bwk_tui.ui.widgets.texts import hours_text
@@ -53,6 +53,7 @@ class ClosingScreen(DeskScreen):
         self.step = 1
         self.done: closing.Closed | None = None
         self.closed_id: int | None = None  # today was closed before this screen opened
+        self.error_field: str | None = None  # the field the message under the steps is about
 
     def compose_body(self) -> ComposeResult:
         self.draft = closing.draft(self.app.session)
@@ -156,38 +157,48 @@ class ClosingScreen(DeskScreen):
     # --- the day's shifts and hours -----------------------------------------------------
 
     def refresh_shifts(self) -> None:
-        """Everyone on today's shifts with their hours; the button confirms the planned times of the rest."""
-        self.shift_lines = attendance.day_lines(self.draft.day)
+        """Everyone on today's shifts with their hours (and evening shifts of earlier signed days that
+        still have none); the button confirms the planned times of the ended shifts of the rest."""
+        self.shift_lines = attendance.late_open_lines() + attendance.day_lines(self.draft.day)
         table = self.query_one("#shifts-today", DataTable)
         row = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
-        table.add_column(t("roster.col_volunteer"), width=22, key="name")
-        table.add_column(t("closing.col_shift"), width=22, key="shift")
+        table.add_column(t("roster.col_volunteer"), width=20, key="name")
+        table.add_column(t("closing.col_shift"), width=24, key="shift")
         table.add_column(t("f3.col_hours"), width=20, key="hours")
         for line in self.shift_lines:
             shift = f"{t(f'roster.dagdeel_{line.dagdeel}')} {times_text(line.starts_min, line.ends_min)}"
+            if line.shift_date != self.draft.day:
+                shift = t("closing.hours_late", day=clock.day(line.shift_date, "short")) + " · " + shift
             if line.status != "ingepland":
                 hours = t("f3.status_absent")
+            elif line.minutes is None and not attendance.ended(line):
+                hours = t("closing.hours_to_come", ends=time_text(line.ends_min))
             else:
                 hours = hours_text(line) or t("closing.hours_open")
             table.add_row(line.name, shift, hours, key=str(line.assignment_id))
         if self.shift_lines:
             table.move_cursor(row=min(row, len(self.shift_lines) - 1), animate=False)
         table.display = bool(self.shift_lines)
-        open_lines = sum(1 for x in self.shift_lines if x.status == "ingepland" and x.minutes is None)
-        worked = sum(x.minutes or 0 for x in self.shift_lines)
-        text = t("closing.hours_total", hours=clock.hours(worked), open=open_lines) if self.shift_lines \
-            else t("closing.no_shifts")
+        open_lines = [x for x in self.shift_lines if x.status == "ingepland" and x.minutes is None]
+        to_come = sum(1 for x in open_lines if not attendance.ended(x))
+        worked = sum(x.minutes or 0 for x in self.shift_lines if x.shift_date == self.draft.day)
+        text = t("closing.hours_total", hours=clock.hours(worked), open=len(open_lines) - to_come,
+                 later=to_come) if self.shift_lines else t("closing.no_shifts")
         self.query_one("#hours-total", Static).update(text)
-        self.query_one("#confirm-hours", Button).display = open_lines > 0
+        self.query_one("#confirm-hours", Button).display = len(open_lines) > to_come
 
     @on(Button.Pressed, "#confirm-hours")
     def _confirm_hours(self) -> None:
         from bwk_tui.ui.widgets.confirm import ask_then
 
         session = self.app.session
-        ask_then(self, lambda accept: attendance.confirm_planned(session, self.draft.day,
-                                                                 accept_over_allowance=accept),
+        days = sorted({x.shift_date for x in self.shift_lines} | {self.draft.day})
+
+        def confirm(accept: bool) -> int:
+            return sum(attendance.confirm_planned(session, day, accept_over_allowance=accept) for day in days)
+
+        ask_then(self, confirm,
                  lambda count: (self.notify(t("closing.hours_confirmed", count=count)), self.refresh_shifts()))
 
     def highlighted_line(self):
@@ -222,27 +233,53 @@ class ClosingScreen(DeskScreen):
         return {value: closing.parse_pieces(self.query_one(f"#count-{value}", Input).value, value)
                 for value in closing.DENOMINATIONS}
 
-    @on(Input.Changed, ".count")
-    def refresh_totals(self) -> None:
+    def cash_figures(self) -> tuple[int, int, int, str]:
+        """Counted, expected, difference and the reason typed, as step 3 has them now."""
         counted = closing.counted_total(self.counts())
         expected = self.draft.totals.expected_cents
-        difference = counted - expected
-        needs_reason = abs(difference) > self.draft.threshold_cents
+        return counted, expected, counted - expected, self.query_one("#reason", Input).value.strip()
+
+    def needs_reason(self) -> bool:
+        _counted, _expected, difference, reason = self.cash_figures()
+        return abs(difference) > self.draft.threshold_cents and not reason
+
+    @on(Input.Changed, ".count")
+    @on(Input.Changed, "#reason")
+    def refresh_totals(self) -> None:
+        try:
+            counted, expected, difference, reason = self.cash_figures()
+        except InvalidInput:
+            return
+        totals = self.draft.totals
         lines = [
+            t("closing.expected", amount=money(expected), opening=money(totals.opening_cents),
+              cash_in=money(totals.in_cents), cash_out=money(totals.out_cents)),
             t("closing.counted", amount=money(counted)),
-            t("closing.expected", amount=money(expected), opening=money(
-                self.draft.totals.opening_cents), cash_in=money(self.draft.totals.in_cents),
-              cash_out=money(self.draft.totals.out_cents)),
             t("closing.difference", amount=money(difference))
-            + ("  " + t("closing.reason_needed") if needs_reason else ""),
+            + ("  " + t("closing.reason_needed") if self.needs_reason() else ""),
         ]
         self.query_one("#count-totals", Static).update("\n".join(lines))
+        # A refusal about the count or the reason goes as soon as its cause is mended.
+        if self.error_field and (self.error_field.startswith("count-") or not self.needs_reason()):
+            self.error_field = None
+            self.query_one("#closing-error", Static).update("")
+
+    def cash_text(self) -> str:
+        """The closing's equation, as the signed report will have it."""
+        counted, expected, difference, reason = self.cash_figures()
+        totals = self.draft.totals
+        text = t("closing.sum_equation", opening=money(totals.opening_cents), cash_in=money(totals.in_cents),
+                 cash_out=money(totals.out_cents), expected=money(expected), counted=money(counted),
+                 difference=money(difference))
+        if difference:
+            text += "\n" + t("closing.sum_difference", amount=money(difference),
+                              reason=reason or t("closing.no_reason"))
+        return text
 
     # --- summary and signing ------------------------------------------------------------
 
     def summary_text(self) -> str:
         s = self.draft.summary
-        counted = closing.counted_total(self.counts())
         domains = ", ".join(f"{name} {n}" for name, n in list(s.domains.items())[:6]) or "-"
         return "\n".join([
             t("closing.sum_visits", visits=s.visits, households=s.households, walk_ins=s.walk_ins,
@@ -251,22 +288,27 @@ class ClosingScreen(DeskScreen):
             t("closing.sum_matches", matches=s.matches_started, follow_ups=s.follow_ups_due,
               check_ins=s.match_check_ins_due),
             self.hours_summary(),
-            t("closing.sum_cash", cash_in=money(s.cash_in_cents), cash_out=money(
-                s.cash_out_cents), counted=money(counted)),
+            self.cash_text(),
             t("closing.sum_checkout", count=len(self.checked_out())) if self.draft.in_now else "",
         ])
 
     def hours_summary(self) -> str:
-        lines = self.shift_lines  # read again after every change of step 2
+        lines = [x for x in self.shift_lines if x.shift_date == self.draft.day]  # read again after step 2
         worked = [x for x in lines if x.minutes is not None]
-        open_lines = sum(1 for x in lines if x.status == "ingepland" and x.minutes is None)
+        waiting = [x for x in lines if x.status == "ingepland" and x.minutes is None]
+        to_come = sum(1 for x in waiting if not attendance.ended(x))
         text = t("closing.sum_hours", hours=clock.hours(sum(x.minutes for x in worked)),
                  volunteers=len({x.volunteer_id for x in worked if x.minutes}))
-        return text + (" · " + t("closing.sum_hours_open", count=open_lines) if open_lines else "")
+        if len(waiting) > to_come:
+            text += " · " + t("closing.sum_hours_open", count=len(waiting) - to_come)
+        if to_come:  # an evening shift: its hours are confirmed at the next open day's closing
+            text += " · " + t("closing.sum_hours_to_come", count=to_come)
+        return text
 
     def sign_text(self) -> str:
         counted = closing.counted_total(self.counts())
-        return t("closing.sign_text", day=clock.day(self.draft.day), counted=money(counted))
+        return "\n".join([t("closing.sign_text", day=clock.day(self.draft.day), counted=money(counted)),
+                          self.cash_text()])
 
     def checked_out(self) -> list[int]:
         lists = self.query("#in-now")
@@ -282,6 +324,7 @@ class ClosingScreen(DeskScreen):
             counts = self.counts()
         except InvalidInput as exc:
             error.update(exc.message())
+            self.error_field = exc.field
             self.show_step(3)
             return
         pin_input = self.query_one("#pin", Input)
@@ -307,6 +350,7 @@ class ClosingScreen(DeskScreen):
         self.query_one("#sign", Button).disabled = False
         self.query_one("#closing-error", Static).update(exc.message())
         field = getattr(exc, "field", None)
+        self.error_field = field
         if field == "reason" or (field or "").startswith("count-"):
             self.show_step(3)
             self.query(f"#{field}").first().focus()

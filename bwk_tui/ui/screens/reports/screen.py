@@ -129,7 +129,8 @@ class ReportsScreen(DeskScreen):
         self.report = report
         self.query_one("#report-period", Static).update(
             t("reports.period", room=report.room, period=report.period.label, previous=report.previous.label,
-              start=clock.day(report.period.start, "medium"), end=clock.day(report.period.end, "medium")))
+              start=clock.day(report.period.start, "medium"), end=clock.day(report.period.end, "medium"))
+            + "".join(f" · {note}" for note in report.notes))
         table = self.query_one("#report-table", DataTable)
         table.clear()
         for n, section in enumerate(report.sections):

@@ -202,6 +202,8 @@ class ProfileModal(FormModal):
         yield "hourly_allowance", t("f3a.hourly_allowance"), Input(
             euros_text(v.hourly_allowance_cents) if v else "", placeholder=t("f3a.allowance_placeholder"),
             compact=True, max_length=10)
+        yield "under_21", t("f3a.under_21"), TickBox(t("f3a.under_21_box"), v.under_21 if v else False,
+                                                     compact=True)
         yield "active", t("f3a.active"), TickBox(t("f3a.active_box"), v.active if v else True, compact=True)
 
     def mark(self, field: str | None) -> None:
@@ -237,7 +239,8 @@ class ProfileModal(FormModal):
                            skills=list(self.field("skills").selected), languages=self.field("languages").value,
                            availability=self.field("availability").value,
                            hourly_allowance=self.field("hourly_allowance").value,
-                           active=bool(self.field("active").value))
+                           active=bool(self.field("active").value),
+                           under_21=bool(self.field("under_21").value))
         return volunteers.save_profile(self.app.session, form, self.volunteer.id if self.volunteer else None)
 
 
@@ -310,8 +313,12 @@ class HoursScreen(DeskScreen):
         bounds = allowance.limits(self.year)
         if bounds is None:
             return t("f3a.hours_period_no_limits", month=month)
-        return t("f3a.hours_period", month=month, month_max=money(bounds[0]),
-                 year_max=money(bounds[1]))
+        law = allowance.law(self.year)
+        text = t("f3a.hours_period", month=month, month_max=money(bounds[0]), year_max=money(bounds[1]))
+        if law.hourly_cents is not None:
+            text += " · " + t("f3a.hours_period_hourly", hour=money(law.hourly_cents),
+                              young=money(law.hourly_under_21_cents))
+        return text + " · " + t("f3a.hours_figures_of", year=law.year)
 
     def highlighted(self) -> HoursLine | None:
         table = self.query_one("#hours", DataTable)

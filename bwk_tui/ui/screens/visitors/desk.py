@@ -14,6 +14,7 @@ from bwk_tui.ui.widgets.plain import Static
 
 from bwk_tui.i18n import t
 from bwk_tui.ui.widgets.tables import step_cursor
+from bwk_tui.ui.widgets.texts import count_text
 from bwk_tui.services.kernel import clock
 from bwk_tui.services.visitors import persons
 from bwk_tui.services.visitors import visits
@@ -214,7 +215,9 @@ class VisitorsScreen(DeskScreen):
         self.query_one("#in-title", Static).update(t("visitors.in_now_count", count=len(in_now)))
         counts = visits.today_counts()
         self.query_one("#today", Static).update(
-            t("visitors.today", visits=counts.visits, households=counts.households, walk_ins=counts.walk_ins))
+            t("visitors.today", visits=count_text("count.visits", counts.visits),
+              households=count_text("count.households", counts.households),
+              walk_ins=count_text("count.walk_ins", counts.walk_ins)))
 
     def action_check_out(self) -> None:
         table = self.query_one("#in-now", DataTable)
@@ -242,7 +245,11 @@ class VisitorsScreen(DeskScreen):
         self.refresh_in_now()
 
     def action_walk_in(self) -> None:
-        count = visits.add_walk_in(self.app.session)
+        try:
+            count = visits.add_walk_in(self.app.session)
+        except BwkError as exc:  # the day has been signed
+            self.notify(exc.message(), severity="error", timeout=10)
+            return
         self.notify(t("visitors.walk_in_added", count=count))
         self.refresh_in_now()
 
