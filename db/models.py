@@ -299,7 +299,7 @@ class Volunteer(BaseModel):
     started_on = DateField()
     active = BooleanField(default=True)
     created_at = DateTimeField()
-    under_21 = BooleanField(default=False)  # the lower hourly maximum of the allowance (migration 0011)
+    under_21 = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])  # the lower hourly maximum of the allowance (migration 0011)
 
 
 class ShiftTemplate(BaseModel):

@@ -41,7 +41,11 @@ def _visit_changed(differ: str) -> str:
 
 
 def up(migrator, db):
-    db.execute_sql("ALTER TABLE volunteer ADD COLUMN under_21 BOOLEAN NOT NULL DEFAULT FALSE")
+    # peewee's BooleanField: INTEGER on SQLite, BOOLEAN on PostgreSQL (as the model declares it).
+    if isinstance(db, SqliteDatabase):
+        db.execute_sql("ALTER TABLE volunteer ADD COLUMN under_21 INTEGER NOT NULL DEFAULT FALSE")
+    else:
+        db.execute_sql("ALTER TABLE volunteer ADD COLUMN under_21 BOOLEAN NOT NULL DEFAULT FALSE")
     latest = "(SELECT MAX(c.day) FROM cash_closing c WHERE c.room_id = NEW.room_id)"
     if isinstance(db, SqliteDatabase):
         db.execute_sql("DROP TRIGGER cash_entry_closed_day")
