@@ -1,0 +1,155 @@
+"""F2 without traps (issue 15): nothing done to the wrong person, undo, focus back, on the small demo."""
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from bwk_tui.services.kernel import clock
+from bwk_tui.services.visitors import persons
+from bwk_tui.services.visitors import visits
+from bwk_tui.ui.app import BwkApp
+from bwk_tui.ui.screens.visitors import VisitorsScreen
+from bwk_tui.ui.screens.visitors.person_page import PersonScreen
+from db.models import Person, Visit, WalkIn
+
+from tests.ui.test_visitors import open_f2, returning_visitor_with_unique_prefix
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def demo_desk(demo_copy):
+    return demo_copy(3, "small")
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def in_person_with_unique_prefix(not_first: bool = True):
+    """Someone in now whom 3 letters of their first name put first in the desk's search, and who
+    is not the top row of 'Nu binnen' (the person the old Ctrl+U checked out)."""
+    in_now = visits.who_is_in()
+    ids = [row.person_id for row in in_now]
+    for row in in_now[1:] if not_first else in_now:
+        person = Person.get_by_id(row.person_id)
+        prefix = person.first_name[:3]
+        if len(prefix) == 3 and persons.search(prefix, first=ids)[0].id == person.id:
+            return row, prefix, in_now[0]
+    raise AssertionError("the demo has nobody suitable in now")
+
+
+def is_in(visit_id: int) -> bool:
+    return Visit.get_by_id(visit_id).left_at is None
+
+
+async def test_check_out_of_a_searched_person_takes_four_keys_and_names_them_first(demo_desk):
+    row, prefix, top = in_person_with_unique_prefix()
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_f2(app, pilot, demo_desk.coordinator_name, demo_desk.coordinator_pin)
+        for key in prefix:
+            await pilot.press(key)
+        await pilot.pause()
+        # Before the key is pressed the desk says on whom it acts.
+        assert row.name in text_of(app, "#desk-target") and "^U" in text_of(app, "#desk-target")
+        await pilot.press("ctrl+u")
+        await pilot.pause()
+        status = text_of(app, "#desk-status")
+        assert f"{row.name} is uitgecheckt om" in status and "Ctrl+Z maakt ongedaan" in status
+    assert not is_in(row.visit_id)
+    assert is_in(top.visit_id)  # the top of "Nu binnen" was not touched
+
+
+async def test_ctrl_u_on_someone_who_is_not_in_checks_out_nobody(demo_desk):
+    person, prefix = returning_visitor_with_unique_prefix()
+    before = len(visits.who_is_in())
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_f2(app, pilot, demo_desk.coordinator_name, demo_desk.coordinator_pin)
+        await pilot.press(*prefix, "ctrl+u")
+        await pilot.pause()
+        assert "is niet binnen" in text_of(app, "#desk-status")
+    assert len(visits.who_is_in()) == before
+
+
+async def test_nu_binnen_is_narrowed_by_the_search_and_ctrl_u_there_acts_on_its_highlight(demo_desk):
+    in_now = visits.who_is_in()
+    second = in_now[1]
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_f2(app, pilot, demo_desk.coordinator_name, demo_desk.coordinator_pin)
+        await pilot.press(*second.name.split()[0][:4])
+        await pilot.pause()
+        table = app.screen.query_one("#in-now", DataTable)
+        shown = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        assert second.name in shown and len(shown) < len(in_now)
+        # All of "Nu binnen" again, the highlight still on the person found; Tab goes there.
+        await pilot.press("escape", "tab")
+        await pilot.pause()
+        assert app.focused is table
+        assert second.name in text_of(app, "#desk-target")
+        await pilot.press("ctrl+u")
+        await pilot.pause()
+    assert not is_in(second.visit_id) and is_in(in_now[0].visit_id)
+
+
+async def test_ctrl_z_takes_back_a_check_out_a_check_in_and_a_walk_in(demo_desk):
+    row, prefix, _ = in_person_with_unique_prefix()
+    person, visitor_prefix = returning_visitor_with_unique_prefix()
+    walk_ins = WalkIn.select().count()
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_f2(app, pilot, demo_desk.coordinator_name, demo_desk.coordinator_pin)
+        await pilot.press(*prefix, "ctrl+u")
+        await pilot.pause()
+        assert not is_in(row.visit_id)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert is_in(row.visit_id)
+        assert f"{row.name} is weer binnen" in text_of(app, "#desk-status")
+
+        await pilot.press("escape", *visitor_prefix, "enter", "enter")
+        await pilot.pause()
+        name = persons.detail(person.id).name
+        status = text_of(app, "#desk-status")
+        assert f"{name} ingecheckt om" in status and "Ctrl+Z" in status
+        assert visits.open_visit_id(person.id) is not None
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert visits.open_visit_id(person.id) is None
+        assert not Visit.select().where(Visit.person == person.id, Visit.visit_date == clock.today()).exists()
+
+        await pilot.press("f7")
+        await pilot.pause()
+        assert WalkIn.select().count() == walk_ins + 1
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert WalkIn.select().count() == walk_ins
+        await pilot.press("ctrl+z")  # only the last action, once
+        await pilot.pause()
+        assert "niets (meer) om ongedaan te maken" in text_of(app, "#desk-status")
+    assert WalkIn.select().count() == walk_ins
+
+
+async def test_after_the_person_page_closes_typing_goes_to_the_search_box(demo_desk):
+    person, prefix = returning_visitor_with_unique_prefix()
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_f2(app, pilot, demo_desk.coordinator_name, demo_desk.coordinator_pin)
+        await pilot.press(*prefix, "ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitorsScreen)
+        assert app.focused is app.screen.query_one("#search", Input)
+        await pilot.press("escape", *"Jesm")
+        await pilot.pause()
+        assert app.screen.query_one("#search", Input).value == "Jesm"
+        # A dialog put away with Escape gives the search box back as well.
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#search", Input)
