@@ -907,4 +907,10 @@ TEXTS: dict[str, str] = {
     "visitors.undone_walk_in": "Walk-in taken back ({count} today).",
     "error.undo_late": "That was more than a minute ago: it can no longer be undone.",
     "error.undo_gone": "This can no longer be undone: it has changed meanwhile.",
+    "palette.placeholder": "Search for a command…",
+    "palette.no_matches": "No command found",
+    "palette.keys": "Keys and help",
+    "palette.keys_help": "Which keys work on this screen (F1)",
+    "palette.quit": "Quit",
+    "palette.quit_help": "Close bwk (Ctrl+Q)",
 }

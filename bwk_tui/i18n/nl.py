@@ -913,4 +913,10 @@ TEXTS: dict[str, str] = {
     "visitors.undone_walk_in": "Koffiebezoeker niet meer geteld ({count} vandaag).",
     "error.undo_late": "Dat is langer dan een minuut geleden: ongedaan maken kan niet meer.",
     "error.undo_gone": "Dit kan niet meer ongedaan worden gemaakt: het is intussen veranderd.",
+    "palette.placeholder": "Zoek een opdracht…",
+    "palette.no_matches": "Geen opdracht gevonden",
+    "palette.keys": "Toetsen en hulp",
+    "palette.keys_help": "Welke toetsen werken op dit scherm (F1)",
+    "palette.quit": "Stoppen",
+    "palette.quit_help": "bwk afsluiten (Ctrl+Q)",
 }

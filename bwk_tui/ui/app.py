@@ -227,11 +227,25 @@ class BwkApp(App[None]):
                 title = t("palette.open", section=t(section.title_key))
                 yield SystemCommand(title, section.key.upper(),
                                     lambda section_id=section.id: self.action_section(section_id))
-        for command in super().get_system_commands(screen):
-            # Textual's Screenshot wrote an SVG of the screen (names, help domains) to the working
-            # folder, world-readable and unaudited: not on this desk.
-            if command.title != "Screenshot":
-                yield command
+        # Textual's own commands are in English, and a volunteer needs only two of them: Theme and
+        # Maximize are left out, and so is Screenshot (it wrote an SVG of the screen, names and
+        # help domains, world-readable and unaudited, to the working folder).
+        if not isinstance(screen, ModalScreen):
+            yield SystemCommand(t("palette.keys"), t("palette.keys_help"), self.action_help)
+        yield SystemCommand(t("palette.quit"), t("palette.quit_help"), self.action_quit)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from bwk_tui.ui.widgets.palette import DeskPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(DeskPalette())
+
+    def action_show_help_panel(self) -> None:
+        """Textual's Keys panel lists its widgets' keys in English and stays open on Escape: F1's help
+        (Dutch, closed with Escape) takes its place."""
+        self.action_help()
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:

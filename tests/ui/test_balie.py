@@ -153,3 +153,63 @@ async def test_after_the_person_page_closes_typing_goes_to_the_search_box(demo_d
         await pilot.press("escape")
         await pilot.pause()
         assert app.focused is app.screen.query_one("#search", Input)
+
+
+# Textual's own English, as its command palette, system commands and Keys panel write it.
+TEXTUAL_ENGLISH = ("Search for commands", "No matches found", "Quit the application", "Keys", "Theme",
+                   "Maximize", "Minimize", "Screenshot", "Change the current theme", "Show help for the focused",
+                   "Cursor up", "Focus Next", "Focus Previous", "Exit the command palette")
+
+
+def palette_texts(app) -> list[str]:
+    from textual.command import CommandInput, CommandList
+
+    palette = app.screen
+    commands = palette.query_one(CommandList)
+    texts = [str(palette.query_one(CommandInput).placeholder)]
+    for index in range(commands.option_count):
+        prompt = commands.get_option_at_index(index).prompt
+        texts.append(prompt.plain if hasattr(prompt, "plain") else str(prompt))
+    return texts
+
+
+async def test_the_command_palette_speaks_dutch_and_escape_closes_every_panel(demo_desk):
+    from textual.command import CommandPalette
+
+    from bwk_tui.ui.screens.help import HelpModal
+
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_f2(app, pilot, demo_desk.coordinator_name, demo_desk.coordinator_pin)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, CommandPalette)
+        shown = palette_texts(app)
+        assert "Zoek een opdracht…" in shown
+        assert any("Open Bezoekers" in text for text in shown)
+        assert any("Toetsen en hulp" in text for text in shown) and any("Stoppen" in text for text in shown)
+        await pilot.press(*"zzq")
+        await pilot.pause(0.8)  # Textual waits half a second before it says nothing matched
+        shown += palette_texts(app)
+        assert any("Geen opdracht gevonden" in text for text in shown)
+        english = [word for word in TEXTUAL_ENGLISH for text in shown if word in text]
+        assert english == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitorsScreen)
+
+        await pilot.press("ctrl+p", *"toets")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, HelpModal)  # the Keys panel is F1's Dutch help
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitorsScreen)
+        assert app.focused is app.screen.query_one("#search", Input)
+        app.action_show_help_panel()  # Textual's own way to the Keys panel lands there too
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel")

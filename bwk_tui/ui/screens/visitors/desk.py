@@ -115,7 +115,10 @@ class VisitorsScreen(DeskScreen):
         results.add_columns(t("visitors.col_name"), t("visitors.col_code"), t("visitors.col_pc4"),
                             t("visitors.col_last"))
         results.can_focus = False  # the arrow keys move it from the search box
-        self.query_one("#in-now", DataTable).add_columns(t("visitors.col_name"), t("visitors.col_since"))
+        in_now = self.query_one("#in-now", DataTable)
+        # A fixed name width: at 80 columns a long name is cut, never the time beside it.
+        in_now.add_column(t("visitors.col_name"), width=19)
+        in_now.add_column(t("visitors.col_since"))
         self.query_one("#search", Input).focus()
 
     def on_screen_resume(self) -> None:
@@ -146,7 +149,8 @@ class VisitorsScreen(DeskScreen):
             if hit.id in self._in_by_person:
                 last = t("visitors.is_in_mark")
             else:
-                last = clock.day(hit.last_visit, "short") if hit.last_visit else ""
+                # Two-digit year: the column keeps its 8 characters at 80 columns.
+                last = clock.day(hit.last_visit, "dd-MM-yy") if hit.last_visit else ""
             table.add_row(hit.name, hit.household_code or "", str(hit.pc4 or ""), last, key=str(hit.id))
         if not self.hits and text.strip():
             table.add_row(t("visitors.new_person_row", text=text.strip()), "", "", "", key=NEW_ROW)
