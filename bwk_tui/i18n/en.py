@@ -913,4 +913,7 @@ TEXTS: dict[str, str] = {
     "palette.keys_help": "Which keys work on this screen (F1)",
     "palette.quit": "Quit",
     "palette.quit_help": "Close bwk (Ctrl+Q)",
+    "person.consent_covers": "This covers: {scope}.",
+    "person.consent_box": "yes, given (space)",
+    "person.members_registered": "{count} pers., {registered} registered",
 }

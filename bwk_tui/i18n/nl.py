@@ -919,4 +919,7 @@ TEXTS: dict[str, str] = {
     "palette.keys_help": "Welke toetsen werken op dit scherm (F1)",
     "palette.quit": "Stoppen",
     "palette.quit_help": "bwk afsluiten (Ctrl+Q)",
+    "person.consent_covers": "Dit dekt: {scope}.",
+    "person.consent_box": "ja, gegeven (spatie)",
+    "person.members_registered": "{count} pers., {registered} geregistreerd",
 }

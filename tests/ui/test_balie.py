@@ -213,3 +213,77 @@ async def test_the_command_palette_speaks_dutch_and_escape_closes_every_panel(de
         await pilot.press("escape")
         await pilot.pause()
         assert not app.screen.query("HelpPanel")
+
+
+async def test_a_new_visitor_is_registered_and_checked_in_with_the_name_and_at_most_15_keys(demo_desk):
+    from bwk_tui.ui.screens.visitors.person_form import PersonModal
+
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_f2(app, pilot, demo_desk.coordinator_name, demo_desk.coordinator_pin)
+        await pilot.press(*"Adwoa van der Qua")
+        await pilot.pause()
+        keys = ["enter", *"1104", "tab", *"tw", "tab", "space", "enter", "enter"]
+        assert len(keys) <= 15
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+            if key == "enter" and isinstance(app.screen, PersonModal):
+                form = app.screen  # the name was split, the volunteer can still correct it
+                assert form.field("first_name").value == "Adwoa"
+                assert form.field("last_name").value == "van der Qua"
+        assert isinstance(app.screen, VisitorsScreen)
+        assert "Adwoa van der Qua ingecheckt om" in text_of(app, "#desk-status")
+    person = Person.get(Person.first_name == "Adwoa", Person.last_name == "van der Qua")
+    assert person.pc4 == 1104 and person.consent_date == clock.today() and "tw" in person.languages
+    assert visits.open_visit_id(person.id) is not None
+
+
+async def test_enter_saves_from_any_field_never_untick_consent_and_a_refusal_selects_the_wrong_field(demo_desk):
+    from bwk_tui.ui.screens.visitors.person_form import PersonModal
+
+    count = Person.select().count()
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_f2(app, pilot, demo_desk.coordinator_name, demo_desk.coordinator_pin)
+        await pilot.press(*"Yaa Qwerty", "enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PersonModal) and app.focused is form.field("pc4")
+        await pilot.press(*"11", "tab", "tab", "space")  # consent ticked with Space
+        assert form.field("consent").value is True
+        await pilot.press("enter")  # Enter on the box saves (and is refused): the tick stays
+        await pilot.pause()
+        assert app.screen is form and form.field("consent").value is True
+        assert "vier cijfers" in text_of(app, "#form-error")
+        pc4 = form.field("pc4")
+        assert app.focused is pc4 and pc4.selected_text == "11"  # typing replaces what was wrong
+        assert Person.select().count() == count
+        await pilot.press(*"1103", "enter")  # and Enter in the field saves again
+        await pilot.pause()
+        assert not isinstance(app.screen, PersonModal)
+    person = Person.get(Person.first_name == "Yaa", Person.last_name == "Qwerty")
+    assert person.pc4 == 1103
+
+
+async def test_the_person_page_shows_the_household_size_that_was_entered(demo_desk):
+    from bwk_tui.ui.screens.visitors.person_form import PersonModal
+
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_f2(app, pilot, demo_desk.coordinator_name, demo_desk.coordinator_pin)
+        await pilot.press(*"Akua Qwerty", "enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PersonModal)
+        form.field("household_size").focus()
+        await pilot.press("4")
+        form.field("pc4").focus()
+        await pilot.press(*"1102", "tab", "tab", "space", "enter")
+        await pilot.pause()
+        await pilot.press("escape")  # no visit now
+        await pilot.pause()
+        await pilot.press(*"Akua Qw", "ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen)
+        assert "4 pers., 1 geregistreerd" in text_of(app, "#person-details")
