@@ -916,4 +916,5 @@ TEXTS: dict[str, str] = {
     "person.consent_covers": "This covers: {scope}.",
     "person.consent_box": "yes, given (space)",
     "person.members_registered": "{count} pers., {registered} registered",
+    "checkin.day_closed": "This day is closed: you can only look at this visit. A coordinator corrects it through 'Klopt het?'.",
 }

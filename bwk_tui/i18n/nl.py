@@ -922,4 +922,5 @@ TEXTS: dict[str, str] = {
     "person.consent_covers": "Dit dekt: {scope}.",
     "person.consent_box": "ja, gegeven (spatie)",
     "person.members_registered": "{count} pers., {registered} geregistreerd",
+    "checkin.day_closed": "Deze dag is afgesloten: dit bezoek kunt u alleen bekijken. Een coördinator corrigeert het via 'Klopt het?'.",
 }

@@ -5,6 +5,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from bwk_tui.services.kernel import clock
+from bwk_tui.services.kernel.errors import BwkError
 from bwk_tui.services.visitors import persons
 from bwk_tui.services.visitors import visits
 from bwk_tui.ui.app import BwkApp
@@ -287,3 +288,37 @@ async def test_the_person_page_shows_the_household_size_that_was_entered(demo_de
         await pilot.pause()
         assert isinstance(app.screen, PersonScreen)
         assert "4 pers., 1 geregistreerd" in text_of(app, "#person-details")
+
+
+async def test_a_visit_of_a_closed_day_is_shown_read_only(demo_desk):
+    import datetime as dt
+
+    from bwk_tui.services.cash import cash
+    from bwk_tui.ui.screens.visitors.checkin import CheckInModal
+    from db.models import VisitDomain
+
+    old = (Visit.select().where(Visit.visit_date < clock.today() - dt.timedelta(days=1))
+           .order_by(Visit.visit_date.desc()).first())
+    assert cash.is_closed(old.visit_date)  # the demo closed its earlier days
+    domains = sorted(vd.domain_id for vd in VisitDomain.select().where(VisitDomain.visit == old.id))
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_f2(app, pilot, demo_desk.coordinator_name, demo_desk.coordinator_pin)
+        app.screen.hits = [persons.PersonHit(old.person_id, "x", None, None, None)]
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        page = app.screen
+        table = page.query_one("#person-visits", DataTable)
+        table.move_cursor(row=table.get_row_index(str(old.id)))
+        await pilot.press("enter")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, CheckInModal) and modal.read_only
+        assert "afgesloten" in text_of(app, "#day-closed")
+        assert not modal.query_one("#save").display and modal.field("domains").disabled
+        await pilot.press("space", "enter")  # nothing to tick; Enter on Annuleren puts it away
+        await pilot.pause()
+        assert app.screen is page
+        with pytest.raises(BwkError):  # even a save that got through is refused
+            modal.save()
+    assert sorted(vd.domain_id for vd in VisitDomain.select().where(VisitDomain.visit == old.id)) == domains

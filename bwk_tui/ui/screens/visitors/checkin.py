@@ -6,7 +6,9 @@ from textual.widgets import Input
 from bwk_tui.ui.widgets.plain import Select, Static
 
 from bwk_tui.i18n import t
+from bwk_tui.services.cash import cash
 from bwk_tui.services.kernel import clock
+from bwk_tui.services.kernel.errors import BwkError
 from bwk_tui.services.visitors import visits
 from bwk_tui.services.visitors.persons import PersonHit
 from bwk_tui.services.visitors.visits import VisitForm, VisitLine
@@ -26,6 +28,11 @@ class CheckInModal(FormModal):
         self.visit = visit  # editing this visit instead of checking in
         if visit is not None:
             self.SAVE_KEY = "form.save"
+        # A visit of a closed day is part of that day's figures: shown, not changed (a coordinator
+        # corrects it the way "Klopt het?" gives; the service refuses it too).
+        self.read_only = visit is not None and cash.is_closed(visit.visit_date)
+        if self.read_only:
+            self.DEFAULT_FOCUS = "#cancel"
 
     @classmethod
     def for_hit(cls, hit: PersonHit) -> "CheckInModal":
@@ -38,9 +45,23 @@ class CheckInModal(FormModal):
         return t("checkin.title", name=self.person_name)
 
     def compose_top(self) -> ComposeResult:
-        yield Static(t("checkin.help"), classes="muted")
+        if self.read_only:
+            yield Static(t("checkin.day_closed"), classes="error", id="day-closed")
+        else:
+            yield Static(t("checkin.help"), classes="muted")
+
+    def on_mount(self) -> None:
+        # (FormModal's on_mount runs as well and focuses DEFAULT_FOCUS.)
+        if self.read_only:
+            self.query_one("#save").display = False
 
     def fields(self):
+        for name, label, widget in self._fields():
+            if self.read_only:
+                widget.disabled = True
+            yield name, label, widget
+
+    def _fields(self):
         session = self.app.session
         ticked = set(self.visit.domain_ids if self.visit else visits.last_domain_ids(self.person_id))
         options = [(d.name, d.id, d.id in ticked) for d in visits.domains()]
@@ -71,6 +92,8 @@ class CheckInModal(FormModal):
                          follow_up=self.field("follow_up").value, note=self.field("note").value)
 
     def save(self) -> int:
+        if self.read_only:
+            raise BwkError("checkin.day_closed")
         if self.visit is not None:
             visits.update_visit(self.app.session, self.visit.id, self.form())
             return self.visit.id
