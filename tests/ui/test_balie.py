@@ -322,3 +322,29 @@ async def test_a_visit_of_a_closed_day_is_shown_read_only(demo_desk):
         with pytest.raises(BwkError):  # even a save that got through is refused
             modal.save()
     assert sorted(vd.domain_id for vd in VisitDomain.select().where(VisitDomain.visit == old.id)) == domains
+
+
+async def test_a_follow_up_typed_as_do_shows_the_understood_date_and_is_saved(demo_desk):
+    import datetime as dt
+
+    from bwk_tui.ui.screens.visitors.checkin import CheckInModal
+
+    person, prefix = returning_visitor_with_unique_prefix()
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_f2(app, pilot, demo_desk.coordinator_name, demo_desk.coordinator_pin)
+        await pilot.press(*prefix, "enter")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, CheckInModal)
+        modal.field("follow_up").focus()
+        await pilot.press(*"over 2 weken")
+        await pilot.pause()
+        due = clock.today() + dt.timedelta(days=14)
+        assert text_of(app, "#field-follow_up_seen") == "= " + clock.day(due, "EEEE d MMMM yyyy")
+        assert modal.field("follow_up").value == "over 2 weken"  # nothing typed was dropped
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitorsScreen)
+    visit = Visit.get_by_id(visits.open_visit_id(person.id))
+    assert visit.follow_up_date == due

@@ -16,6 +16,7 @@ from bwk_tui.services import room
 from bwk_tui.services.room import settings
 from bwk_tui.services.room.auth import Session, coordinator_only, require_role
 from bwk_tui.services.kernel import clock
+from bwk_tui.services.kernel import dates
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 from bwk_tui.services.kernel.text import display_name
 
@@ -104,16 +105,14 @@ class VisitForm:
     note: str = ""
 
 
-def parse_date(text: str, field: str) -> dt.date | None:
-    text = (text or "").strip()
-    if not text:
+def parse_date(text: str, field: str, prefer: str = "future") -> dt.date | None:
+    """A typed date ("3-12", "morgen", "over 2 weken", "do"); InvalidInput when it is none."""
+    if not (text or "").strip():
         return None
-    for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise InvalidInput("error.date_format", field=field)
+    day = dates.understand(text, prefer=prefer)
+    if day is None:
+        raise InvalidInput("error.date_format", field=field)
+    return day
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Check-in (and editing a visit): help domains ticked from the last visit, Enter confirms."""
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input
 from bwk_tui.ui.widgets.plain import Select, Static
@@ -8,6 +9,7 @@ from bwk_tui.ui.widgets.plain import Select, Static
 from bwk_tui.i18n import t
 from bwk_tui.services.cash import cash
 from bwk_tui.services.kernel import clock
+from bwk_tui.services.kernel import dates
 from bwk_tui.services.kernel.errors import BwkError
 from bwk_tui.services.visitors import visits
 from bwk_tui.services.visitors.persons import PersonHit
@@ -75,11 +77,23 @@ class CheckInModal(FormModal):
             value=current if current else Select.NULL, compact=True)
         follow_up = self.visit.follow_up_date.strftime("%d-%m-%Y") if self.visit and self.visit.follow_up_date else ""
         yield "follow_up", t("checkin.follow_up"), Input(follow_up, placeholder=t("checkin.date_placeholder"),
-                                                         compact=True, max_length=10)
+                                                         compact=True, max_length=30)
+        yield "follow_up_seen", "", Static("", classes="muted")
         may_note = self.visit is None or self.visit.note is not None or session.is_coordinator
         note = (self.visit.note or "") if self.visit else ""
         yield "note", t("checkin.note"), Input(note, placeholder=t("checkin.note_placeholder"), compact=True,
                                                max_length=500, disabled=not may_note)
+
+    @on(Input.Changed, "#field-follow_up")
+    def _date_typed(self, event: Input.Changed) -> None:
+        """The date as understood, beside what was typed: "= donderdag 10 december"."""
+        seen = self.query_one("#field-follow_up_seen", Static)
+        if not event.value.strip():
+            seen.update("")
+            return
+        day = dates.understand(event.value)
+        seen.update(t("checkin.date_understood", day=clock.day(day, "EEEE d MMMM yyyy")) if day
+                    else t("checkin.date_unknown"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
