@@ -925,4 +925,7 @@ TEXTS: dict[str, str] = {
     "roster.reason_no_hours": "has not helped yet this month",
     "checkin.date_understood": "= {day}",
     "checkin.date_unknown": "? that date cannot be read",
+    "app.contrast_on": "High contrast is on (Ctrl+T turns it off).",
+    "app.contrast_off": "High contrast is off.",
+    "error.theme_unknown": "Choose standaard or hoog-contrast.",
 }

@@ -931,4 +931,7 @@ TEXTS: dict[str, str] = {
     "roster.reason_no_hours": "heeft deze maand nog niet geholpen",
     "checkin.date_understood": "= {day}",
     "checkin.date_unknown": "? die datum is niet te lezen",
+    "app.contrast_on": "Hoog contrast staat aan (Ctrl+T zet het uit).",
+    "app.contrast_off": "Hoog contrast staat uit.",
+    "error.theme_unknown": "Kies standaard of hoog-contrast.",
 }

@@ -25,6 +25,7 @@ from bwk_tui.ui.screens.desk import HomeScreen
 from bwk_tui.ui.screens.help import HelpModal
 from bwk_tui.ui.screens.login import LoginScreen
 from bwk_tui.ui.screens.setup import SetupScreen
+from bwk_tui.ui import themes
 from bwk_tui.ui.widgets import plain
 
 plain.install()
@@ -137,6 +138,8 @@ class BwkApp(App[None]):
     def on_mount(self) -> None:
         self.room_name = room.current_room_name()
         set_language(settings.get("language"))
+        self.register_theme(themes.HIGH_CONTRAST_THEME)
+        self.theme = themes.theme_for(settings.get("theme"))
         self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
         if room.needs_setup():
             self.push_screen(SetupScreen())
@@ -169,6 +172,12 @@ class BwkApp(App[None]):
         limit = max(self.idle_seconds, getattr(self.screen, "IDLE_LOCK_AT_LEAST_MINUTES", 0) * 60)
         if time.monotonic() - self.last_input >= limit:
             self.lock(idle=True)
+
+    def action_toggle_contrast(self) -> None:
+        """High contrast on or off for this desk until bwk stops (the `theme` setting is the start)."""
+        high = self.theme != themes.HIGH_CONTRAST
+        self.theme = themes.HIGH_CONTRAST if high else themes.STANDARD
+        self.notify(t("app.contrast_on" if high else "app.contrast_off"))
 
     def action_lock(self) -> None:
         self.lock()

@@ -348,3 +348,22 @@ async def test_a_follow_up_typed_as_do_shows_the_understood_date_and_is_saved(de
         assert isinstance(app.screen, VisitorsScreen)
     visit = Visit.get_by_id(visits.open_visit_id(person.id))
     assert visit.follow_up_date == due
+
+
+async def test_the_theme_setting_starts_bwk_in_high_contrast_and_no_color_is_respected(demo_desk, monkeypatch):
+    from bwk_tui.services.room import settings
+    from bwk_tui.ui import themes
+
+    settings.put("theme", "hoog-contrast")
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == themes.HIGH_CONTRAST
+        assert app.no_color  # Textual draws in monochrome: the marks and words carry the meaning
+        await open_f2(app, pilot, demo_desk.coordinator_name, demo_desk.coordinator_pin)
+        table = app.screen.query_one("#results", DataTable)
+        marks = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+        assert "✓ binnen" in marks  # who is in reads without colour
+        app.action_toggle_contrast()
+        assert app.theme == themes.STANDARD
