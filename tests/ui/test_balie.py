@@ -367,3 +367,19 @@ async def test_the_theme_setting_starts_bwk_in_high_contrast_and_no_color_is_res
         assert "✓ binnen" in marks  # who is in reads without colour
         app.action_toggle_contrast()
         assert app.theme == themes.STANDARD
+
+
+async def test_ctrl_t_on_the_login_screen_switches_to_high_contrast(demo_desk):
+    from bwk_tui.ui import themes
+    from bwk_tui.ui.screens.login import LoginScreen
+
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.theme == themes.HIGH_CONTRAST
+        assert app.focused.id == "name"  # still typing the name
+        await pilot.press("ctrl+t")
+        assert app.theme == themes.STANDARD
