@@ -91,3 +91,16 @@ def test_a_walk_in_is_taken_back_once(desk, clock):
     with pytest.raises(BwkError):
         visits.undo_walk_in(desk)
     assert WalkIn.select().count() == before + 1
+
+
+def test_who_is_in_ranks_first_in_the_desk_search_but_only_when_the_name_matches(desk, clock):
+    anna = _person(desk, "Anna")
+    annabel = _person(desk, "Annabel")
+    hans = _person(desk, "Hans")
+    Person.update(last_visit_date=TODAY - dt.timedelta(days=1)).where(Person.id == annabel).execute()
+    assert [h.id for h in persons.search("ann")][:2] == [annabel, anna]  # the most recent visitor first
+    assert [h.id for h in persons.search("ann", first=[anna, hans])][:2] == [anna, annabel]
+    ansje = _person(desk, "Ansje")
+    # "ans" only inside "Hans": who is in ranks first on a name that starts with the text, not on that.
+    assert [h.id for h in persons.search("ans", first=[hans])] == [ansje, hans]
+    assert persons.search("", first=[hans])[0].id == hans
