@@ -241,7 +241,7 @@ TEXTS: dict[str, str] = {
     "checkin.confirm": "Check in",
     "checkin.title": "Check in: {name}",
     "checkin.edit_title": "Visit of {name} on {day}",
-    "checkin.help": "Enter checks in. Tab to the help domains; space ticks or unticks.",
+    "checkin.help": "Enter checks in · Tab to the help domains · space ticks or unticks",
     "checkin.domains": "Help domains",
     "checkin.referral": "Referred to",
     "checkin.no_referral": "(not referred)",

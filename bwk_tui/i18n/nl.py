@@ -247,7 +247,7 @@ TEXTS: dict[str, str] = {
     "checkin.confirm": "Inchecken",
     "checkin.title": "Inchecken: {name}",
     "checkin.edit_title": "Bezoek van {name} op {day}",
-    "checkin.help": "Enter checkt in. Met Tab naar de hulpdomeinen; spatie zet een vinkje aan of uit.",
+    "checkin.help": "Enter checkt in · Tab naar de hulpdomeinen · spatie: vinkje aan of uit",
     "checkin.domains": "Hulpdomeinen",
     "checkin.referral": "Doorverwezen naar",
     "checkin.no_referral": "(niet doorverwezen)",
