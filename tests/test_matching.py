@@ -69,9 +69,9 @@ def test_the_reasons_add_up_to_the_score(boss, dom, clock):
     assert s.score == sum(r.points for r in s.reasons)
     points = {r.text: r.points for r in s.reasons}
     assert points["ervaringsdeskundig in schulden"] == 20
-    assert points["spreekt Twi"] == 20
-    assert points["beschikbaar op 2 dagdelen samen"] == 5  # 10 x 2/4
-    assert points["urgentie 3"] == 10  # 5 x (3 - 1)
+    assert points["spreekt Twi, net als de vraag"] == 20
+    assert points["allebei maandagochtend en dinsdagmiddag vrij"] == 5  # 10 x 2/4
+    assert points["dringend"] == 10  # 5 x (3 - 1), the word the list uses
     assert [r for r in s.reasons if r.text.startswith("domein")][0].points == 20  # 40 x 1/2
     assert s.score == 20 + 20 + 20 + 5 + 10
     assert s.remaining_capacity == 1
@@ -86,16 +86,16 @@ def test_weights_are_settings(boss, dom):
     assert s.score == sum(r.points for r in s.reasons)
 
 
-def test_language_never_filters_and_the_reason_names_the_missing_language(boss, dom):
+def test_language_never_filters_and_the_reason_says_what_this_helper_speaks(boss, dom):
     req = ask(boss, "Semhar", [dom["wonen"]], "ti")
     arab = helper(boss, "Said", [dom["wonen"]], languages="ar,nl")
     short = scoring.shortlist(req.id)
     assert [s.offer_id for s in short] == [arab.id]
     texts = {r.text: r.points for r in short[0].reasons}
-    assert texts["geen Tigrinya-spreker vrij; spreekt Arabisch en Nederlands"] == 0
+    assert texts["geen gemeenschappelijke taal; spreekt Arabisch en Nederlands"] == 0
     set_language("en")
     texts = [r.text for r in scoring.score(req.id, arab.id).reasons]
-    assert "no Tigrinya speaker free; speaks Arabic and Dutch" in texts
+    assert "no language in common; speaks Arabic and Dutch" in texts
 
 
 def test_a_request_without_languages_takes_the_persons_languages(boss, dom):
@@ -155,7 +155,7 @@ def test_the_stored_reasons_are_keys_not_names(boss, dom):
     raw = json.loads(Match.get_by_id(m.id).reasons)
     assert raw[0][0] == "match.reason_domain"
     set_language("en")
-    assert "speaks Twi" in [r.text for r in matches.matches()[0].reasons]
+    assert "speaks Twi, as the request asks" in [r.text for r in matches.matches()[0].reasons]
 
 
 def test_continuity_counts_after_a_good_match(boss, dom):

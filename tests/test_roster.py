@@ -609,7 +609,7 @@ def test_stand_ins_are_ranked_with_reasons_that_add_up(gap):
     assert [s.minutes_this_month for s in ranked] == [0, 480, 540, 270]
     reasons = {s.name: [(r.text, r.points) for r in s.reasons] for s in ranked}
     assert reasons["Ans"] == [("beschikbaar op woensdagochtend", 40), ("kan gastvrouw/gastheer", 30),
-                              ("0 uur deze maand", 15)]
+                              ("heeft deze maand nog niet geholpen", 15)]
     assert reasons["Bram"] == [("beschikbaar op woensdagochtend", 40), ("geen gastvrouw/gastheer", 0),
                                ("deed woensdagochtend 2× in 8 weken", 15), ("8 uur deze maand", 9)]
     assert reasons["Cor"] == [("niet opgegeven voor woensdagochtend", 0), ("kan gastvrouw/gastheer", 30),

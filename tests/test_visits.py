@@ -275,7 +275,7 @@ def test_checking_in_needs_a_login(desk):
     (lambda: VisitForm(domain_ids=_ids("koffie") + [987654]), "domains"),
     (lambda: _form(follow_up="9-6-2026"), "follow_up"),  # yesterday
     (lambda: _form(follow_up="2020-01-01"), "follow_up"),
-    (lambda: _form(follow_up="volgende week"), "follow_up"),
+    (lambda: _form(follow_up="binnenkort"), "follow_up"),  # no date ("volgende week" is one)
     (lambda: _form(follow_up="31-02-2026"), "follow_up"),
     (lambda: _form(referral="x" * 81), "referral"),
     (lambda: _form(note="x" * 501), "note"),
@@ -311,7 +311,7 @@ def test_date_formats(typed, expected):
     assert visits.parse_date(typed, "follow_up") == expected
 
 
-@pytest.mark.parametrize("typed", ["morgen", "3-12", "2026-13-03", "32-1-2026", "3.12.2026x", "2026/12/03x", "12"])
+@pytest.mark.parametrize("typed", ["2026-13-03", "32-1-2026", "3.12.2026x", "2026/12/03x", "12"])
 def test_garbage_dates_are_refused(typed):
     with pytest.raises(InvalidInput) as info:
         visits.parse_date(typed, "follow_up")

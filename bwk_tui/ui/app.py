@@ -25,6 +25,7 @@ from bwk_tui.ui.screens.desk import HomeScreen
 from bwk_tui.ui.screens.help import HelpModal
 from bwk_tui.ui.screens.login import LoginScreen
 from bwk_tui.ui.screens.setup import SetupScreen
+from bwk_tui.ui import themes
 from bwk_tui.ui.widgets import plain
 
 plain.install()
@@ -138,13 +139,16 @@ class BwkApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
+        self.register_theme(themes.HIGH_CONTRAST_THEME)
         if self.door is not None:  # closed: the room's name and language are in the keyslot file
             self.room_name = self.door.room_name
             set_language(self.door.language)
+            self._theme_after_login = True  # the `theme` setting is in the database, still closed
             self.push_screen(LoginScreen())
             return
         self.room_name = room.current_room_name()
         set_language(settings.get("language"))
+        self.theme = themes.theme_for(settings.get("theme"))
         if room.needs_setup():
             self.push_screen(SetupScreen())
         else:
@@ -175,6 +179,9 @@ class BwkApp(App[None]):
 
     def logged_in(self, session: Session) -> None:
         self.session = session
+        if getattr(self, "_theme_after_login", False):
+            self._theme_after_login = False
+            self.theme = themes.theme_for(settings.get("theme"))
         set_language(session.language)
         self._install_keys()
         self.idle_seconds = settings.get_float("idle_lock_minutes") * 60
@@ -199,6 +206,12 @@ class BwkApp(App[None]):
         limit = max(self.idle_seconds, getattr(self.screen, "IDLE_LOCK_AT_LEAST_MINUTES", 0) * 60)
         if time.monotonic() - self.last_input >= limit:
             self.lock(idle=True)
+
+    def action_toggle_contrast(self) -> None:
+        """High contrast on or off for this desk until bwk stops (the `theme` setting is the start)."""
+        high = self.theme != themes.HIGH_CONTRAST
+        self.theme = themes.HIGH_CONTRAST if high else themes.STANDARD
+        self.notify(t("app.contrast_on" if high else "app.contrast_off"))
 
     def action_lock(self) -> None:
         self.lock()
@@ -257,11 +270,25 @@ class BwkApp(App[None]):
                 title = t("palette.open", section=t(section.title_key))
                 yield SystemCommand(title, section.key.upper(),
                                     lambda section_id=section.id: self.action_section(section_id))
-        for command in super().get_system_commands(screen):
-            # Textual's Screenshot wrote an SVG of the screen (names, help domains) to the working
-            # folder, world-readable and unaudited: not on this desk.
-            if command.title != "Screenshot":
-                yield command
+        # Textual's own commands are in English, and a volunteer needs only two of them: Theme and
+        # Maximize are left out, and so is Screenshot (it wrote an SVG of the screen, names and
+        # help domains, world-readable and unaudited, to the working folder).
+        if not isinstance(screen, ModalScreen):
+            yield SystemCommand(t("palette.keys"), t("palette.keys_help"), self.action_help)
+        yield SystemCommand(t("palette.quit"), t("palette.quit_help"), self.action_quit)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from bwk_tui.ui.widgets.palette import DeskPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(DeskPalette())
+
+    def action_show_help_panel(self) -> None:
+        """Textual's Keys panel lists its widgets' keys in English and stays open on Escape: F1's help
+        (Dutch, closed with Escape) takes its place."""
+        self.action_help()
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:

@@ -169,7 +169,8 @@ async def test_a_new_profile_with_skills_a_resident_and_an_allowance(sqlite_room
         assert modal.field("person").value == abena
         await pilot.press("enter", "tab")  # on to the choice, then to the skills
         await pilot.press("space", "down", "down", "down", "space")  # gastvrouw and taal
-        await pilot.press("tab", *"nl, tw", "tab", *"ma-o,wo-m", "tab", *"twee", "enter")
+        # The availability grid: Space on Monday morning, two days on and one down, Space (Wednesday afternoon).
+        await pilot.press("tab", *"nl, tw", "tab", "space", "right", "right", "down", "space", "tab", *"twee", "enter")
         await pilot.pause()
         assert app.screen is modal  # "twee" is no amount
         assert modal.field("hourly_allowance").has_class("-invalid")

@@ -40,7 +40,7 @@ def returning_visitor_with_unique_prefix():
     for person in (Person.select().where(Person.last_visit_date < clock.today(), Person.merged_into.is_null())
                    .order_by(Person.last_visit_date.desc())):
         prefix = person.first_name[:3]
-        if len(prefix) == 3 and person.id not in in_now and persons.search(prefix)[0].id == person.id:
+        if len(prefix) == 3 and person.id not in in_now and persons.search(prefix, first=in_now)[0].id == person.id:
             return person, prefix
     raise AssertionError("the demo has no suitable returning visitor")
 
@@ -95,7 +95,7 @@ async def test_a_new_person_is_registered_from_the_search_box_and_checked_in(dem
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PersonModal)
-        assert app.screen.field("first_name").value == "Nana Yaw Qx"
+        assert app.screen.field("first_name").value == "Nana Yaw" and app.screen.field("last_name").value == "Qx"
         app.screen.field("pc4").focus()
         await pilot.press(*"1104")
         app.screen.field("consent").focus()
@@ -107,7 +107,7 @@ async def test_a_new_person_is_registered_from_the_search_box_and_checked_in(dem
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, VisitorsScreen)
-    person = Person.get(Person.first_name == "Nana Yaw Qx")
+    person = Person.get(Person.first_name == "Nana Yaw", Person.last_name == "Qx")
     assert person.pc4 == 1104 and person.household.pc4 == 1104 and person.consent_date == clock.today()
     assert Visit.select().where(Visit.person == person.id, Visit.visit_date == clock.today()).count() == 1
 

@@ -22,3 +22,21 @@ def display_name(first_name: str, last_name: str | None) -> str:
 def cut(text: str, width: int) -> str:
     """``text`` shortened to ``width`` with an ellipsis."""
     return text if len(text) <= width else text[:max(width - 1, 0)] + "…"
+
+
+# Tussenvoegsels and their cousins in the names of Zuidoost: they belong to the last name.
+NAME_PARTICLES = frozenset({"van", "der", "den", "de", "het", "ten", "ter", "te", "'t", "t", "in", "op", "aan",
+                            "la", "le", "da", "das", "do", "dos", "del", "di", "du", "el", "al", "von", "zu"})
+
+
+def split_name(typed: str) -> tuple[str, str]:
+    """'Akosua Mensah' -> ('Akosua', 'Mensah'): with two or more words the last is the last name,
+    with the particles before it ('Jan van der Berg' -> ('Jan', 'van der Berg')). One word is a
+    first name (or a nickname)."""
+    words = typed.split()
+    if len(words) < 2:
+        return " ".join(words), ""
+    start = len(words) - 1
+    while start > 1 and words[start - 1].casefold() in NAME_PARTICLES:
+        start -= 1
+    return " ".join(words[:start]), " ".join(words[start:])

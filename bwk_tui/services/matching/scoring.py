@@ -21,7 +21,7 @@ from db.models import (HelpOffer, HelpOfferDomain, HelpRequest, Match)
 from bwk_tui.i18n import t
 from bwk_tui.services.room import settings
 from bwk_tui.services.room.auth import Session, coordinator_only
-from bwk_tui.services.kernel.availability import (DAGDELEN, WEEKDAYS)
+from bwk_tui.services.kernel.availability import (DAGDELEN, WEEKDAYS, availability_text, slot_name, split)
 from bwk_tui.services.kernel.scoring import Reason, read_weights
 from bwk_tui.services.matching.requests import DONE, OfferInfo, RequestInfo, and_list, domain_names, language_name, lived_ids, load_offers, offer_info, offers, open_requests, request_info
 
@@ -80,9 +80,9 @@ def raw_reasons(req: RequestInfo, off: OfferInfo, w: Weights, continued: set) ->
     if not req.availability:
         reasons.append(["match.reason_availability_any", {}, w.availability])
     else:
-        overlap = len(req.availability & off.availability)
-        reasons.append(["match.reason_availability", {"count": overlap},
-                        _share(w.availability, overlap, len(req.availability))])
+        both = req.availability & off.availability
+        reasons.append(["match.reason_availability", {"count": len(both), "slots": availability_text(both)},
+                        _share(w.availability, len(both), len(req.availability))])
     if (req.person_id, off.id) in continued:
         reasons.append(["match.reason_continuity", {}, w.continuity])
     if req.urgency > 1:
@@ -102,8 +102,16 @@ def _reason_text(key: str, params: dict, names: dict[int, str]) -> str:
     if key == "match.reason_language":
         return t(key, lang=langs(params.get("languages", [])))
     if key == "match.reason_no_language":
-        missing = [language_name(c) for c in params.get("missing", [])]
-        return t(key, lang="/".join(missing), spoken=langs(params.get("spoken", [])))
+        # About the helper in this row only: another helper may well speak the request's language.
+        spoken = params.get("spoken", [])
+        return t(key, spoken=langs(spoken)) if spoken else t("match.reason_no_language_none")
+    if key == "match.reason_availability":
+        if "slots" not in params:  # a reason stored before the dagdelen were named
+            return t("match.reason_availability_count", count=params.get("count", 0))
+        slots = [slot_name(WEEKDAYS.index(code[:2]), code[3:]) for code in split(params["slots"])]
+        return t("match.reason_availability", slots=and_list(slots)) if slots else t("match.reason_availability_none")
+    if key == "match.reason_urgency":
+        return t(f"f4.urgency_{params.get('urgency', 1)}")
     return t(key, **params)
 
 

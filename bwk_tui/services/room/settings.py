@@ -109,6 +109,12 @@ def _language(value: str) -> str:
     return value.strip()
 
 
+def _theme(value: str) -> str:
+    if value.strip() not in ("standaard", "hoog-contrast"):
+        raise InvalidInput("error.theme_unknown", field="value")
+    return value.strip()
+
+
 def editable() -> dict[str, Declared]:
     """The settings a person may change, in the order they were declared."""
     return {key: d for key, d in _DECLARED.items() if d.check is not None}
@@ -141,6 +147,8 @@ declare("idle_lock_minutes", "3", number(0.5, 60, whole=False),
         "Na zoveel minuten zonder toetsaanslag vergrendelt de balie zich.")
 declare("backup_keep", "30", number(1, 1000), "Zoveel reservekopieën worden bewaard; oudere worden opgeruimd.")
 declare("language", "nl", _language, "De taal van bwk voor wie nog geen eigen taal koos (nl of en).")
+declare("theme", "standaard", _theme,
+        "standaard of hoog-contrast (wit en geel op zwart). Op het inlogscherm wisselt Ctrl+T het ook.")
 # Lockout: this many wrong PINs in a row lock the account; the lock lasts
 # lock_base_minutes, doubling with every further lockout, up to lock_max_minutes.
 declare("pin_attempts", "5", number(3, 10), "Na zoveel verkeerde pincodes op rij gaat een account op slot.")

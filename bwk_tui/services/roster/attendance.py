@@ -123,6 +123,22 @@ def _minutes_since(start: dt.datetime, end: dt.datetime) -> int:
     return max(0, min(1440, round((end - start).total_seconds() / 60)))
 
 
+SIGN_IN_EARLY_MINUTES = 30
+
+
+def _in_sign_in_window(found: AttendanceLine) -> None:
+    """Signing in counts hours: from half an hour before the shift starts until it ends, not at
+    12:47 for the 18:00 shift."""
+    local = to_local(clock.now_utc())
+    now_min = local.hour * 60 + local.minute
+    opens = max(0, found.starts_min - SIGN_IN_EARLY_MINUTES)
+    if now_min < opens:
+        raise BwkError("error.roster_sign_in_early", opens=clock.time_text(opens),
+                       times=clock.times_text(found.starts_min, found.ends_min))
+    if now_min > found.ends_min:
+        raise BwkError("error.roster_sign_in_over", times=clock.times_text(found.starts_min, found.ends_min))
+
+
 def sign_in(session: Session, assignment_id: int) -> AttendanceLine:
     """On the day of the shift, the volunteer (or a coordinator for them) signs in."""
     found = line(assignment_id)
@@ -133,6 +149,7 @@ def sign_in(session: Session, assignment_id: int) -> AttendanceLine:
         raise BwkError("error.roster_not_on")
     if found.signed_in_at is not None:
         raise BwkError("error.roster_signed_in")
+    _in_sign_in_window(found)
     with write():
         ShiftAssignment.update(signed_in_at=clock.now_utc()).where(ShiftAssignment.id == assignment_id).execute()
         audit.record(session.account_id, "shift.sign_in", "shift_assignment", assignment_id)

@@ -90,7 +90,8 @@ def stand_ins(shift_id: int, top: int = 8) -> list[StandIn]:
         minutes = month.get(v.id, 0)
         hours = minutes / 60
         points = round(w["hours"] * max(0.0, 1 - hours / HOURS_SPREAD))
-        reasons.append(Reason(t("roster.reason_hours", hours=_hours_text(minutes)), points))
+        reasons.append(Reason(t("roster.reason_hours", hours=_hours_text(minutes)) if minutes
+                              else t("roster.reason_no_hours"), points))
         over = bool(v.hourly_allowance_cents) and allowance.would_exceed(
             v.id, row.shift_date, row.ends_min - row.starts_min) is not None  # no allowance: nothing to exceed
         if over:

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import operator
 import random
+from collections.abc import Collection
 
 from peewee import JOIN, fn
 
@@ -67,11 +68,12 @@ def _recent_first():
     return Person.last_visit_date.desc(nulls="LAST")
 
 
-def search(text: str, limit: int = SEARCH_LIMIT) -> list[PersonHit]:
+def search(text: str, limit: int = SEARCH_LIMIT, first: Collection[int] = ()) -> list[PersonHit]:
     """Best matches first: a name (or code) that starts with the text, then recent visitors.
 
     Two small queries, each walking the last-visit index and stopping at ``limit``,
-    rather than ranking every match: a keystroke on 50,000 persons stays fast.
+    rather than ranking every match: a keystroke on 50,000 persons stays fast. ``first``:
+    ids that rank before everyone when they match (the desk passes who is in now).
     """
     query = _clean_query(text)
     base = (Person.select(Person.id, Person.first_name, Person.last_name, Person.pc4,
@@ -81,10 +83,22 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[PersonHit]:
     if not query:
         if (text or "").strip():
             return []  # only wildcards were typed: they match nobody, not everybody
+        if first:
+            ahead = _hits(base.where(Person.id.in_(list(first))).order_by(_recent_first(), Person.id.desc())
+                          .limit(limit))
+            rest = base.where(Person.id.not_in([hit.id for hit in ahead])) if ahead else base
+            return ahead + _hits(rest.order_by(_recent_first(), Person.id.desc()).limit(limit - len(ahead)))
         return _hits(base.order_by(_recent_first(), Person.id.desc()).limit(limit))
     terms = _terms(query)
     starts = functools.reduce(operator.or_, (Person.search_key.startswith(term) | Person.search_key.contains(" " + term)
                                              for term in terms))
+    if first:
+        ahead = _hits(base.where(starts, Person.id.in_(list(first)))
+                      .order_by(_recent_first(), Person.id.desc()).limit(limit))
+        if ahead:
+            rest = search(text, limit, ())
+            seen = {hit.id for hit in ahead}
+            return (ahead + [hit for hit in rest if hit.id not in seen])[:limit]
     found = _hits(base.where(starts).order_by(_recent_first(), Person.id.desc()).limit(limit))
     if len(found) < limit:
         seen = [hit.id for hit in found]

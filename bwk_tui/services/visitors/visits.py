@@ -16,6 +16,7 @@ from bwk_tui.services import room
 from bwk_tui.services.room import settings
 from bwk_tui.services.room.auth import Session, coordinator_only, require_role
 from bwk_tui.services.kernel import clock
+from bwk_tui.services.kernel import dates
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 from bwk_tui.services.kernel.text import display_name
 
@@ -104,16 +105,14 @@ class VisitForm:
     note: str = ""
 
 
-def parse_date(text: str, field: str) -> dt.date | None:
-    text = (text or "").strip()
-    if not text:
+def parse_date(text: str, field: str, prefer: str = "future") -> dt.date | None:
+    """A typed date ("3-12", "morgen", "over 2 weken", "do"); InvalidInput when it is none."""
+    if not (text or "").strip():
         return None
-    for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise InvalidInput("error.date_format", field=field)
+    day = dates.understand(text, prefer=prefer)
+    if day is None:
+        raise InvalidInput("error.date_format", field=field)
+    return day
 
 
 @dataclasses.dataclass(frozen=True)
@@ -287,6 +286,70 @@ def add_walk_in(session: Session) -> int:
     except DatabaseError as exc:
         _closed_at_this_moment(exc, day)
         raise
+
+
+# --- undo: the desk's last action, for a minute -------------------------------------------
+
+UNDO_SECONDS = 60
+
+
+def _undo_window_open(at: dt.datetime | None) -> bool:
+    return at is not None and clock.now_utc() - at <= dt.timedelta(seconds=UNDO_SECONDS)
+
+
+def _undoable(session: Session, visit_id: int) -> Visit:
+    visit = Visit.get_or_none(Visit.id == visit_id)
+    if visit is None:
+        raise BwkError("error.undo_gone")
+    if visit.recorded_by_id != session.account_id and not session.is_coordinator:
+        raise BwkError("error.undo_gone")
+    return visit
+
+
+def undo_check_in(session: Session, visit_id: int) -> None:
+    """Take back a check-in made less than a minute ago (the wrong person was chosen)."""
+    require_role(session, "volunteer")
+    with write():
+        visit = _undoable(session, visit_id)
+        if visit.recorded_by_id != session.account_id or not _undo_window_open(visit.arrived_at):
+            raise BwkError("error.undo_late")
+        person_id = visit.person_id
+        VisitDomain.delete().where(VisitDomain.visit == visit_id).execute()
+        Visit.delete().where(Visit.id == visit_id).execute()
+        last = (Visit.select(fn.MAX(Visit.visit_date)).where(Visit.person == person_id).scalar())
+        Person.update(last_visit_date=last).where(Person.id == person_id).execute()
+        audit.record(session.account_id, "visit.undo_create", "visit", visit_id, f"person={person_id}")
+
+
+def undo_check_out(session: Session, visit_id: int) -> None:
+    """Open a visit again that was checked out less than a minute ago."""
+    require_role(session, "volunteer")
+    with write():
+        visit = _undoable(session, visit_id)
+        if visit.left_at is None:
+            return
+        if not _undo_window_open(visit.left_at):
+            raise BwkError("error.undo_late")
+        again = _open_visit(visit.person_id, visit.visit_date)
+        if again is not None:  # checked in again meanwhile: that visit stands
+            raise BwkError("error.undo_gone")
+        Visit.update(left_at=None).where(Visit.id == visit_id).execute()
+        audit.record(session.account_id, "visit.undo_checkout", "visit", visit_id)
+
+
+def undo_walk_in(session: Session) -> int:
+    """Take back this user's last walk-in of the last minute. Returns today's number of walk-ins."""
+    require_role(session, "volunteer")
+    day, room_id = clock.today(), room.current_room_id()
+    with write():
+        last = (WalkIn.select().where(WalkIn.room == room_id, WalkIn.visit_date == day,
+                                      WalkIn.recorded_by == session.account_id)
+                .order_by(WalkIn.id.desc()).first())
+        if last is None or not _undo_window_open(last.at):
+            raise BwkError("error.undo_late")
+        WalkIn.delete().where(WalkIn.id == last.id).execute()
+        audit.record(session.account_id, "walk_in.undo", "walk_in", last.id)
+        return WalkIn.select().where(WalkIn.room == room_id, WalkIn.visit_date == day).count()
 
 
 # --- what the desk shows -------------------------------------------------------------------

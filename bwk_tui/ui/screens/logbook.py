@@ -97,7 +97,7 @@ class LogbookScreen(DeskScreen):
         day = None
         if values["f-day"]:
             try:
-                day = visits.parse_date(values["f-day"], "day")
+                day = visits.parse_date(values["f-day"], "day", prefer="past")
             except BwkError as exc:
                 self.notify(exc.message(), severity="error")
                 return

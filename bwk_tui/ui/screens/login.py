@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input
@@ -20,6 +21,8 @@ from bwk_tui.services.kernel.errors import BwkError
 
 class LoginScreen(Screen[None]):
     HELP_KEY = "help.login"
+    # Before anyone is logged in: who reads the screen less well switches to high contrast first.
+    BINDINGS = [Binding("ctrl+t", "app.toggle_contrast", show=False)]
 
     def __init__(self, notice: str = ""):
         super().__init__()

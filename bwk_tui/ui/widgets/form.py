@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button
+from textual.widgets import Button, Input
 from bwk_tui.ui.widgets.plain import Label, Static
 
 from bwk_tui.i18n import t
@@ -24,7 +24,8 @@ FORM_CSS = Path(__file__).with_name("form.tcss")
 class FormModal(ModalScreen):
     """Subclasses yield ``(field name, label text, widget)`` from ``fields()`` and implement ``save()``."""
 
-    BINDINGS = [Binding("escape", "cancel", show=False)]
+    # Enter reaches the form only from a field that does not use it itself (a tick box): it saves.
+    BINDINGS = [Binding("escape", "cancel", show=False), Binding("enter", "save_form", show=False)]
     # Absolute: subclasses live in other folders. Read when the first form opens, not at start-up.
     CSS_PATH = FORM_CSS
     SAVE_KEY = "form.save"
@@ -66,6 +67,9 @@ class FormModal(ModalScreen):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    def action_save_form(self) -> None:
+        self.submit()
+
     def submit(self) -> None:
         for widget in self.query(".-invalid"):
             widget.remove_class("-invalid")
@@ -93,6 +97,8 @@ class FormModal(ModalScreen):
         for widget in self.query(f"#field-{field}"):
             widget.add_class("-invalid")
             widget.focus()
+            if isinstance(widget, Input):  # typing replaces what was wrong; Enter saves again
+                widget.select_all()
 
     def field(self, name: str) -> Widget:
         return self.query_one(f"#field-{name}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rich.segment import Segment
+from textual.binding import Binding
 from textual.strip import Strip
 from bwk_tui.ui.widgets.plain import Checkbox, SelectionList
 from textual.widgets.option_list import OptionDoesNotExist
@@ -22,8 +23,13 @@ class TickList(SelectionList):
         return Strip(segments, strip.cell_length)
 
 
-class TickBox(Checkbox):
-    """A Checkbox that shows ✓ when ticked and a blank when not (not only a colour)."""
+class TickBox(Checkbox, inherit_bindings=False):  # Checkbox binds "enter,space"
+    """A Checkbox that shows ✓ when ticked and a blank when not (not only a colour).
+
+    Space ticks it; Enter does not (Textual's Checkbox toggles on both, so Enter on a consent box
+    took the tick away): in a form Enter saves."""
+
+    BINDINGS = [Binding("space", "toggle_button", show=False)]
 
     @property
     def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual reads this class attribute per instance

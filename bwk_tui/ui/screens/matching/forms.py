@@ -26,6 +26,7 @@ from bwk_tui.services.matching.matches import MatchInfo
 from bwk_tui.services.matching.requests import OfferInfo, OfferForm, RequestForm, RequestInfo
 from bwk_tui.ui.screens.desk import require_coordinator
 from bwk_tui.ui.widgets.confirm import ConfirmModal
+from bwk_tui.ui.widgets.availability_grid import AvailabilityGrid
 from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
 from bwk_tui.ui.widgets.texts import score_question
 from bwk_tui.ui.widgets.tick_list import TickList
@@ -103,8 +104,7 @@ class RequestModal(MatchingForm):
         yield "description", t("f4.description"), Input(compact=True, max_length=200)
         yield "languages", t("f4.languages"), Input(placeholder=t("f4.languages_placeholder"),
                                                           compact=True, max_length=120)
-        yield "availability", t("f4.availability"), Input(
-            placeholder=t("f4.availability_placeholder"), compact=True, max_length=120)
+        yield "availability", t("f4.availability"), AvailabilityGrid()
         yield "urgency", t("f4.urgency"), Select([(urgency_text(u), u) for u in URGENCIES], value=1,
                                                        allow_blank=False, compact=True)
 
@@ -145,8 +145,7 @@ class OfferModal(MatchingForm):
         yield "lived", t("f4.lived"), TickList(*self.domain_options(), classes="domains")
         yield "languages", t("f4.languages"), Input(placeholder=t("f4.languages_placeholder"),
                                                           compact=True, max_length=120)
-        yield "availability", t("f4.availability"), Input(
-            placeholder=t("f4.availability_placeholder"), compact=True, max_length=120)
+        yield "availability", t("f4.availability"), AvailabilityGrid()
         yield "capacity", t("f4.capacity"), Input("1", compact=True, max_length=4)
 
     def save(self) -> OfferInfo:

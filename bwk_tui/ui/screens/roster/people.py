@@ -28,6 +28,7 @@ from bwk_tui.services.roster.volunteers import ProfileForm, VolunteerInfo
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen, require_coordinator
 from bwk_tui.services.kernel.text import cut
+from bwk_tui.ui.widgets.availability_grid import AvailabilityGrid
 from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
 from bwk_tui.ui.widgets.tables import table_room
 from bwk_tui.ui.widgets.tick_list import TickBox, TickList
@@ -196,9 +197,7 @@ class ProfileModal(FormModal):
         yield "languages", t("f3a.languages"), Input(", ".join(v.languages) if v else "",
                                                      placeholder=t("f3a.languages_placeholder"), compact=True,
                                                      max_length=120)
-        yield "availability", t("f3a.availability"), Input(
-            availability_text(v.availability) if v else "", placeholder=t("f3a.availability_placeholder"),
-            compact=True, max_length=120)
+        yield "availability", t("f3a.availability"), AvailabilityGrid(availability_text(v.availability) if v else "")
         yield "hourly_allowance", t("f3a.hourly_allowance"), Input(
             euros_text(v.hourly_allowance_cents) if v else "", placeholder=t("f3a.allowance_placeholder"),
             compact=True, max_length=10)

@@ -184,6 +184,11 @@ class RosterScreen(DeskScreen):
 
     @on(DataTable.CellHighlighted, "#week")
     def _moved(self, event: DataTable.CellHighlighted) -> None:
+        table = self.query_one("#week", DataTable)
+        if event.coordinate != table.cursor_coordinate:
+            # A late message of the table's clear() in reload(): acting on it sent the highlight
+            # back to the morning column after every action.
+            return
         if event.coordinate.column == 0:  # the day column has nothing to choose
             self.query_one("#week", DataTable).move_cursor(column=1, animate=False)
             return
@@ -294,12 +299,12 @@ class RosterScreen(DeskScreen):
             except BwkError as exc:
                 self.notify(exc.message(), severity="error", timeout=8)
                 return
-            self.notify(t("f3.signed_in", time=clock.clock_time(clock.now_utc())))
+            self.notify(t("f3.signed_in", time=clock.clock_time(clock.now_utc()), shift=shift_title(shift)))
             self.reload()
             return
 
         def done(found) -> None:
-            self.notify(t("f3.signed_out", hours=clock.hours(found.minutes or 0)))
+            self.notify(t("f3.signed_out", hours=clock.hours(found.minutes or 0), shift=shift_title(shift)))
             self.reload()
 
         ask_then(self, lambda accept: attendance.sign_out(session, mine.assignment_id,

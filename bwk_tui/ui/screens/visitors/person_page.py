@@ -19,6 +19,16 @@ from bwk_tui.ui.screens.visitors.person_form import PersonModal
 PAGE = 20
 
 
+def household_size(p) -> str:
+    """The size the household was registered with, and how many of it are registered here when
+    that differs ("4 pers., 1 geregistreerd"): a household of 4 is not shown as one of 1."""
+    if not p.household_size:
+        return t("person.members", count=p.household_members)
+    if p.household_size == p.household_members:
+        return t("person.members", count=p.household_size)
+    return t("person.members_registered", count=p.household_size, registered=p.household_members)
+
+
 class PersonScreen(DeskScreen):
     TITLE_KEY = "person.title"
     CSS_PATH = "visitors.tcss"
@@ -56,7 +66,7 @@ class PersonScreen(DeskScreen):
         p = self.person
         lines = [
             f"  ·  {t('person.household_code')}: {p.household_code or '-'}"
-            f" ({t('person.members', count=p.household_members)})  ·  PC4: {p.pc4 or '-'}",
+            f" ({household_size(p)})  ·  PC4: {p.pc4 or '-'}",
             f"{t('person.languages')}: {p.languages or '-'}  ·  {t('person.corporation')}: "
             f"{p.housing_corporation or '-'}  ·  {t('person.birth_year')}: {p.birth_year or '-'}",
             t("person.consent_line", day=clock.day(p.consent_date, "medium"), by=p.consent_by or "-")
