@@ -90,7 +90,8 @@ def _as_coordinator(args):
 def _command_name(args) -> str:
     return " ".join(part for part in (args.command, getattr(args, "user_command", None),
                                       getattr(args, "cash_command", None), getattr(args, "match_command", None),
-                                      getattr(args, "roster_command", None)) if part)
+                                      getattr(args, "roster_command", None),
+                                      getattr(args, "privacy_command", None)) if part)
 
 
 def _audit_read(session, entity: str, detail: str) -> None:
@@ -460,6 +461,48 @@ def cmd_roster_statement(args) -> int:
     return 0
 
 
+def _person_id(text: str) -> int:
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        raise UsageError("error.person_id")
+    return int(text)
+
+
+def cmd_privacy_export(args) -> int:
+    from bwk_tui.services.privacy import inzage
+
+    person_id = _person_id(args.person)
+    out = _out(args.out)
+    _open(args, out)
+    session = _as_coordinator(args)
+    text = inzage.export(session, person_id, args.format)  # audited
+    _print_or_write(text, out)
+    return 0
+
+
+def cmd_privacy_forget(args) -> int:
+    from bwk_tui.services.privacy import forget
+    from bwk_tui.services.visitors import persons
+
+    person_id = _person_id(args.person)
+    _open(args)
+    session = _as_coordinator(args)
+    found = persons.detail(person_id)  # an unknown number: said before anything is asked
+    problem = forget.refusal(person_id)
+    if problem is not None:
+        raise problem
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError("cli.privacy_needs_yes")
+        if input(t("cli.privacy_forget_question", name=found.name, id=person_id)).strip().lower() not in ("ja", "yes", "j", "y"):
+            print(t("cli.privacy_not_forgotten"))
+            return 1
+    done = forget.forget(session, person_id)
+    print(t("cli.privacy_forgotten", id=person_id, count=len(done.person_ids), notes=done.notes,
+            requests=done.requests, path=forget.list_path()))
+    return 0
+
+
 def _coordinator_flags(p: argparse.ArgumentParser, pin_help: str = "cli.help.as_pin_stdin") -> None:
     """The coordinator's name and PIN, for every command that shows or changes the room's data."""
     p.add_argument("--as", dest="actor", metavar="NAME", help=t("cli.help.as"))
@@ -565,6 +608,20 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--out")
     _coordinator_flags(q)
     q.set_defaults(func=cmd_roster_statement)
+
+    p = sub.add_parser("privacy", help=t("cli.help.privacy"))
+    privacy_cmd = p.add_subparsers(dest="privacy_command", required=True, metavar="export|forget")
+    q = privacy_cmd.add_parser("export", help=t("cli.help.privacy_export"))
+    q.add_argument("person", help=t("cli.help.privacy_person"))
+    q.add_argument("--format", choices=("md", "json"), default="md")
+    q.add_argument("--out")
+    _coordinator_flags(q)
+    q.set_defaults(func=cmd_privacy_export)
+    q = privacy_cmd.add_parser("forget", help=t("cli.help.privacy_forget"))
+    q.add_argument("person", help=t("cli.help.privacy_person"))
+    q.add_argument("--yes", action="store_true", help=t("cli.help.privacy_yes"))
+    _coordinator_flags(q)
+    q.set_defaults(func=cmd_privacy_forget)
 
     p = sub.add_parser("check", help=t("cli.help.check"))
     p.set_defaults(func=cmd_check)

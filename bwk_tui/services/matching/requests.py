@@ -317,4 +317,6 @@ def open_requests(limit: int = 200) -> list[RequestInfo]:
 
 
 def offers(active_only: bool = True) -> list[OfferInfo]:
-    return load_offers((HelpOffer.active == True) if active_only else (HelpOffer.id > 0))  # noqa: E712
+    # A forgotten person (issue 13) is never proposed as a helper; their offer stays for the reports.
+    return load_offers(((HelpOffer.active == True) & Person.forgotten_at.is_null())  # noqa: E712
+                       if active_only else (HelpOffer.id > 0))
