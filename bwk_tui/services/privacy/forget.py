@@ -231,3 +231,9 @@ def last_visit_before(months: int) -> dt.date:
     year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
     day = min(today.day, 28)
     return dt.date(year, month + 1, day)
+
+
+def forgotten_on(person_id: int) -> dt.date | None:
+    """The Amsterdam day this person was forgotten, or None."""
+    at = Person.select(Person.forgotten_at).where(Person.id == person_id).scalar()
+    return clock.to_local(at).date() if at else None

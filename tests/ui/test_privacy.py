@@ -1,0 +1,125 @@
+"""The person page's privacy keys (issue 13), pressed as a coordinator would: ^L inzage, ^X forget
+with its confirmation, ^W withdraw consent; a volunteer is refused; a refusal is said in words."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from textual.widgets import Static
+
+from bwk_tui.services.kernel.text import FORGOTTEN_NAME
+from bwk_tui.services.privacy import forget
+from bwk_tui.services.room import auth
+from bwk_tui.services.visitors import persons, visits
+from bwk_tui.ui.app import BwkApp
+from bwk_tui.ui.screens.visitors.person_page import PersonScreen
+from bwk_tui.ui.widgets.confirm import ConfirmModal
+from db.models import AuditLog, Person, Visit
+
+from tests.ui.test_visitors import SIZE, open_f2
+
+
+@pytest.fixture
+def demo_desk(demo_copy):
+    return demo_copy(3, "small")
+
+
+def _someone():
+    ids = [p.id for p in Person.select(Person.id).join(Visit).where(Person.merged_into.is_null(),
+                                                                     Visit.note.is_null(False))
+           .group_by(Person.id).order_by(Person.id)]
+    return next(i for i in ids if forget.refusal(i) is None)
+
+
+async def _open_page(app, pilot, summary, person_id, name=None, pin=None):
+    await open_f2(app, pilot, name or summary.coordinator_name, pin or summary.coordinator_pin)
+    app.screen.hits = [persons.PersonHit(person_id, "x", None, None, None)]
+    await pilot.press("ctrl+o")
+    await pilot.pause()
+    assert isinstance(app.screen, PersonScreen)
+
+
+def _text(screen, selector) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_a_coordinator_forgets_a_person_after_the_confirmation(demo_desk):
+    person_id = _someone()
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_page(app, pilot, demo_desk, person_id)
+        assert "^X vergeten" in _text(app.screen, "#person-privacy")
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        question = _text(app.screen, "#question")
+        assert "Dit gaat weg" in question and "Dit blijft" in question
+        await pilot.press("escape")  # no: nothing happens
+        await pilot.pause()
+        assert Person.get_by_id(person_id).forgotten_at is None
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        await pilot.press("enter")  # "Ja, vergeten" has the focus
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen)
+        assert "vergeten op" in _text(app.screen, "#person-privacy")
+        assert "(vergeten)" in _text(app.screen, "#person-details")
+    person = Person.get_by_id(person_id)
+    assert person.forgotten_at is not None and person.first_name == FORGOTTEN_NAME
+    assert Visit.select().where(Visit.person == person_id, Visit.note.is_null(False)).count() == 0
+
+
+async def test_withdrawing_consent_from_the_page(demo_desk):
+    person_id = _someone()
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_page(app, pilot, demo_desk, person_id)
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert "trekt de toestemming in" in _text(app.screen, "#question")
+        await pilot.press("enter")
+        await pilot.pause()
+    person = Person.get_by_id(person_id)
+    assert person.consent_withdrawn_on is not None and person.forgotten_at is not None
+
+
+async def test_inzage_from_the_page_writes_md_and_json(demo_desk, tmp_path):
+    person_id = _someone()
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_page(app, pilot, demo_desk, person_id)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+    from bwk_tui.services.privacy import inzage
+
+    md = inzage.default_path(person_id, "md")
+    data = json.loads(md.with_suffix(".json").read_text())
+    assert data["person"]["id"] == person_id and data["visits"]
+    assert "## Bezoeken" in md.read_text()
+    assert AuditLog.select().where(AuditLog.action == "privacy.inzage", AuditLog.entity_id == person_id).count() == 2
+
+
+async def test_a_person_who_is_in_is_not_forgotten_and_the_reason_is_said(demo_desk):
+    person_id = _someone()
+    session = auth.login(demo_desk.coordinator_name, demo_desk.coordinator_pin)
+    visits.check_in(session, person_id, visits.VisitForm(domain_ids=visits.last_domain_ids(person_id)))
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_page(app, pilot, demo_desk, person_id)
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen)  # no question: refused at once
+        assert any("nu binnen" in str(n.message) for n in app._notifications)
+    assert Person.get_by_id(person_id).forgotten_at is None
+
+
+async def test_a_volunteer_cannot_forget(demo_desk):
+    person_id = _someone()
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_page(app, pilot, demo_desk, person_id, demo_desk.volunteer_name, demo_desk.volunteer_pin)
+        assert not app.screen.query_one("#person-privacy", Static).display
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen)
+    assert Person.get_by_id(person_id).forgotten_at is None
