@@ -503,6 +503,30 @@ def cmd_privacy_forget(args) -> int:
     return 0
 
 
+def cmd_privacy_retention(args) -> int:
+    import time
+
+    from bwk_tui.services.privacy import retention
+
+    _open(args)
+    session = _as_coordinator(args)
+    started = time.perf_counter()
+    if not args.dry_run:
+        done = retention.run(session)
+        print(t("cli.retention_done", count=done.persons, notes=done.notes))
+        return 0
+    found = retention.plan()
+    _audit_read(session, "retention", f"dry-run persons={len(found.persons)} notes={found.notes}")
+    lines = [t("cli.retention_plan", count=len(found.persons), person_cutoff=clock.day(found.person_cutoff),
+               notes=found.notes, note_cutoff=clock.day(found.note_cutoff))]
+    lines += [t("cli.retention_person", id=due.id, name=due.name,
+                last=clock.day(due.last_visit) if due.last_visit else "-", registered=clock.day(due.registered))
+              for due in found.persons]
+    lines.append(t("cli.retention_dry_run", seconds=f"{time.perf_counter() - started:.2f}"))
+    _print_or_write("\n".join(lines) + "\n", None)
+    return 0
+
+
 def _coordinator_flags(p: argparse.ArgumentParser, pin_help: str = "cli.help.as_pin_stdin") -> None:
     """The coordinator's name and PIN, for every command that shows or changes the room's data."""
     p.add_argument("--as", dest="actor", metavar="NAME", help=t("cli.help.as"))
@@ -610,7 +634,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_roster_statement)
 
     p = sub.add_parser("privacy", help=t("cli.help.privacy"))
-    privacy_cmd = p.add_subparsers(dest="privacy_command", required=True, metavar="export|forget")
+    privacy_cmd = p.add_subparsers(dest="privacy_command", required=True, metavar="export|forget|retention")
     q = privacy_cmd.add_parser("export", help=t("cli.help.privacy_export"))
     q.add_argument("person", help=t("cli.help.privacy_person"))
     q.add_argument("--format", choices=("md", "json"), default="md")
@@ -622,6 +646,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--yes", action="store_true", help=t("cli.help.privacy_yes"))
     _coordinator_flags(q)
     q.set_defaults(func=cmd_privacy_forget)
+    q = privacy_cmd.add_parser("retention", help=t("cli.help.privacy_retention"))
+    q.add_argument("--dry-run", action="store_true", help=t("cli.help.privacy_dry_run"))
+    _coordinator_flags(q)
+    q.set_defaults(func=cmd_privacy_retention)
 
     p = sub.add_parser("check", help=t("cli.help.check"))
     p.set_defaults(func=cmd_check)

@@ -984,4 +984,11 @@ TEXTS: dict[str, str] = {
     "cli.privacy_forgotten": "Forgotten: person {id} ({count} records), {notes} notes, {requests} help requests. The forget-list is in {path}.",
     "cli.privacy_needs_yes": "Forgetting without a terminal needs --yes.",
     "cli.privacy_written": "The access file is in {path}",
+    "report.retention": "Retention: {count} persons anonymised under the retention rule, {notes} old notes removed.",
+    "cli.help.privacy_retention": "apply the retention rules (also done at every closing)",
+    "cli.help.privacy_dry_run": "only show what would go; change nothing",
+    "cli.retention_plan": "Retention: {count} persons without a visit since {person_cutoff} are anonymised; {notes} notes on visits before {note_cutoff} are removed.",
+    "cli.retention_person": "  {id:>6}  {name}  last visit {last}, registered {registered}",
+    "cli.retention_dry_run": "Dry run: nothing was changed ({seconds} s).",
+    "cli.retention_done": "{count} persons anonymised under the retention rule, {notes} old notes removed.",
 }

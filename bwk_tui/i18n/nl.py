@@ -990,4 +990,11 @@ TEXTS: dict[str, str] = {
     "cli.privacy_forgotten": "Vergeten: persoon {id} ({count} inschrijvingen), {notes} notities, {requests} hulpvragen. De vergeetlijst staat in {path}.",
     "cli.privacy_needs_yes": "Vergeten zonder terminal kan alleen met --yes.",
     "cli.privacy_written": "Inzage staat in {path}",
+    "report.retention": "Bewaartermijn: {count} personen geanonimiseerd volgens de bewaartermijn, {notes} oude notities verwijderd.",
+    "cli.help.privacy_retention": "de bewaartermijnen toepassen (gebeurt ook bij elke dagafsluiting)",
+    "cli.help.privacy_dry_run": "alleen laten zien wat weg zou gaan; niets wijzigen",
+    "cli.retention_plan": "Bewaartermijn: {count} personen zonder bezoek sinds {person_cutoff} worden geanonimiseerd; {notes} notities bij bezoeken van voor {note_cutoff} worden verwijderd.",
+    "cli.retention_person": "  {id:>6}  {name}  laatste bezoek {last}, ingeschreven {registered}",
+    "cli.retention_dry_run": "Proefdraai: er is niets gewijzigd ({seconds} s).",
+    "cli.retention_done": "{count} personen geanonimiseerd volgens de bewaartermijn, {notes} oude notities verwijderd.",
 }

@@ -32,6 +32,7 @@ from bwk_tui.services.room.auth import Session, coordinator_only, verify_own_pin
 from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 from bwk_tui.services.closing.chain import compute_hash
+from bwk_tui.services.privacy import retention
 from bwk_tui.services.closing.report import closings_dir, report_file, report_text
 
 DENOMINATIONS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000)  # cents: 5c up to EUR 200
@@ -83,6 +84,9 @@ class DaySummary:
     volunteer_minutes: int = 0
     volunteers: int = 0
     hours_open: int = 0
+    # Retention (issue 13): persons anonymised and visit notes removed by this closing.
+    anonymised: int = 0
+    notes_removed: int = 0
 
 
 def summary(day: dt.date, room_id: int) -> DaySummary:
@@ -212,7 +216,9 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
                 cash._insert(session, room_id, day, cash.IN if difference > 0 else cash.OUT, abs(difference),
                              category.id, reason[:200] or t("closing.difference_entry"))
             totals = cash.day_totals(day, room_id)
-            day_summary = summary(day, room_id)
+            retained = retention.apply(session.account_id)  # the retention rules: one step of the closing
+            day_summary = dataclasses.replace(summary(day, room_id), anonymised=retained.persons,
+                                              notes_removed=retained.notes)
             fields = {
                 "opening_cents": totals.opening_cents, "in_cents": totals.in_cents, "out_cents": totals.out_cents,
                 "expected_cents": totals.expected_cents - (difference if difference else 0),
@@ -235,6 +241,7 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
         partial.unlink(missing_ok=True)
         raise
     os.replace(partial, report_path)
+    retention.after_commit(retained)
     try:
         after = backup.take_backup(actor_id=session.account_id)
         return Closed(closing.id, day, counted, difference, report_path, after.path)
