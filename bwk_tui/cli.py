@@ -327,7 +327,10 @@ def cmd_report(args) -> int:
     from bwk_tui.services.reports import report_export
     from bwk_tui.services.reports import reports
 
+    from bwk_tui.services.reports import suppression
+
     period = clock.parse_period(args.period, args.date_from, args.date_to)
+    suppression.require_whole_months(period)  # an export never covers part of a month (issue 13)
     out = _out(args.out)
     report_export.check_format(args.format, out)
     _open(args, out)

@@ -18,7 +18,8 @@ from bwk_tui.services.kernel import files, tables
 from bwk_tui.services.kernel.money import money
 from bwk_tui.services.kernel.money import decimal
 from bwk_tui.services.kernel.errors import UsageError
-from bwk_tui.services.reports.reports import Report, Row, suppress
+from bwk_tui.services.reports import suppression
+from bwk_tui.services.reports.reports import Report, Row
 
 FORMATS = ("table", "csv", "md", "xlsx")
 TEXT_FORMATS = tables.TEXT_FORMATS
@@ -44,18 +45,22 @@ def _suppress_enabled(enabled: bool | None) -> bool:
 
 def lines(report: Report, money: Callable[[int], object], enabled: bool) -> Iterator[list]:
     """(section, label, period, previous) per row; a section's note is a row without figures."""
-    for section in report.sections:
+    shown = suppression.protect(report, enabled)
+    for s, section in enumerate(report.sections):
         if section.note:
             yield [section.title, section.note, "", ""]
-        for row in section.rows:
-            yield [section.title, row.label, _cell(row, row.value, money, enabled),
-                   _cell(row, row.previous, money, enabled)]
+        for r, row in enumerate(section.rows):
+            yield [section.title, row.label, _cell(row, row.value, money, shown[s, r, 0]),
+                   _cell(row, row.previous, money, shown[s, r, 1])]
+    if enabled:
+        yield ["", suppression.footnote(), "", ""]
 
 
-def _cell(row: Row, value: int, money: Callable[[int], object], enabled: bool):
+def _cell(row: Row, value: int, money: Callable[[int], object], shown):
+    """Money from cents; a count as ``suppression.protect`` shows it (the figure, <5 or •)."""
     if row.money:
         return money(value)
-    return suppress(value, row, enabled)
+    return shown
 
 
 def render(report: Report, fmt: str, suppress_small: bool | None = None) -> str:
@@ -68,14 +73,16 @@ def render(report: Report, fmt: str, suppress_small: bool | None = None) -> str:
 
     # A section's name once, on its first line; its note below the table.
     shown = []
-    for section in report.sections:
+    protected = suppression.protect(report, enabled)
+    for s, section in enumerate(report.sections):
         for n, row in enumerate(section.rows):
             shown.append(["" if n else section.title, row.label,
-                          _cell(row, row.value, money, enabled),
-                          _cell(row, row.previous, money, enabled)])
+                          _cell(row, row.value, money, protected[s, n, 0]),
+                          _cell(row, row.previous, money, protected[s, n, 1])])
     table = tables.text_table(headers(report), shown, fmt, colalign=("left", "left", "right", "right"))
     bullet = "- " if fmt == "md" else ""
     notes = [f"{bullet}{section.title}: {section.note}" for section in report.sections if section.note]
+    notes += [f"{bullet}{suppression.footnote()}"] if enabled else []
     text = f"{tables.heading(title(report), fmt)}\n\n{table}\n"
     return text + ("\n" + "\n".join(notes) + "\n" if notes else "")
 
@@ -99,18 +106,20 @@ def fill_workbook(report: Report, suppress_small: bool | None = None):
     put(headers(report))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
-    for section in report.sections:
+    protected = suppression.protect(report, enabled)
+    for s, section in enumerate(report.sections):
         if section.note:
             put([section.title, section.note])
-        for row in section.rows:
+        for r, row in enumerate(section.rows):
             if row.money:  # a number of euros, made exactly from cents
                 put([section.title, row.label, Decimal(row.value).scaleb(-2),
                               Decimal(row.previous).scaleb(-2)])
                 for cell in sheet[sheet.max_row][2:4]:
                     cell.number_format = EURO_FORMAT
             else:
-                put([section.title, row.label, suppress(row.value, row, enabled),
-                              suppress(row.previous, row, enabled)])
+                put([section.title, row.label, protected[s, r, 0], protected[s, r, 1]])
+    if enabled:
+        put([suppression.footnote()])
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 50
     sheet.column_dimensions["C"].width = 16
