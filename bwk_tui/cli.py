@@ -530,6 +530,15 @@ def cmd_privacy_retention(args) -> int:
     return 0
 
 
+def cmd_privacy_register(args) -> int:
+    from bwk_tui.services.privacy import register
+
+    _open(args)
+    _audit_read(_as_coordinator(args), "privacy_register", "")
+    _print_or_write(register.text(), None)
+    return 0
+
+
 def _coordinator_flags(p: argparse.ArgumentParser, pin_help: str = "cli.help.as_pin_stdin") -> None:
     """The coordinator's name and PIN, for every command that shows or changes the room's data."""
     p.add_argument("--as", dest="actor", metavar="NAME", help=t("cli.help.as"))
@@ -637,7 +646,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_roster_statement)
 
     p = sub.add_parser("privacy", help=t("cli.help.privacy"))
-    privacy_cmd = p.add_subparsers(dest="privacy_command", required=True, metavar="export|forget|retention")
+    privacy_cmd = p.add_subparsers(dest="privacy_command", required=True, metavar="export|forget|retention|register")
     q = privacy_cmd.add_parser("export", help=t("cli.help.privacy_export"))
     q.add_argument("person", help=t("cli.help.privacy_person"))
     q.add_argument("--format", choices=("md", "json"), default="md")
@@ -653,6 +662,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--dry-run", action="store_true", help=t("cli.help.privacy_dry_run"))
     _coordinator_flags(q)
     q.set_defaults(func=cmd_privacy_retention)
+    q = privacy_cmd.add_parser("register", help=t("cli.help.privacy_register"))
+    _coordinator_flags(q)
+    q.set_defaults(func=cmd_privacy_register)
 
     p = sub.add_parser("check", help=t("cli.help.check"))
     p.set_defaults(func=cmd_check)

@@ -295,3 +295,41 @@ def test_inzage_lists_cash_entries_that_name_the_person(room, clock):
     cash.add_entry(boss, "in", "5,00", category, description="koffie betaald door zyxqwertine")
     data = inzage.collect(person_id)
     assert [c["description"] for c in data["cash_entries_naming"]] == ["koffie betaald door zyxqwertine"]
+
+
+def test_the_register_lists_every_table_and_field_with_the_settings(room, clock):
+    from db.models import ALL_MODELS
+    from bwk_tui.services.privacy import register
+    from bwk_tui.services.room import settings
+
+    settings.change("retention_months", "36", actor_id=room["coordinator"].account_id)
+    text = register.text()
+    for model in ALL_MODELS:
+        assert model._meta.table_name in text
+    assert "first_name, last_name, search_key" in text and "tot 36 maanden na het laatste bezoek" in text
+    assert "register." not in text  # every text found in the catalogue
+    assert "DPIA" in text
+
+
+def test_cli_privacy_export_and_forget(sqlite_room, clock, coby_pin, capsys, tmp_path):
+    from bwk_tui.cli import main
+    from db import database
+    from db.models import Person
+
+    boss = sqlite_room["coordinator"]
+    person_id = _person_with_texts(boss)
+    url = database.obj.database
+    out = tmp_path / "inzage.json"
+    assert main(["--db", url, "privacy", "export", str(person_id), "--format", "json", "--out", str(out),
+                 "--as", "Coby", "--pin-stdin"]) == 0
+    assert json.loads(out.read_text())["person"]["last_name"] == "Plofvogelaar"
+    assert main(["--db", url, "privacy", "export", "999999", "--as", "Coby", "--pin-stdin"]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+    assert main(["--db", url, "privacy", "forget", "abc", "--yes", "--as", "Coby", "--pin-stdin"]) == 2
+    assert main(["--db", url, "privacy", "forget", str(person_id), "--as", "Coby", "--pin-stdin"]) == 2  # no --yes
+    assert Person.get_by_id(person_id).forgotten_at is None
+    assert main(["--db", url, "privacy", "forget", str(person_id), "--yes", "--as", "Coby", "--pin-stdin"]) == 0
+    assert "Vergeten: persoon" in capsys.readouterr().out
+    assert Person.get_by_id(person_id).forgotten_at is not None
+    assert main(["--db", url, "privacy", "register", "--as", "Coby", "--pin-stdin"]) == 0
+    assert "Verwerkingsregister" in capsys.readouterr().out
