@@ -1052,4 +1052,5 @@ TEXTS: dict[str, str] = {
     "register.who.cash_entry": "volunteers and coordinators (F5); the overview coordinators",
     "register.who.cash_closing": "coordinators",
     "cli.help.privacy_register": "the register of processing: every field, why, how long, who sees it",
+    "cash.description_names_person": "Note: the description names a registered visitor ({names}). A cash entry can never be changed or forgotten. Change the description, or press Enter again to book it as it is.",
 }

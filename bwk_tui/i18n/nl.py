@@ -1058,4 +1058,5 @@ TEXTS: dict[str, str] = {
     "register.who.cash_entry": "vrijwilligers en coördinatoren (F5); het overzicht coördinatoren",
     "register.who.cash_closing": "coördinatoren",
     "cli.help.privacy_register": "het verwerkingsregister: elk veld, waarom, hoe lang, wie het ziet",
+    "cash.description_names_person": "Let op: de omschrijving noemt de naam van een ingeschreven bezoeker ({names}). Een kasboeking kan nooit worden gewijzigd of vergeten. Pas de omschrijving aan, of druk nog eens Enter om toch zo te boeken.",
 }

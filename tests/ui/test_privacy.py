@@ -123,3 +123,25 @@ async def test_a_volunteer_cannot_forget(demo_desk):
         await pilot.pause()
         assert isinstance(app.screen, PersonScreen)
     assert Person.get_by_id(person_id).forgotten_at is None
+
+
+async def test_the_cash_form_warns_when_a_description_names_a_registered_person(sqlite_room):
+    from db.models import CashEntry
+
+    from tests.ui.test_cash import book, open_cash, text_of
+    from bwk_tui.ui.screens.cash.forms import EntryModal
+
+    persons.register(sqlite_room["coordinator"], persons.PersonForm(first_name="Zyxqwertine", consent=True))
+    app = BwkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_cash(app, pilot, "vera", "1357")
+        await book(pilot, app, "plus", "5", "koffie van zyxqwertine")
+        assert isinstance(app.screen, EntryModal)  # not booked: asked first
+        assert "zyxqwertine" in text_of(app.screen, "#form-error") and "nooit" in text_of(app.screen, "#form-error")
+        assert CashEntry.select().count() == 0
+        await pilot.press("enter")  # the same text again: booked as it is
+        await pilot.pause()
+        assert not isinstance(app.screen, EntryModal)
+        await book(pilot, app, "plus", "3", "koffiepot")  # no name: no question
+        assert not isinstance(app.screen, EntryModal)
+    assert CashEntry.select().count() == 2

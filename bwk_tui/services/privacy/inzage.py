@@ -245,3 +245,24 @@ def write_file(session: Session, person_id: int, fmt: str = "md", path: str | os
     text = export(session, person_id, fmt)
     files.make_folder(target.parent)
     return files.write_text(text, target)
+
+
+def registered_names_in(text: str, limit: int = 3) -> list[str]:
+    """Words of ``text`` that are a registered (not forgotten) person's first or last name: the
+    cash form warns, as a cash description can never be changed or forgotten afterwards."""
+    from bwk_tui.services.kernel.text import fold
+
+    words = list(dict.fromkeys(w for w in (fold(x.strip(".,;:!?()'\"")) for x in (text or "").split()) if len(w) >= 3))[:12]
+    if not words:
+        return []
+    found = []
+    for word in words:
+        hit = (Person.select(Person.id).where(Person.forgotten_at.is_null(), Person.merged_into.is_null(),
+                                              (Person.search_key == word) | Person.search_key.startswith(word + " ")
+                                              | Person.search_key.contains(" " + word + " "))
+               .limit(1).exists())
+        if hit:
+            found.append(word)
+        if len(found) >= limit:
+            break
+    return found
