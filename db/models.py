@@ -111,6 +111,7 @@ class HelpDomain(BaseModel):
     name_en = CharField(max_length=60)
     sort = IntegerField(default=0)
     active = BooleanField(default=True)
+    sensitive = BooleanField(default=False)  # gevoelig (migration 13): never pre-ticked; volunteers see it on their own visits
 
 
 class Visit(BaseModel):
