@@ -126,3 +126,20 @@ def test_differencing_two_exports_a_day_apart_fails_the_short_one_is_refused(sql
         suppression.require_whole_months(Period(dt.date(2026, 5, 2), dt.date(2026, 5, 31), "x"))
     suppression.require_whole_months(parse_period("2026-Q1"))
     suppression.require_whole_months(Period(dt.date(2026, 1, 1), dt.date(2026, 2, 28), "x"))
+
+
+def test_report_suppress_small_cannot_go_below_5_and_its_change_is_audited(sqlite_room, coby_pin, capsys):
+    from bwk_tui.cli import main
+    from db import database
+    from db.models import AuditLog
+
+    url = database.obj.database
+    assert main(["--db", url, "settings", "report_suppress_small", "3", "--as", "Coby", "--pin-stdin"]) == 1
+    assert "5" in capsys.readouterr().err
+    assert main(["--db", url, "settings", "report_suppress_small", "8", "--as", "Coby", "--pin-stdin"]) == 0
+    assert AuditLog.select().where(AuditLog.action == "setting.change",
+                                   AuditLog.detail.contains("report_suppress_small")).exists()
+    assert suppression.threshold() == 8
+    from tests.test_report_export import REPORT
+
+    assert "<8" in report_export.render(REPORT, "csv")

@@ -991,7 +991,7 @@ TEXTS: dict[str, str] = {
     "cli.retention_person": "  {id:>6}  {name}  last visit {last}, registered {registered}",
     "cli.retention_dry_run": "Dry run: nothing was changed ({seconds} s).",
     "cli.retention_done": "{count} persons anonymised under the retention rule, {notes} old notes removed.",
-    "reports.suppression_note": "{primary}: 1 to 4 (left out). {secondary}: left out because a left-out count could otherwise be worked out from the other figures of this report.",
+    "reports.suppression_note": "{primary}: 1 to {highest} (left out). {secondary}: left out because a left-out count could otherwise be worked out from the other figures of this report.",
     "error.report_whole_months": "An export covers whole months ({start} to {end} is not a whole month): use --period (for example 2026-09 or 2026-Q3) or --from the 1st and --to the last day of a month. Exact counts for any period are on F6.",
     "register.title": "Register of processing of {room} (bwk)",
     "register.intro": "Made from bwk's database schema and settings. What is listed here, bwk processes; no citizen service number, no address, no date of birth.",

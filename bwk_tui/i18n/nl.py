@@ -997,7 +997,7 @@ TEXTS: dict[str, str] = {
     "cli.retention_person": "  {id:>6}  {name}  laatste bezoek {last}, ingeschreven {registered}",
     "cli.retention_dry_run": "Proefdraai: er is niets gewijzigd ({seconds} s).",
     "cli.retention_done": "{count} personen geanonimiseerd volgens de bewaartermijn, {notes} oude notities verwijderd.",
-    "reports.suppression_note": "{primary}: 1 tot 4 (weggelaten). {secondary}: weggelaten omdat een weggelaten aantal anders uit de andere cijfers van dit rapport terug te rekenen is.",
+    "reports.suppression_note": "{primary}: 1 tot en met {highest} (weggelaten). {secondary}: weggelaten omdat een weggelaten aantal anders uit de andere cijfers van dit rapport terug te rekenen is.",
     "error.report_whole_months": "Een export beslaat hele maanden ({start} tot en met {end} is geen hele maand): gebruik --period (bijvoorbeeld 2026-09 of 2026-Q3) of --from de 1e en --to de laatste dag van een maand. Exacte aantallen voor elke periode staan op F6.",
     "register.title": "Verwerkingsregister van {room} (bwk)",
     "register.intro": "Gemaakt uit het databaseschema en de instellingen van bwk. Wat hier staat, verwerkt bwk; geen BSN, geen adres, geen geboortedatum.",

@@ -36,16 +36,20 @@ def headers(report: Report) -> list[str]:
 
 
 def _suppress_enabled(enabled: bool | None) -> bool:
-    if enabled is None:
-        from bwk_tui.services.room import settings
-
-        return settings.get("report_suppress_small") != "0"
-    return enabled
+    # An export leaves the room: small counts are always hidden (issue 13); only a caller inside
+    # the room (a test, the exact figures of F6) passes False.
+    return True if enabled is None else enabled
 
 
-def lines(report: Report, money: Callable[[int], object], enabled: bool) -> Iterator[list]:
+def _small_below(suppress_small: bool | None) -> int:
+    """The room's setting (never below 5) when the caller did not decide, else 5."""
+    return suppression.threshold() if suppress_small is None else suppression.LOWEST
+
+
+def lines(report: Report, money: Callable[[int], object], enabled: bool,
+          small_below: int = suppression.LOWEST) -> Iterator[list]:
     """(section, label, period, previous) per row; a section's note is a row without figures."""
-    shown = suppression.protect(report, enabled)
+    shown = suppression.protect(report, enabled, small_below)
     for s, section in enumerate(report.sections):
         if section.note:
             yield [section.title, section.note, "", ""]
@@ -53,7 +57,7 @@ def lines(report: Report, money: Callable[[int], object], enabled: bool) -> Iter
             yield [section.title, row.label, _cell(row, row.value, money, shown[s, r, 0]),
                    _cell(row, row.previous, money, shown[s, r, 1])]
     if enabled:
-        yield ["", suppression.footnote(), "", ""]
+        yield ["", suppression.footnote(small_below), "", ""]
 
 
 def _cell(row: Row, value: int, money: Callable[[int], object], shown):
@@ -67,13 +71,13 @@ def render(report: Report, fmt: str, suppress_small: bool | None = None) -> str:
     """The report as text: ``table`` (aligned columns), ``csv`` or ``md`` (a Markdown pipe table)."""
     if fmt not in TEXT_FORMATS:
         raise ValueError(f"not a text format: {fmt!r}")
-    enabled = _suppress_enabled(suppress_small)
+    enabled, small_below = _suppress_enabled(suppress_small), _small_below(suppress_small)
     if fmt == "csv":
-        return tables.csv_text(headers(report), lines(report, decimal, enabled))
+        return tables.csv_text(headers(report), lines(report, decimal, enabled, small_below))
 
     # A section's name once, on its first line; its note below the table.
     shown = []
-    protected = suppression.protect(report, enabled)
+    protected = suppression.protect(report, enabled, small_below)
     for s, section in enumerate(report.sections):
         for n, row in enumerate(section.rows):
             shown.append(["" if n else section.title, row.label,
@@ -82,7 +86,7 @@ def render(report: Report, fmt: str, suppress_small: bool | None = None) -> str:
     table = tables.text_table(headers(report), shown, fmt, colalign=("left", "left", "right", "right"))
     bullet = "- " if fmt == "md" else ""
     notes = [f"{bullet}{section.title}: {section.note}" for section in report.sections if section.note]
-    notes += [f"{bullet}{suppression.footnote()}"] if enabled else []
+    notes += [f"{bullet}{suppression.footnote(small_below)}"] if enabled else []
     text = f"{tables.heading(title(report), fmt)}\n\n{table}\n"
     return text + ("\n" + "\n".join(notes) + "\n" if notes else "")
 
@@ -92,7 +96,7 @@ def fill_workbook(report: Report, suppress_small: bool | None = None):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    enabled = _suppress_enabled(suppress_small)
+    enabled, small_below = _suppress_enabled(suppress_small), _small_below(suppress_small)
     book = Workbook()
     sheet = book.active
     sheet.title = t("reports.xlsx_sheet")
@@ -106,7 +110,7 @@ def fill_workbook(report: Report, suppress_small: bool | None = None):
     put(headers(report))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
-    protected = suppression.protect(report, enabled)
+    protected = suppression.protect(report, enabled, small_below)
     for s, section in enumerate(report.sections):
         if section.note:
             put([section.title, section.note])
@@ -119,7 +123,7 @@ def fill_workbook(report: Report, suppress_small: bool | None = None):
             else:
                 put([section.title, row.label, protected[s, r, 0], protected[s, r, 1]])
     if enabled:
-        put([suppression.footnote()])
+        put([suppression.footnote(small_below)])
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 50
     sheet.column_dimensions["C"].width = 16

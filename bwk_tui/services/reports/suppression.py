@@ -22,10 +22,22 @@ import dataclasses
 from bwk_tui.i18n import t
 from bwk_tui.services.kernel.clock import Period
 from bwk_tui.services.kernel.errors import UsageError
-from bwk_tui.services.reports.reports import SMALL, Report
+from bwk_tui.services.reports.reports import Report
 
 PRIMARY = "<5"
 SECONDARY = "•"
+LOWEST = 5  # exports that leave the room never show a count below this (report_suppress_small)
+
+
+def threshold() -> int:
+    """Counts from 1 up to below this are hidden: the setting ``report_suppress_small``, never below 5."""
+    from bwk_tui.services.room import settings
+
+    return max(LOWEST, settings.get_int("report_suppress_small"))
+
+
+def primary_mark(small_below: int = LOWEST) -> str:
+    return f"<{small_below}"
 
 Cell = tuple[int, int]  # (section index, row index)
 
@@ -78,9 +90,12 @@ def groups(report: Report) -> list[Group]:
     return found
 
 
-def protect(report: Report, enabled: bool = True) -> dict[tuple[int, int, int], int | str]:
+def protect(report: Report, enabled: bool = True, small_below: int = LOWEST) -> dict[tuple[int, int, int], int | str]:
     """What an export shows per (section, row, column): the figure, ``<5`` or ``•``. Column 0 is
-    the period, 1 the same period a year earlier; each column is protected on its own."""
+    the period, 1 the same period a year earlier; each column is protected on its own. Counts from
+    1 to ``small_below`` - 1 are small (never fewer than 1 to 4)."""
+    small = range(1, max(LOWEST, small_below))
+    mark = primary_mark(small.stop)
     shown: dict[tuple[int, int, int], int | str] = {}
     for column in (0, 1):
         values = {(s, r): (row.value if column == 0 else row.previous)
@@ -89,14 +104,15 @@ def protect(report: Report, enabled: bool = True) -> dict[tuple[int, int, int], 
                    if report.sections[cell[0]].rows[cell[1]].count and not report.sections[cell[0]].rows[cell[1]].money}
         hidden: dict[Cell, str] = {}
         if enabled:
-            hidden = {cell: PRIMARY for cell in counted if values[cell] in SMALL}
-            _secondary(groups(report), values, counted, hidden)
+            hidden = {cell: mark for cell in counted if values[cell] in small}
+            _secondary(groups(report), values, counted, hidden, small)
         for cell, value in values.items():
             shown[(cell[0], cell[1], column)] = hidden.get(cell, value)
     return shown
 
 
-def _secondary(found: list[Group], values: dict[Cell, int], counted: set[Cell], hidden: dict[Cell, str]) -> None:
+def _secondary(found: list[Group], values: dict[Cell, int], counted: set[Cell], hidden: dict[Cell, str],
+               small: range) -> None:
     changed = True
     while changed:
         changed = False
@@ -109,7 +125,7 @@ def _secondary(found: list[Group], values: dict[Cell, int], counted: set[Cell], 
             if group.rest_hidden:
                 if part_sum > total:
                     continue  # not a subset after all: nothing to subtract
-                derivable = not unknown and (total - part_sum) in SMALL
+                derivable = not unknown and (total - part_sum) in small
             else:
                 if part_sum != total:
                     continue  # the parts do not add up to the total: no equation to solve
@@ -122,8 +138,10 @@ def _secondary(found: list[Group], values: dict[Cell, int], counted: set[Cell], 
             changed = True
 
 
-def footnote() -> str:
-    return t("reports.suppression_note", primary=PRIMARY, secondary=SECONDARY)
+def footnote(small_below: int = LOWEST) -> str:
+    small_below = max(LOWEST, small_below)
+    return t("reports.suppression_note", primary=primary_mark(small_below), highest=small_below - 1,
+             secondary=SECONDARY)
 
 
 def require_whole_months(period: Period) -> None:
