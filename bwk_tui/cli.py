@@ -329,8 +329,7 @@ def cmd_report(args) -> int:
 
     from bwk_tui.services.reports import suppression
 
-    period = clock.parse_period(args.period, args.date_from, args.date_to)
-    suppression.require_whole_months(period)  # an export never covers part of a month (issue 13)
+    period = suppression.export_period(args.period, args.date_from, args.date_to)  # whole months (issue 13)
     out = _out(args.out)
     report_export.check_format(args.format, out)
     _open(args, out)

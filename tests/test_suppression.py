@@ -143,3 +143,14 @@ def test_report_suppress_small_cannot_go_below_5_and_its_change_is_audited(sqlit
     from tests.test_report_export import REPORT
 
     assert "<8" in report_export.render(REPORT, "csv")
+
+
+def test_without_a_period_an_export_covers_the_months_that_have_ended(clock):
+    clock.day = dt.date(2026, 6, 10)
+    found = suppression.export_period(None, None, None)
+    assert (found.start, found.end) == (dt.date(2026, 1, 1), dt.date(2026, 5, 31))
+    clock.day = dt.date(2027, 1, 4)
+    found = suppression.export_period(None, None, None)
+    assert (found.start, found.end) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    with pytest.raises(UsageError):
+        suppression.export_period(None, "2026-01-01", None)  # --to defaults to today: not a whole month

@@ -289,7 +289,7 @@ TEXTS: dict[str, str] = {
     "visitors.checked_out": "{name} is checked out.",
     "visitors.walk_in_added": "Coffee visitor counted ({count} today).",
     "person.title": "Person",
-    "person.help": "Arrows choose a visit, Enter opens it. Ctrl+E edits the details, Ctrl+K checks in, Ctrl+D marks the chosen visit's follow-up done, Ctrl+G merges a double registration (coordinator). Esc goes back.",
+    "person.help": "Arrows choose a visit, Enter opens it. Ctrl+E edits the details, Ctrl+K checks in, Ctrl+D marks the chosen visit's follow-up done, Ctrl+G merges a double registration (coordinator). Coordinator: Ctrl+L makes the access file (everything bwk keeps about this person, md and json, in the inzage folder beside the database), Ctrl+X forgets the person, Ctrl+W records that the person withdraws consent (and forgets them); both first say what goes and what stays. Esc goes back.",
     "person.col_date": "Date",
     "person.col_time": "Time",
     "person.col_domains": "Help domains",

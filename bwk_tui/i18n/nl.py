@@ -295,7 +295,7 @@ TEXTS: dict[str, str] = {
     "visitors.checked_out": "{name} is uitgecheckt.",
     "visitors.walk_in_added": "Koffiebezoeker geteld ({count} vandaag).",
     "person.title": "Persoon",
-    "person.help": "Pijltjes kiezen een bezoek, Enter opent het. Ctrl+E wijzigt de gegevens, Ctrl+K checkt in, Ctrl+D zet de vervolgafspraak van het gekozen bezoek op gedaan, Ctrl+G voegt een dubbele inschrijving samen (coördinator). Esc gaat terug.",
+    "person.help": "Pijltjes kiezen een bezoek, Enter opent het. Ctrl+E wijzigt de gegevens, Ctrl+K checkt in, Ctrl+D zet de vervolgafspraak van het gekozen bezoek op gedaan, Ctrl+G voegt een dubbele inschrijving samen (coördinator). Coördinator: Ctrl+L maakt het inzagebestand (alles wat bwk over deze persoon bewaart, md en json, in de map inzage naast de database), Ctrl+X laat de persoon vergeten, Ctrl+W legt vast dat de persoon de toestemming intrekt (en vergeet hem of haar); beide vragen eerst wat weggaat en wat blijft. Esc gaat terug.",
     "person.col_date": "Datum",
     "person.col_time": "Tijd",
     "person.col_domains": "Hulpdomeinen",

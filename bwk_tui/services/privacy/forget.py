@@ -178,8 +178,11 @@ def forget_unchecked(person_ids: list[int], action: str, actor_id: int | None = 
 
 
 def list_path() -> Path:
-    """The forget-list beside the database (on PostgreSQL: in the user's data folder)."""
-    return room.beside_database(FORGET_LIST)
+    """The forget-list beside the database; on PostgreSQL in the user's data folder, named after
+    the database so two databases never share one list."""
+    if is_sqlite():
+        return room.beside_database(FORGET_LIST)
+    return room.beside_database(f"bwk-vergeten-{database.obj.database}.txt")
 
 
 def read_list(path: Path | None = None) -> set[int]:

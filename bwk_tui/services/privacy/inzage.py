@@ -28,7 +28,7 @@ from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel import files
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 from bwk_tui.services.kernel.money import money
-from bwk_tui.services.kernel.text import display_name
+from bwk_tui.services.kernel.text import FORGOTTEN_NAME, display_name
 from bwk_tui.services.privacy.forget import _group
 
 FORMATS = ("md", "json")
@@ -160,6 +160,8 @@ def render_json(data: dict) -> str:
 def _md_value(value) -> str:
     if value is None or value == "" or value == []:
         return "-"
+    if value == FORGOTTEN_NAME:
+        return t("person.forgotten_name")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     # One line per value: a typed text cannot start a heading or a table of its own.

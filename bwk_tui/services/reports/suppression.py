@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import datetime as dt
 
 from bwk_tui.i18n import t
+from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.clock import Period
 from bwk_tui.services.kernel.errors import UsageError
 from bwk_tui.services.reports.reports import Report
@@ -142,6 +144,18 @@ def footnote(small_below: int = LOWEST) -> str:
     small_below = max(LOWEST, small_below)
     return t("reports.suppression_note", primary=primary_mark(small_below), highest=small_below - 1,
              secondary=SECONDARY)
+
+
+def export_period(period: str | None, date_from: str | None, date_to: str | None) -> Period:
+    """The period of an export: as asked, refused unless it is whole months; without one, this year
+    up to the end of the last month that has ended (a month still running is not whole yet)."""
+    if period or date_from or date_to:
+        found = clock.parse_period(period, date_from, date_to)
+        require_whole_months(found)
+        return found
+    last = clock.today().replace(day=1) - dt.timedelta(days=1)
+    start = dt.date(last.year, 1, 1)
+    return Period(start, last, f"{start.isoformat()} – {last.isoformat()}")
 
 
 def require_whole_months(period: Period) -> None:
