@@ -326,7 +326,7 @@ TEXTS: dict[str, str] = {
     "admin.domain_name_nl": "Name (Dutch)",
     "admin.domain_name_en": "Name (English)",
     "admin.domain_saved": "Help domain {name} saved.",
-    "admin.keys": "o unlock · a new account · d new domain · r rename · space on/off · g sensitive · l log · Tab",
+    "admin.keys": "o unlock · a new account · d new domain · r rename · space on/off · l log · Tab",
     "logbook.title": "Audit log",
     "logbook.keys": "Enter in a filter field applies it · m more lines · Escape back",
     "logbook.help": "The audit log: who did what, newest first. Filter by account (part of the name), kind (the start, e.g. person, visit.edit, login), person (part of the name: the lines about that person) and day (dd-mm-yyyy); Enter in a filter field applies it, an empty field removes that filter. Enter on a line shows it whole; m loads older lines. The log cannot be changed; bwk check verifies its chain. That you opened the log is recorded in it too.",
@@ -1056,4 +1056,7 @@ TEXTS: dict[str, str] = {
     "admin.domain_sensitive": "Sensitive",
     "admin.domain_sensitive_on": "{name} is now sensitive: not ticked in advance, and volunteers see it only on visits they recorded themselves.",
     "admin.domain_sensitive_off": "{name} is no longer sensitive.",
+    "f4.description_line": "Description: {text}  (e to change)",
+    "f4.description_title": "Description of {person}'s help request",
+    "f4.description_saved": "Description saved.",
 }

@@ -332,7 +332,7 @@ TEXTS: dict[str, str] = {
     "admin.domain_name_nl": "Naam (Nederlands)",
     "admin.domain_name_en": "Naam (Engels)",
     "admin.domain_saved": "Hulpdomein {name} opgeslagen.",
-    "admin.keys": "o ontgrendel · a account · d domein · r hernoem · spatie aan/uit · g gevoelig · l logboek",
+    "admin.keys": "o ontgrendel · a account erbij · d domein erbij · r hernoem · spatie aan/uit · l logboek",
     "logbook.title": "Logboek",
     "logbook.keys": "Enter in een filterveld past het toe · m meer regels · Escape terug",
     "logbook.help": "Het logboek: wie wat deed, het nieuwste eerst. Filter op account (een deel van de naam), soort (het begin, bijvoorbeeld person, visit.edit, login), persoon (een deel van de naam: de regels over die persoon) en dag (dd-mm-jjjj); Enter in een filterveld past het toe, een leeg veld haalt dat filter weg. Enter op een regel toont die helemaal; m laadt oudere regels. Het logboek kan niet worden gewijzigd; bwk check controleert de keten. Dat u het logboek opende, staat er zelf ook in.",
@@ -1062,4 +1062,7 @@ TEXTS: dict[str, str] = {
     "admin.domain_sensitive": "Gevoelig",
     "admin.domain_sensitive_on": "{name} is nu gevoelig: niet vooraf aangevinkt, en vrijwilligers zien het alleen bij bezoeken die zij zelf noteerden.",
     "admin.domain_sensitive_off": "{name} is niet meer gevoelig.",
+    "f4.description_line": "Omschrijving: {text}  (e wijzigen)",
+    "f4.description_title": "Omschrijving van de hulpvraag van {person}",
+    "f4.description_saved": "Omschrijving opgeslagen.",
 }

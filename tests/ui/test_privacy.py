@@ -145,3 +145,29 @@ async def test_the_cash_form_warns_when_a_description_names_a_registered_person(
         await book(pilot, app, "plus", "3", "koffiepot")  # no name: no question
         assert not isinstance(app.screen, EntryModal)
     assert CashEntry.select().count() == 2
+
+
+async def test_f4_shows_the_help_request_description_and_edits_it(sqlite_room):
+    from bwk_tui.services.matching import requests as matching_requests
+    from db.models import AuditLog, HelpRequest
+
+    from tests.ui.test_matching import SIZE as F4_SIZE, helpers_and_a_request, open_matching, text_of
+
+    data = helpers_and_a_request(sqlite_room)
+    matching_requests.edit_description(sqlite_room["coordinator"], data["request"].id, "Brief van de deurwaarder")
+    app = BwkApp()
+    async with app.run_test(size=F4_SIZE) as pilot:
+        screen = await open_matching(app, pilot, "vera", "1357")
+        assert "Brief van de deurwaarder" in text_of(screen, "#request-description")
+        await pilot.press("e")
+        await pilot.pause()
+        field = app.screen.query_one("#field-description")
+        assert field.value == "Brief van de deurwaarder"
+        field.value = ""
+        await pilot.press(*"Mee naar de schuldhulp", "enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "Mee naar de schuldhulp" in text_of(screen, "#request-description")
+    assert HelpRequest.get_by_id(data["request"].id).description == "Mee naar de schuldhulp"
+    edits = AuditLog.select().where(AuditLog.action == "help_request.edit")
+    assert edits.count() == 2 and all("schuldhulp" not in row.detail and "deurwaarder" not in row.detail for row in edits)
