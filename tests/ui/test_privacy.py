@@ -89,7 +89,9 @@ async def test_inzage_from_the_page_writes_md_and_json(demo_desk, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await _open_page(app, pilot, demo_desk, person_id)
         await pilot.press("ctrl+l")
+        await app.workers.wait_for_complete()
         await pilot.pause()
+        assert any("Inzage staat in" in str(n.message) for n in app._notifications)
     from bwk_tui.services.privacy import inzage
 
     md = inzage.default_path(person_id, "md")

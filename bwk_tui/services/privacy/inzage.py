@@ -257,14 +257,12 @@ def registered_names_in(text: str, limit: int = 3) -> list[str]:
     words = list(dict.fromkeys(w for w in (fold(x.strip(".,;:!?()'\"")) for x in (text or "").split()) if len(w) >= 3))[:12]
     if not words:
         return []
-    found = []
-    for word in words:
-        hit = (Person.select(Person.id).where(Person.forgotten_at.is_null(), Person.merged_into.is_null(),
-                                              (Person.search_key == word) | Person.search_key.startswith(word + " ")
-                                              | Person.search_key.contains(" " + word + " "))
-               .limit(1).exists())
-        if hit:
-            found.append(word)
-        if len(found) >= limit:
-            break
-    return found
+    where = None
+    for word in words:  # one pass over the persons for all words, not one per word
+        clause = ((Person.search_key == word) | Person.search_key.startswith(word + " ")
+                  | Person.search_key.contains(" " + word + " "))
+        where = clause if where is None else (where | clause)
+    keys = [p.search_key for p in Person.select(Person.search_key).where(
+        Person.forgotten_at.is_null(), Person.merged_into.is_null(), where).limit(200)]
+    found = [w for w in words if any(w in k.split(" ") for k in keys)]
+    return found[:limit]

@@ -1,7 +1,7 @@
 """A person's page: details, visits (newest first, a window at a time), follow-ups."""
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 from bwk_tui.ui.widgets.plain import Static, plain
@@ -135,15 +135,22 @@ class PersonScreen(DeskScreen):
         return True
 
     def action_inzage(self) -> None:
-        if not self._coordinator():
-            return
-        try:
-            path = inzage.write_file(self.app.session, self.person_id, "md")
-            inzage.write_file(self.app.session, self.person_id, "json", path.with_suffix(".json"))
-        except BwkError as exc:
-            self.notify(exc.message(), severity="error", timeout=8)
-            return
-        self.notify(t("privacy.inzage_written", path=str(path)), timeout=10)
+        if self._coordinator():
+            self._write_inzage(self.app.session, self.person_id)
+
+    # Everything about one person: more than half a second on the large demo.
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inzage")
+    def _write_inzage(self, session, person_id: int) -> None:
+        from bwk_tui.services import room
+
+        with room.worker_connection():
+            try:
+                path = inzage.write_file(session, person_id, "md")
+                inzage.write_file(session, person_id, "json", path.with_suffix(".json"))
+            except BwkError as exc:
+                self.app.call_from_thread(self.notify, exc.message(), severity="error", timeout=8)
+                return
+        self.app.call_from_thread(self.notify, t("privacy.inzage_written", path=str(path)), timeout=10)
 
     def _ask_then_forget(self, question_key: str, yes_key: str, call) -> None:
         if not self._coordinator():
