@@ -249,12 +249,17 @@ def write_file(session: Session, person_id: int, fmt: str = "md", path: str | os
     return files.write_text(text, target)
 
 
+# Parts of many surnames (tussenvoegsels) and everyday words of a cash description: not a name.
+_NOT_NAMES = frozenset("van der den ter ten het des dos das del von voor met bij uit aan".split())
+
+
 def registered_names_in(text: str, limit: int = 3) -> list[str]:
     """Words of ``text`` that are a registered (not forgotten) person's first or last name: the
     cash form warns, as a cash description can never be changed or forgotten afterwards."""
     from bwk_tui.services.kernel.text import fold
 
-    words = list(dict.fromkeys(w for w in (fold(x.strip(".,;:!?()'\"")) for x in (text or "").split()) if len(w) >= 3))[:12]
+    words = list(dict.fromkeys(w for w in (fold(x.strip(".,;:!?()'\"")) for x in (text or "").split())
+                               if len(w) >= 3 and w not in _NOT_NAMES))[:12]
     if not words:
         return []
     where = None
