@@ -114,7 +114,8 @@ def _as_coordinator(args):
 def _command_name(args) -> str:
     return " ".join(part for part in (args.command, getattr(args, "user_command", None),
                                       getattr(args, "cash_command", None), getattr(args, "match_command", None),
-                                      getattr(args, "roster_command", None)) if part)
+                                      getattr(args, "roster_command", None),
+                                      getattr(args, "privacy_command", None)) if part)
 
 
 def _audit_read(session, entity: str, detail: str) -> None:
@@ -470,7 +471,9 @@ def cmd_report(args) -> int:
     from bwk_tui.services.reports import report_export
     from bwk_tui.services.reports import reports
 
-    period = clock.parse_period(args.period, args.date_from, args.date_to)
+    from bwk_tui.services.reports import suppression
+
+    period = suppression.export_period(args.period, args.date_from, args.date_to)  # whole months (issue 13)
     out = _out(args.out)
     report_export.check_format(args.format, out)
     _open(args, out)
@@ -604,6 +607,81 @@ def cmd_roster_statement(args) -> int:
     return 0
 
 
+def _person_id(text: str) -> int:
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        raise UsageError("error.person_id")
+    return int(text)
+
+
+def cmd_privacy_export(args) -> int:
+    from bwk_tui.services.privacy import inzage
+
+    person_id = _person_id(args.person)
+    out = _out(args.out)
+    _open(args, out)
+    session = _as_coordinator(args)
+    text = inzage.export(session, person_id, args.format)  # audited
+    _print_or_write(text, out)
+    return 0
+
+
+def cmd_privacy_forget(args) -> int:
+    from bwk_tui.services.privacy import forget
+    from bwk_tui.services.visitors import persons
+
+    person_id = _person_id(args.person)
+    _open(args)
+    session = _as_coordinator(args)
+    found = persons.detail(person_id)  # an unknown number: said before anything is asked
+    problem = forget.refusal(person_id)
+    if problem is not None:
+        raise problem
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError("cli.privacy_needs_yes")
+        if input(t("cli.privacy_forget_question", name=found.name, id=person_id)).strip().lower() not in ("ja", "yes", "j", "y"):
+            print(t("cli.privacy_not_forgotten"))
+            return 1
+    done = forget.forget(session, person_id)
+    print(t("cli.privacy_forgotten", id=person_id, count=len(done.person_ids), notes=done.notes,
+            requests=done.requests, path=forget.list_path()))
+    return 0
+
+
+def cmd_privacy_retention(args) -> int:
+    import time
+
+    from bwk_tui.services.privacy import retention
+
+    _open(args)
+    session = _as_coordinator(args)
+    started = time.perf_counter()
+    if not args.dry_run:
+        done = retention.run(session)
+        print(t("cli.retention_done", count=done.persons, notes=done.notes))
+        return 0
+    found = retention.plan()
+    _audit_read(session, "retention", f"dry-run persons={len(found.persons)} notes={found.notes}")
+    lines = [t("cli.retention_plan", count=len(found.persons), person_cutoff=clock.day(found.person_cutoff),
+               notes=found.notes, note_cutoff=clock.day(found.note_cutoff))]
+    lines += [t("cli.retention_person", id=due.id, name=due.name,
+                last=clock.day(due.last_visit) if due.last_visit else "-", registered=clock.day(due.registered))
+              for due in found.persons]
+    lines.append(t("cli.retention_dry_run", seconds=f"{time.perf_counter() - started:.2f}"))
+    _print_or_write("\n".join(lines) + "\n", None)
+    return 0
+
+
+def cmd_privacy_register(args) -> int:
+    from bwk_tui.services.privacy import register
+
+    _open(args)
+    _audit_read(_as_coordinator(args), "privacy_register", "")
+    _print_or_write(register.text(), None)
+    return 0
+
+
 def _coordinator_flags(p: argparse.ArgumentParser, pin_help: str = "cli.help.as_pin_stdin") -> None:
     """The coordinator's name and PIN, for every command that shows or changes the room's data."""
     p.add_argument("--as", dest="actor", metavar="NAME", help=t("cli.help.as"))
@@ -715,6 +793,27 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--out")
     _coordinator_flags(q)
     q.set_defaults(func=cmd_roster_statement)
+
+    p = sub.add_parser("privacy", help=t("cli.help.privacy"))
+    privacy_cmd = p.add_subparsers(dest="privacy_command", required=True, metavar="export|forget|retention|register")
+    q = privacy_cmd.add_parser("export", help=t("cli.help.privacy_export"))
+    q.add_argument("person", help=t("cli.help.privacy_person"))
+    q.add_argument("--format", choices=("md", "json"), default="md")
+    q.add_argument("--out")
+    _coordinator_flags(q)
+    q.set_defaults(func=cmd_privacy_export)
+    q = privacy_cmd.add_parser("forget", help=t("cli.help.privacy_forget"))
+    q.add_argument("person", help=t("cli.help.privacy_person"))
+    q.add_argument("--yes", action="store_true", help=t("cli.help.privacy_yes"))
+    _coordinator_flags(q)
+    q.set_defaults(func=cmd_privacy_forget)
+    q = privacy_cmd.add_parser("retention", help=t("cli.help.privacy_retention"))
+    q.add_argument("--dry-run", action="store_true", help=t("cli.help.privacy_dry_run"))
+    _coordinator_flags(q)
+    q.set_defaults(func=cmd_privacy_retention)
+    q = privacy_cmd.add_parser("register", help=t("cli.help.privacy_register"))
+    _coordinator_flags(q)
+    q.set_defaults(func=cmd_privacy_register)
 
     p = sub.add_parser("check", help=t("cli.help.check"))
     _coordinator_flags(p)

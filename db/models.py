@@ -99,6 +99,9 @@ class Person(BaseModel):
     merged_into = ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
     created_at = DateTimeField()
     last_visit_date = DateField(null=True, index=True)  # kept by the check-in service, ranks search
+    # Migration 13: an anonymised (forgotten) person stays as a row without names, so the counts hold.
+    forgotten_at = DateTimeField(null=True)
+    consent_withdrawn_on = DateField(null=True)
 
 
 class HelpDomain(BaseModel):
@@ -108,6 +111,7 @@ class HelpDomain(BaseModel):
     name_en = CharField(max_length=60)
     sort = IntegerField(default=0)
     active = BooleanField(default=True)
+    sensitive = BooleanField(default=False)  # gevoelig (migration 13): never pre-ticked; volunteers see it on their own visits
 
 
 class Visit(BaseModel):

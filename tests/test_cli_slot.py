@@ -87,7 +87,7 @@ COMMANDS = {
     "user unlock": (["user", "unlock", "Vera"], "", "account.unlock", ""),
     "settings": (["settings"], "", "cli.settings", "all"),
     "settings key": (["settings", "idle_lock_minutes"], "", "cli.settings", "key=idle_lock_minutes"),
-    "settings change": (["settings", "report_suppress_small", "0"], "", "setting.change", "report_suppress_small"),
+    "settings change": (["settings", "report_suppress_small", "6"], "", "setting.change", "report_suppress_small"),
     "backup": (["backup", "--to", "{tmp}/kopie"], "", "backup", "bwk-"),
     "restore": (["restore", "{tmp}/old.sqlite3"], "", "cli.restore", "file=old.sqlite3"),
 }

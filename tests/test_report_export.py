@@ -64,12 +64,14 @@ def test_table_and_markdown_hold_the_figures(fmt):
         assert "|" in text and text.startswith("# ")
 
 
-def test_setting_decides_by_default(sqlite_room):
+def test_setting_decides_by_default_and_never_below_5(sqlite_room):
     from bwk_tui.services.room import settings
 
     assert "<5" in report_export.render(REPORT, "csv")
-    settings.put("report_suppress_small", "0")
-    assert "<5" not in report_export.render(REPORT, "csv")
+    settings.put("report_suppress_small", "0")  # an old database's "off": an export still hides (issue 13)
+    assert "<5" in report_export.render(REPORT, "csv")
+    settings.put("report_suppress_small", "10")  # stricter is allowed
+    assert "<10" in report_export.render(REPORT, "csv")
 
 
 def test_xlsx_opens_with_the_numbers(tmp_path):

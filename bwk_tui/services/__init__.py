@@ -1,7 +1,7 @@
 """The rules of the room, one package per desk over a small shared kernel. No Textual here."""
 import importlib
 
-DESKS = ("room", "visitors", "cash", "roster", "matching", "closing", "reports")
+DESKS = ("room", "visitors", "cash", "roster", "matching", "privacy", "closing", "reports")
 
 
 def load_desks() -> None:

@@ -31,6 +31,7 @@ from bwk_tui.services.room.auth import Session, coordinator_only, verify_own_pin
 from bwk_tui.services.kernel import clock
 from bwk_tui.services.kernel.errors import BwkError, InvalidInput
 from bwk_tui.services.closing.chain import compute_hash
+from bwk_tui.services.privacy import retention
 from bwk_tui.services.closing.report import report_text
 
 DENOMINATIONS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000)  # cents: 5c up to EUR 200
@@ -82,6 +83,9 @@ class DaySummary:
     volunteer_minutes: int = 0
     volunteers: int = 0
     hours_open: int = 0
+    # Retention (issue 13): persons anonymised and visit notes removed by this closing.
+    anonymised: int = 0
+    notes_removed: int = 0
 
 
 def summary(day: dt.date, room_id: int) -> DaySummary:
@@ -204,7 +208,9 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
         difference = counted - totals.expected_cents
         if abs(difference) > settings.get_int("closing_threshold_cents") and not reason:
             raise InvalidInput("error.difference_reason", field="reason")
-        day_summary = summary(day, room_id)  # its cash in and out are the equation's too
+        retained = retention.apply(session.account_id)  # the retention rules: one step of the closing
+        day_summary = dataclasses.replace(summary(day, room_id), anonymised=retained.persons,
+                                          notes_removed=retained.notes)  # its cash is the equation's too
         if difference:
             category = CashCategory.get(CashCategory.code == cash.DIFFERENCE_CATEGORY)
             cash._insert(session, room_id, day, cash.IN if difference > 0 else cash.OUT, abs(difference),
@@ -231,6 +237,7 @@ def close(session: Session, counts: dict[int, int], reason: str, pin: str, day: 
                      f"{day.isoformat()} hash={closing.hash}")
         # The signed report is kept inside the (encrypted) database, never as a plain file.
         ClosingReport.create(closing=closing.id, text=report_text(closing.id), created_at=clock.now_utc())
+    retention.after_commit(retained)
     try:
         after = backup.take_backup(actor_id=session.account_id)
         return Closed(closing.id, day, counted, difference, after.path)

@@ -100,6 +100,8 @@ def report_text(closing_id: int) -> str:
             [t("report.volunteer_hours"), t("report.volunteer_hours_value", hours=fmt_hours(
                 s.get("volunteer_minutes", 0)), volunteers=s.get("volunteers", 0))],
         ], tablefmt="simple")]
+        if s.get("anonymised") or s.get("notes_removed"):  # the retention step (issue 13)
+            lines += ["", t("report.retention", count=s.get("anonymised", 0), notes=s.get("notes_removed", 0))]
         if s["domains"]:
             lines += ["", tabulate(sorted(s["domains"].items(), key=lambda kv: -kv[1]),
                                    headers=[t("report.domain"), t("report.visits")], tablefmt="simple")]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from bwk_tui.i18n import t
+
 # Letters that Unicode does not decompose into a base letter plus an accent,
 # but that a Dutch keyboard user types as the plain letter ("yilmaz" finds "Yılmaz").
 _PLAIN = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "æ": "ae", "œ": "oe",
@@ -15,7 +17,13 @@ def fold(text: str) -> str:
     return " ".join(stripped.split())
 
 
+# What a forgotten (anonymised) person's first name becomes: not a name, and the column may not be empty.
+FORGOTTEN_NAME = "∅"
+
+
 def display_name(first_name: str, last_name: str | None) -> str:
+    if first_name == FORGOTTEN_NAME and not last_name:  # a forgotten person (AVG): no name left
+        return t("person.forgotten_name")
     return f"{first_name} {last_name}" if last_name else first_name
 
 

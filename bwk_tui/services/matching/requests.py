@@ -224,6 +224,24 @@ def _domain_ids(ids: list[int], field: str, key: str) -> list[int]:
     return ids
 
 
+def edit_description(session, request_id: int, text: str) -> RequestInfo:
+    """Change a help request's description (shown on F4). Volunteers and coordinators; audited (that
+    it changed, not the text: the audit log can never forget)."""
+    require_role(session, "volunteer")
+    description = " ".join((text or "").split())
+    if len(description) > 300:
+        raise InvalidInput("error.match_description_long", field="description")
+    with write():
+        found = HelpRequest.get_or_none(HelpRequest.id == request_id)
+        if found is None:
+            raise BwkError("error.match_request_unknown")
+        HelpRequest.update(description=description).where(HelpRequest.id == request_id).execute()
+        audit.record(session.account_id, "help_request.edit", "help_request", request_id,
+                     audit.change_detail({"description": found.description}, {"description": description},
+                                         secret=("description",)))
+    return request_info(request_id)
+
+
 def create_request(session, form: RequestForm) -> RequestInfo:
     """Volunteers and coordinators. InvalidInput(field=...) for no domain, bad availability, urgency."""
     require_role(session, "volunteer")
@@ -317,4 +335,6 @@ def open_requests(limit: int = 200) -> list[RequestInfo]:
 
 
 def offers(active_only: bool = True) -> list[OfferInfo]:
-    return load_offers((HelpOffer.active == True) if active_only else (HelpOffer.id > 0))  # noqa: E712
+    # A forgotten person (issue 13) is never proposed as a helper; their offer stays for the reports.
+    return load_offers(((HelpOffer.active == True) & Person.forgotten_at.is_null())  # noqa: E712
+                       if active_only else (HelpOffer.id > 0))

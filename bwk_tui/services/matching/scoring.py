@@ -16,7 +16,7 @@ import dataclasses
 from collections import defaultdict
 
 
-from db.models import (HelpOffer, HelpOfferDomain, HelpRequest, Match)
+from db.models import (HelpOffer, HelpOfferDomain, HelpRequest, Match, Person)
 
 from bwk_tui.i18n import t
 from bwk_tui.services.room import settings
@@ -145,7 +145,8 @@ def shortlist(request_id: int, top: int = 5) -> list[Scored]:
         return []
     candidates = (HelpOfferDomain.select(HelpOfferDomain.offer)
                   .where(HelpOfferDomain.domain.in_(req.domain_ids)))
-    found = [o for o in load_offers((HelpOffer.active == True) & HelpOffer.id.in_(candidates))  # noqa: E712
+    found = [o for o in load_offers((HelpOffer.active == True) & HelpOffer.id.in_(candidates)  # noqa: E712
+                                    & Person.forgotten_at.is_null())  # a forgotten helper: never proposed
              if feasible(req, o)]
     w, continued, names = weights(), continued_pairs(), domain_names()
     scored = [_scored(req, o, w, continued, names) for o in found]

@@ -19,7 +19,8 @@ from bwk_tui.services.kernel import files, tables
 from bwk_tui.services.kernel.money import money
 from bwk_tui.services.kernel.money import decimal
 from bwk_tui.services.kernel.errors import UsageError
-from bwk_tui.services.reports.reports import Report, Row, suppress
+from bwk_tui.services.reports import suppression
+from bwk_tui.services.reports.reports import Report, Row
 
 FORMATS = ("table", "csv", "md", "xlsx")
 TEXT_FORMATS = tables.TEXT_FORMATS
@@ -52,47 +53,58 @@ def headers(report: Report) -> list[str]:
 
 
 def _suppress_enabled(enabled: bool | None) -> bool:
-    if enabled is None:
-        from bwk_tui.services.room import settings
-
-        return settings.get("report_suppress_small") != "0"
-    return enabled
+    # An export leaves the room: small counts are always hidden (issue 13); only a caller inside
+    # the room (a test, the exact figures of F6) passes False.
+    return True if enabled is None else enabled
 
 
-def lines(report: Report, money: Callable[[int], object], enabled: bool) -> Iterator[list]:
+def _small_below(suppress_small: bool | None) -> int:
+    """The room's setting (never below 5) when the caller did not decide, else 5."""
+    return suppression.threshold() if suppress_small is None else suppression.LOWEST
+
+
+def lines(report: Report, money: Callable[[int], object], enabled: bool,
+          small_below: int = suppression.LOWEST) -> Iterator[list]:
     """(section, label, period, previous) per row; a section's note is a row without figures."""
-    for section in report.sections:
+    shown = suppression.protect(report, enabled, small_below)
+    for s, section in enumerate(report.sections):
         if section.note:
             yield [section.title, section.note, "", ""]
-        for row in section.rows:
-            yield [section.title, row.label, _cell(row, row.value, money, enabled),
-                   _cell(row, row.previous, money, enabled)]
+        for r, row in enumerate(section.rows):
+            yield [section.title, row.label, _cell(row, row.value, money, shown[s, r, 0]),
+                   _cell(row, row.previous, money, shown[s, r, 1])]
+    if enabled:
+        yield ["", suppression.footnote(small_below), "", ""]
 
 
-def _cell(row: Row, value: int, money: Callable[[int], object], enabled: bool):
+def _cell(row: Row, value: int, money: Callable[[int], object], shown):
+    """Money from cents; a count as ``suppression.protect`` shows it (the figure, <5 or •)."""
     if row.money:
         return money(value)
-    return suppress(value, row, enabled)
+    return shown
 
 
 def render(report: Report, fmt: str, suppress_small: bool | None = None) -> str:
     """The report as text: ``table`` (aligned columns), ``csv`` or ``md`` (a Markdown pipe table)."""
     if fmt not in TEXT_FORMATS:
         raise ValueError(f"not a text format: {fmt!r}")
-    enabled = _suppress_enabled(suppress_small)
+    enabled, small_below = _suppress_enabled(suppress_small), _small_below(suppress_small)
     if fmt == "csv":
-        return tables.excel_csv_text(preamble(report), headers(report), lines(report, comma_decimal, enabled))
+        return tables.excel_csv_text(preamble(report), headers(report),
+                                     lines(report, comma_decimal, enabled, small_below))
 
     # A section's name once, on its first line; its note below the table.
     shown = []
-    for section in report.sections:
+    protected = suppression.protect(report, enabled, small_below)
+    for s, section in enumerate(report.sections):
         for n, row in enumerate(section.rows):
             shown.append(["" if n else section.title, row.label,
-                          _cell(row, row.value, money, enabled),
-                          _cell(row, row.previous, money, enabled)])
+                          _cell(row, row.value, money, protected[s, n, 0]),
+                          _cell(row, row.previous, money, protected[s, n, 1])])
     table = tables.text_table(headers(report), shown, fmt, colalign=("left", "left", "right", "right"))
     bullet = "- " if fmt == "md" else ""
     notes = [f"{bullet}{section.title}: {section.note}" for section in report.sections if section.note]
+    notes += [f"{bullet}{suppression.footnote(small_below)}"] if enabled else []
     text = f"{tables.heading(title(report), fmt)}\n\n{table}\n"
     return text + ("\n" + "\n".join(notes) + "\n" if notes else "")
 
@@ -102,7 +114,7 @@ def fill_workbook(report: Report, suppress_small: bool | None = None):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    enabled = _suppress_enabled(suppress_small)
+    enabled, small_below = _suppress_enabled(suppress_small), _small_below(suppress_small)
     book = Workbook()
     sheet = book.active
     sheet.title = t("reports.xlsx_sheet")
@@ -116,18 +128,20 @@ def fill_workbook(report: Report, suppress_small: bool | None = None):
     put(headers(report))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
-    for section in report.sections:
+    protected = suppression.protect(report, enabled, small_below)
+    for s, section in enumerate(report.sections):
         if section.note:
             put([section.title, section.note])
-        for row in section.rows:
+        for r, row in enumerate(section.rows):
             if row.money:  # a number of euros, made exactly from cents
                 put([section.title, row.label, Decimal(row.value).scaleb(-2),
                               Decimal(row.previous).scaleb(-2)])
                 for cell in sheet[sheet.max_row][2:4]:
                     cell.number_format = EURO_FORMAT
             else:
-                put([section.title, row.label, suppress(row.value, row, enabled),
-                              suppress(row.previous, row, enabled)])
+                put([section.title, row.label, protected[s, r, 0], protected[s, r, 1]])
+    if enabled:
+        put([suppression.footnote(small_below)])
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 50
     sheet.column_dimensions["C"].width = 16

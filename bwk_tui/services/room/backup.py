@@ -216,6 +216,16 @@ def take_backup(to_dir: str | os.PathLike | None = None, actor_id: int | None = 
     return BackupResult(final, final.stat().st_size, pruned)
 
 
+# Called after every restore with the actor's id: privacy.forget re-applies its forget-list
+# there (a higher layer registers itself; the room does not import the desks).
+RESTORE_HOOKS: list = []
+
+
+def _after_restore(actor_id: int | None) -> None:
+    for hook in RESTORE_HOOKS:
+        hook(actor_id)
+
+
 @dataclasses.dataclass(frozen=True)
 class RestoreResult:
     restored_from: Path
@@ -260,6 +270,7 @@ def restore(path: str | os.PathLike, actor_id: int | None = None,
     db.pragma("journal_mode", "wal")
     upgrade(db)  # an older backup is brought up to the current schema
     audit.record(actor_id, "restore", "database", None, f"{source_path.name}; copy={safety.path.name}")
+    _after_restore(actor_id)
     return RestoreResult(source_path, safety.path, version)
 
 

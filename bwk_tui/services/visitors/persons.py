@@ -79,7 +79,7 @@ def search(text: str, limit: int = SEARCH_LIMIT, first: Collection[int] = ()) ->
     base = (Person.select(Person.id, Person.first_name, Person.last_name, Person.pc4,
                           Person.last_visit_date, Household.code)
             .join(Household, JOIN.LEFT_OUTER)
-            .where(Person.merged_into.is_null()))
+            .where(Person.merged_into.is_null(), Person.forgotten_at.is_null()))
     if not query:
         if (text or "").strip():
             return []  # only wildcards were typed: they match nobody, not everybody

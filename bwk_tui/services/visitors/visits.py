@@ -37,6 +37,7 @@ class Domain:
     code: str
     name: str
     active: bool
+    sensitive: bool = False  # gevoelig (issue 13)
 
 
 def domains(active_only: bool = True) -> list[Domain]:
@@ -44,7 +45,7 @@ def domains(active_only: bool = True) -> list[Domain]:
     if active_only:
         query = query.where(HelpDomain.active == True)  # noqa: E712
     english = current_language() == "en"
-    return [Domain(d.id, d.code, d.name_en if english else d.name_nl, d.active) for d in query]
+    return [Domain(d.id, d.code, d.name_en if english else d.name_nl, d.active, bool(d.sensitive)) for d in query]
 
 
 @coordinator_only
@@ -62,6 +63,21 @@ def set_domain_active(session: Session, domain_id: int, active: bool) -> None:
     with write():
         HelpDomain.update(active=active).where(HelpDomain.id == domain_id).execute()
         audit.record(session.account_id, "domain.active" if active else "domain.inactive", "help_domain", domain_id)
+
+
+@coordinator_only
+def set_domain_sensitive(session: Session, domain_id: int, sensitive: bool) -> None:
+    """A sensitive (gevoelig) domain is not pre-ticked at check-in and is shown to a volunteer only
+    on the visits they recorded themselves; coordinators see it everywhere."""
+    with write():
+        if not HelpDomain.update(sensitive=sensitive).where(HelpDomain.id == domain_id).execute():
+            raise BwkError("error.domain_unknown")
+        audit.record(session.account_id, "domain.sensitive" if sensitive else "domain.not_sensitive",
+                     "help_domain", domain_id)
+
+
+def _sensitive_ids() -> set[int]:
+    return {d.id for d in HelpDomain.select(HelpDomain.id).where(HelpDomain.sensitive == True)}  # noqa: E712
 
 
 @coordinator_only
@@ -87,7 +103,8 @@ def last_domain_ids(person_id: int) -> list[int]:
     last = Visit.select(Visit.id).where(Visit.person == person_id).order_by(Visit.id.desc()).first()
     if last is not None:
         ids = [vd.domain_id for vd in VisitDomain.select(VisitDomain.domain)
-               .join(HelpDomain).where(VisitDomain.visit == last.id, HelpDomain.active == True)]  # noqa: E712
+               .join(HelpDomain).where(VisitDomain.visit == last.id, HelpDomain.active == True,  # noqa: E712
+                                       HelpDomain.sensitive == False)]  # noqa: E712  never pre-ticked
         if ids:
             return ids
     default = HelpDomain.get_or_none(HelpDomain.code == DEFAULT_DOMAIN, HelpDomain.active == True)  # noqa: E712
@@ -211,6 +228,12 @@ def _closed_at_this_moment(exc: DatabaseError, day: dt.date, key: str = "error.v
 
 def update_visit(session: Session, visit_id: int, form: VisitForm) -> None:
     require_role(session, "volunteer")
+    visit = Visit.get_or_none(Visit.id == visit_id)
+    if visit is not None and not _may_see_note(session, visit.recorded_by_id):
+        # The sensitive domains this volunteer was not shown stay on the visit.
+        hidden = [d.domain_id for d in VisitDomain.select().where(VisitDomain.visit == visit_id)
+                  if d.domain_id in _sensitive_ids()]
+        form = dataclasses.replace(form, domain_ids=list(form.domain_ids) + hidden)
     valid = _validate(form)
     day = clock.today()
     try:
@@ -430,9 +453,13 @@ def person_visits(session: Session, person_id: int, before_id: int | None = None
     rows = list(query.objects())
     names = {d.id: d.name for d in domains(active_only=False)}
     by_visit: dict[int, list[int]] = {}
+    sensitive = _sensitive_ids()
     if rows:
         for vd in VisitDomain.select().where(VisitDomain.visit.in_([r.id for r in rows])):
             by_visit.setdefault(vd.visit_id, []).append(vd.domain_id)
+        for r in rows:  # a sensitive domain: a volunteer sees it on their own visits only
+            if not _may_see_note(session, r.recorded_by_id):
+                by_visit[r.id] = [d for d in by_visit.get(r.id, []) if d not in sensitive]
     return [VisitLine(r.id, r.visit_date, r.arrived_at, r.left_at, by_visit.get(r.id, []),
                       [names[d] for d in by_visit.get(r.id, []) if d in names], r.referral, r.follow_up_date,
                       r.note if _may_see_note(session, r.recorded_by_id) else None, r.writer) for r in rows]

@@ -26,6 +26,7 @@ class AccountsScreen(DeskScreen):
         Key("d", "new_domain", show=False),
         Key("r", "rename_domain", show=False),
         Key("space", "toggle_domain", show=False),
+        Key("g", "toggle_sensitive", show=False),
         Key("l", "logbook", show=False),
         Key("x", "deactivate", show=False),
     )
@@ -42,7 +43,8 @@ class AccountsScreen(DeskScreen):
     def on_mount(self) -> None:
         self.query_one("#accounts", DataTable).add_columns(
             t("accounts.name"), t("accounts.role"), t("accounts.language"), t("accounts.locked"))
-        self.query_one("#domains", DataTable).add_columns(t("admin.domain_name"), t("admin.domain_active"))
+        self.query_one("#domains", DataTable).add_columns(t("admin.domain_name"), t("admin.domain_active"),
+                                                          t("admin.domain_sensitive"))
         self.reload()
         self.query_one("#accounts", DataTable).focus()
 
@@ -62,7 +64,8 @@ class AccountsScreen(DeskScreen):
         row = domains.cursor_row
         domains.clear()
         for domain in visits.domains(active_only=False):
-            domains.add_row(domain.name, "✓" if domain.active else "—", key=str(domain.id))
+            domains.add_row(domain.name, "✓" if domain.active else "—", "✓" if domain.sensitive else "—",
+                            key=str(domain.id))
         if domains.row_count:
             domains.move_cursor(row=min(row, domains.row_count - 1))
 
@@ -133,6 +136,16 @@ class AccountsScreen(DeskScreen):
         domain = next(d for d in visits.domains(active_only=False) if d.id == domain_id)
         visits.set_domain_active(self.app.session, domain_id, not domain.active)
         self.notify(t("admin.domain_on" if not domain.active else "admin.domain_off", name=domain.name))
+        self.reload()
+
+    def action_toggle_sensitive(self) -> None:
+        domain_id = self._selected("domains")
+        if domain_id is None:
+            return
+        domain = next(d for d in visits.domains(active_only=False) if d.id == domain_id)
+        visits.set_domain_sensitive(self.app.session, domain_id, not domain.sensitive)
+        self.notify(t("admin.domain_sensitive_on" if not domain.sensitive else "admin.domain_sensitive_off",
+                      name=domain.name))
         self.reload()
 
     def _saved(self, message: str) -> None:

@@ -15,7 +15,8 @@ from bwk_tui.services.kernel import money as kernel_money
 from bwk_tui.services.kernel.money import money
 from bwk_tui.services.kernel import clock
 from bwk_tui.services.cash.cash import Entry
-from bwk_tui.services.kernel.errors import BwkError
+from bwk_tui.services.kernel.errors import BwkError, InvalidInput
+from bwk_tui.services.privacy import inzage
 from bwk_tui.ui.widgets.form import FORM_CSS, FormModal
 
 # The field names follow the ``field=`` the cash service names in its errors
@@ -66,6 +67,13 @@ class EntryModal(FormModal):
     def save(self) -> Entry:
         category = self.field("category").value
         category_id = 0 if category is Select.NULL else int(category)
+        description = self.field("description").value
+        # A cash description can never be changed or forgotten: a person's name in it is asked about
+        # once; saving the same text again books it (issue 13).
+        names = inzage.registered_names_in(description) if description != getattr(self, "_warned", None) else []
+        if names:
+            self._warned = description
+            raise InvalidInput("cash.description_names_person", field="description", names=", ".join(names))
         return cash.add_entry(self.app.session, self.direction, self.field("amount").value, category_id,
                               self.field("description").value)
 

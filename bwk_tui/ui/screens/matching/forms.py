@@ -119,6 +119,29 @@ class RequestModal(MatchingForm):
         return requests.create_request(self.app.session, form)
 
 
+class DescriptionModal(FormModal):
+    """The description of a help request, shown and changed (issue 13). Dismisses with the RequestInfo."""
+
+    DEFAULT_FOCUS = "#field-description"
+
+    def __init__(self, request: RequestInfo):
+        super().__init__()
+        self.request = request
+
+    def title_text(self) -> str:
+        return t("f4.description_title", person=self.request.person_name)
+
+    def fields(self):
+        yield "description", t("f4.description"), Input(self.request.description, compact=True, max_length=300)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit()
+
+    def save(self) -> RequestInfo:
+        return requests.edit_description(self.app.session, self.request.id, self.field("description").value)
+
+
 class OfferModal(MatchingForm):
     """A new help offer (coordinator): a resident or a volunteer. Dismisses with the OfferInfo, or None."""
 

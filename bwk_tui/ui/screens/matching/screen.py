@@ -43,6 +43,7 @@ class MatchingScreen(DeskScreen):
         Key("a", "new_offer", show=False),
         Key("v", "proposal", show=False),
         Key("l", "matches", show=False),
+        Key("e", "edit_description", show=False),
         Key("escape", "to_requests", show=False),
     )
 
@@ -60,6 +61,7 @@ class MatchingScreen(DeskScreen):
         yield Static("", id="matching-due")
         yield DataTable(id="requests", cursor_type="row", zebra_stripes=True)
         yield Static(t("f4.no_requests"), id="requests-empty", classes="muted")
+        yield Static("", id="request-description", classes="muted")
         yield Static("", id="shortlist-title")
         yield DataTable(id="shortlist", cursor_type="row", zebra_stripes=True)
         yield Static("", id="shortlist-reasons", classes="muted")
@@ -155,6 +157,8 @@ class MatchingScreen(DeskScreen):
             table.add_row(Text(cut(pair.offer_name, 20)), Text(str(pair.score), justify="right", style="bold"),
                           Text(str(pair.remaining_capacity), justify="right"),
                           Text(cut(reasons_text(pair.reasons), reasons_width)), key=str(pair.offer_id))
+        description = self.query_one("#request-description", Static)
+        description.update(t("f4.description_line", text=request.description or "-") if request else "")
         if request is None:
             title.update("")
         elif self.pairs:
@@ -202,6 +206,20 @@ class MatchingScreen(DeskScreen):
         self.query_one("#requests", DataTable).focus()
 
     # --- new requests and offers --------------------------------------------------------
+
+    def action_edit_description(self) -> None:
+        request = self.highlighted_request()
+        if request is None:
+            return
+        from bwk_tui.ui.screens.matching.forms import DescriptionModal
+
+        def saved(result) -> None:
+            if result is not None:
+                self.shown_request = None
+                self.reload(keep=request.id)
+                self.notify(t("f4.description_saved"))
+
+        self.app.push_screen(DescriptionModal(request), saved)
 
     def action_new_request(self) -> None:
         self.app.push_screen(RequestModal(), self._request_added)

@@ -1,7 +1,7 @@
 """A person's page: details, visits (newest first, a window at a time), follow-ups."""
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 from bwk_tui.ui.widgets.plain import Static, plain
@@ -11,10 +11,12 @@ from bwk_tui.services.kernel import clock
 from bwk_tui.services.visitors import persons
 from bwk_tui.services.visitors import visits
 from bwk_tui.services.kernel.errors import BwkError
+from bwk_tui.services.privacy import forget, inzage
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
 from bwk_tui.ui.screens.visitors.checkin import CheckInModal
 from bwk_tui.ui.screens.visitors.person_form import PersonModal
+from bwk_tui.ui.widgets.confirm import ConfirmModal
 
 PAGE = 20
 
@@ -40,6 +42,9 @@ class PersonScreen(DeskScreen):
         Key("ctrl+k", "check_in", show=False),
         Key("ctrl+d", "follow_up_done", show=False),
         Key("ctrl+g", "merge", show=False),
+        Key("ctrl+l", "inzage", show=False),
+        Key("ctrl+x", "forget", show=False),
+        Key("ctrl+w", "withdraw_consent", show=False),
     )
 
     def __init__(self, person_id: int):
@@ -49,6 +54,7 @@ class PersonScreen(DeskScreen):
         self.complete = False
 
     def compose_body(self) -> ComposeResult:
+        yield Static("", id="person-privacy", classes="muted")
         yield Static("", id="person-details")
         yield Static("", id="person-follow-ups", classes="muted")
         yield DataTable(id="person-visits", cursor_type="row", zebra_stripes=True)
@@ -59,6 +65,7 @@ class PersonScreen(DeskScreen):
                           t("person.col_referral"), t("person.col_follow_up"), t("person.col_note"))
         self.person = persons.open_page(self.app.session, self.person_id)  # audited
         self.show_details()
+        self.show_privacy()
         self.reload_visits()
         table.focus()
 
@@ -116,7 +123,76 @@ class PersonScreen(DeskScreen):
         if result is not None:
             self.person = persons.detail(self.person_id)
             self.show_details()
+            self.show_privacy()
             self.reload_visits()
+
+    # --- privacy (AVG, issue 13): inzage, forget, withdraw consent; coordinators ------------
+
+    def show_privacy(self) -> None:
+        day = forget.forgotten_on(self.person_id)
+        if day is not None:
+            text = t("person.forgotten_line", day=clock.day(day, "medium"))
+        else:
+            text = t("person.keys_privacy") if self.app.session.is_coordinator else ""
+        widget = self.query_one("#person-privacy", Static)
+        widget.update(text)
+        widget.display = bool(text)
+
+    def _coordinator(self) -> bool:
+        if not self.app.session.is_coordinator:
+            self.notify(t("error.coordinator_only"), severity="error")
+            return False
+        return True
+
+    def action_inzage(self) -> None:
+        if self._coordinator():
+            self._write_inzage(self.app.session, self.person_id)
+
+    # Everything about one person: more than half a second on the large demo.
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inzage")
+    def _write_inzage(self, session, person_id: int) -> None:
+        from bwk_tui.services import room
+
+        with room.worker_connection():
+            try:
+                path = inzage.write_file(session, person_id, "md")
+                inzage.write_file(session, person_id, "json", path.with_suffix(".json"))
+            except BwkError as exc:
+                self.app.call_from_thread(self.notify, exc.message(), severity="error", timeout=8)
+                return
+        self.app.call_from_thread(self.notify, t("privacy.inzage_written", path=str(path)), timeout=10)
+
+    def _ask_then_forget(self, question_key: str, yes_key: str, call) -> None:
+        if not self._coordinator():
+            return
+        try:
+            problem = forget.refusal(self.person_id)
+        except BwkError as exc:
+            problem = exc
+        if problem is None and forget.forgotten_on(self.person_id) is not None:
+            problem = BwkError("error.forget_already")
+        if problem is not None:
+            self.notify(problem.message(), severity="error", timeout=8)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                done = call(self.app.session, self.person_id)
+            except BwkError as exc:
+                self.notify(exc.message(), severity="error", timeout=8)
+                return
+            self.notify(t("privacy.forgotten", notes=done.notes))
+            self._changed(True)
+
+        self.app.push_screen(ConfirmModal(t(question_key, name=self.person.name), yes_key=yes_key), answered)
+
+    def action_forget(self) -> None:
+        self._ask_then_forget("privacy.forget_question", "privacy.forget_yes", forget.forget)
+
+    def action_withdraw_consent(self) -> None:
+        self._ask_then_forget("privacy.withdraw_question", "privacy.withdraw_yes", forget.withdraw_consent)
 
     def action_back(self) -> None:
         self.app.pop_screen()
