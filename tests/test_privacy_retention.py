@@ -50,7 +50,9 @@ def test_retention_is_a_step_of_the_closing_and_its_report_says_so(boss, clock):
     old = _person(boss, "Oud", clock, clock.day - dt.timedelta(days=900))
     closed = closing.close(boss, {}, "", "246813")
     assert Person.get_by_id(old).forgotten_at is not None
-    text = closed.report_path.read_text(encoding="utf-8")
+    from bwk_tui.services.closing import report
+
+    text = report.stored_text(closed.closing_id)  # the signed report, kept in the database
     assert "1 personen geanonimiseerd volgens de bewaartermijn" in text
 
 

@@ -3,7 +3,8 @@
 After a closing, the day's visits, their help domains and its walk-ins are what the signed
 report counted: the database refuses a new visit or walk-in on a closed day, and any change
 to one that the report could have counted (its day, room, arrival, referral, follow-up date,
-note, domains) or its removal. Still allowed on a closed day's visit: checking out a visit
+note, domains) or its removal. Still allowed on a closed day's visit: erasing its note (the
+AVG: forgetting a person, the retention of notes), checking out a visit
 that was left open (``left_at`` from empty), marking its follow-up done, and moving it to the
 person it is merged into (the person behind a visit, not the count).
 
@@ -35,9 +36,11 @@ def _visit_closed(row: str) -> str:
 
 def _visit_changed(differ: str) -> str:
     """What of a visit the signed report counted: any of these changing is refused."""
-    columns = ("room_id", "visit_date", "arrived_at", "referral", "follow_up_date", "note", "recorded_by_id")
+    columns = ("room_id", "visit_date", "arrived_at", "referral", "follow_up_date", "recorded_by_id")
     changed = " OR ".join(f"NEW.{c} {differ} OLD.{c}" for c in columns)
-    return f"({changed} OR (OLD.left_at IS NOT NULL AND NEW.left_at {differ} OLD.left_at))"
+    # A note may be erased (forgetting a person, the notes' retention: the AVG), never rewritten.
+    note = f"(NEW.note {differ} OLD.note AND COALESCE(NEW.note, '') <> '')"
+    return f"({changed} OR {note} OR (OLD.left_at IS NOT NULL AND NEW.left_at {differ} OLD.left_at))"
 
 
 def up(migrator, db):

@@ -270,7 +270,7 @@ async def test_the_hours_mark_a_month_over_the_maximum_and_export_a_statement(wo
         assert path.exists()
         assert notified(app, str(path))
         lines = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-        assert lines[0][0] == "volunteer"
-        assert [line[1] for line in lines[1:]] == ["2026-11-02", "2026-11-04", "total"]
+        assert lines[0][0] == "vrijwilliger"  # Dutch headers (issue 14)
+        assert [line[1] for line in lines[1:]] == ["2026-11-02", "2026-11-04", "totaal"]
         assert lines[-1][-2:] == ["430", "35.83"]
         assert allowance.statements_dir() == tmp_path / "vergoedingen"

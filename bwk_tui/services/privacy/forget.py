@@ -11,7 +11,7 @@ A person merged into this one is forgotten with it (the merged record still hold
 Afterwards the WAL is checkpointed with TRUNCATE; with ``secure_delete`` on (db/connection.py)
 nothing of the old texts remains in the database file or its WAL.
 
-The forget-list (``bwk-vergeten.txt`` beside the database, mode 0600) holds the ids of every
+The forget-list (``bwk-vergeten.txt`` beside ``bwk.sqlite3``, named after the database file; mode 0600) holds the ids of every
 forgotten person and nothing else; after a restore the ids are forgotten again (see ``reapply``),
 so an older backup does not bring a forgotten person back.
 """
@@ -37,7 +37,6 @@ from bwk_tui.services.kernel.errors import BwkError
 from bwk_tui.services.kernel.text import FORGOTTEN_NAME
 from bwk_tui.services.matching.requests import ACTIVE, PROPOSED
 
-FORGET_LIST = "bwk-vergeten.txt"
 _LIST_HEADER = "# bwk: ids of forgotten persons (AVG art. 17), applied again after every restore; no personal data\n"
 
 
@@ -180,8 +179,8 @@ def forget_unchecked(person_ids: list[int], action: str, actor_id: int | None = 
 def list_path() -> Path:
     """The forget-list beside the database; on PostgreSQL in the user's data folder, named after
     the database so two databases never share one list."""
-    if is_sqlite():
-        return room.beside_database(FORGET_LIST)
+    if is_sqlite():  # bwk.sqlite3 -> bwk-vergeten.txt; a demo in the same folder has its own
+        return room.beside_database(f"{Path(database.obj.database).stem}-vergeten.txt")
     return room.beside_database(f"bwk-vergeten-{database.obj.database}.txt")
 
 
