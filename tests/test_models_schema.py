@@ -53,6 +53,7 @@ MIGRATION_ONLY_TABLES = {
 MIGRATION_ONLY_INDEXES = {
     "visit_one_open_per_day": "partial unique index (0003): one open visit per person per day, a guard, not a query aid",
     "visit_open_follow_up": "partial index (0005) on open follow-ups only, for the desk's and the closing's daily list",
+    "visit_open": "partial index (0013) on the visits not yet checked out, for F2's \"Nu binnen\"",
     "shift_template_one_active": "partial unique index (0007): one active template per room, weekday and dagdeel",
     "volunteer_one_per_person": "partial unique index (0007): a resident has at most one volunteer profile",
 }
