@@ -315,6 +315,17 @@ def test_the_register_lists_every_table_and_field_with_the_settings(room, clock)
     assert "DPIA" in text
 
 
+def test_the_register_says_why_birth_year_and_household_size_are_kept(room, clock):
+    from bwk_tui.services.privacy import register
+
+    sections = {part.split("\n", 1)[0]: part for part in register.text().split("\n## ")}
+    assert ("  - birth_year: alleen voor de leeftijdsgroepen in het rapport voor de financiers "
+            "(<18, 18-26, 27-66, 67+); optioneel, alleen het jaar") in sections["person"]
+    assert ("  - size: alleen voor de huishoudens naar grootte in het rapport voor de financiers "
+            "(1, 2, 3-4, 5+) en op de persoonspagina; optioneel") in sections["household"]
+    assert "size:" not in sections["person"] and "birth_year:" not in sections["household"]
+
+
 def test_cli_privacy_export_and_forget(sqlite_room, clock, coby_pin, capsys, tmp_path):
     from bwk_tui.cli import main
     from db import database

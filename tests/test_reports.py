@@ -19,9 +19,10 @@ def _figures(report: reports.Report) -> dict[tuple[str, str], tuple[int, int]]:
 
 # --- the hand-made dataset -----------------------------------------------------------------
 #
-# Households H1 (PC4 1102) and H2 (PC4 1103). Ann and Ben live in H1 (Ymere), Cas in H2
-# (Rochdale), Dee has no household (PC4 1104, no corporation), Eve neither household, PC4 nor
-# corporation. Period 2026-Q1 beside 2025-Q1; "today" is 1 June 2026.
+# Households H1 (PC4 1102, size 2) and H2 (PC4 1103, size 4). Ann and Ben live in H1 (Ymere), Cas
+# in H2 (Rochdale), Dee has no household (PC4 1104, no corporation), Eve neither household, PC4 nor
+# corporation. Born: Ann 1959, Ben 2009, Cas 2000, Eve 1998, Dee unknown. Period 2026-Q1 beside
+# 2025-Q1; "today" is 1 June 2026.
 #
 # 2025-Q1   Ann 10 Feb (koffie, by Coby); Eve 1 Mar (koffie + wonen, referral Wijkteam, by Coby)
 # 2025-12   Cas 15 Dec (outside both periods: makes Cas a returning visitor in 2026)
@@ -38,7 +39,10 @@ def _figures(report: reports.Report) -> dict[tuple[str, str], tuple[int, int]]:
 # walk-ins 2 (1); new: Ben and Dee = 2 (Ann and Eve = 2); returning: Ann and Cas = 2 (0).
 # koffie: visits 4 (2), households H1, H2, Dee = 3 (H1, Eve = 2); wonen: visits 2 (1), households 1 (1).
 # PC4: 1102: 1 (1), 1103: 1 (0), 1104: 1 (0), unknown 0 (1). Corporations: Ymere 1 (1), Rochdale 1 (0),
-# unknown 1 (1). Referrals: Wijkteam 1 (1), Voedselbank 1 (0). Follow-ups done 1 (0), overdue 1 (0).
+# unknown 1 (1). Household sizes: 2: H1 = 1 (H1 = 1), 3-4: H2 = 1 (0), unknown: Dee = 1 (Eve = 1).
+# Age in the period's last year, 2026 (2025): Ann 67 = 67+ (66 = 27-66), Ben 17 = <18, Cas 26 =
+# 18-26, Dee unknown; Eve 27 = 27-66 in 2025. Ages: <18 1 (0), 18-26 1 (0), 27-66 0 (2), 67+ 1 (0),
+# unknown 1 (0). Referrals: Wijkteam 1 (1), Voedselbank 1 (0). Follow-ups done 1 (0), overdue 1 (0).
 # Volunteers active: Vera and Coby = 2 (Coby = 1). Cash: koffie in 5300 (700), boodschappen out 4599 (0).
 #
 # roster    Vera's profile is Ann (first visit 10 Feb 2025), started 15 Jan 2026; Coby's has no person,
@@ -62,18 +66,18 @@ def hand_made(room, clock):
     coby = Account.get(Account.name == "Coby").id
     vera = Account.get(Account.name == "Vera").id
     created = dt.datetime(2024, 1, 1)
-    h1 = Household.create(code="H1AAA", pc4=1102, created_at=created)
-    h2 = Household.create(code="H2BBB", pc4=1103, created_at=created)
+    h1 = Household.create(code="H1AAA", pc4=1102, size=2, created_at=created)
+    h2 = Household.create(code="H2BBB", pc4=1103, size=4, created_at=created)
 
-    def person(name, household=None, pc4=None, corporation=None):
+    def person(name, household=None, pc4=None, corporation=None, born=None):
         return Person.create(first_name=name, search_key=name.lower(), household=household, pc4=pc4,
-                             housing_corporation=corporation, created_at=created).id
+                             housing_corporation=corporation, birth_year=born, created_at=created).id
 
-    ann = person("Ann", h1, 1102, "Ymere")
-    ben = person("Ben", h1, 1102, "Ymere")
-    cas = person("Cas", h2, 1103, "Rochdale")
+    ann = person("Ann", h1, 1102, "Ymere", 1959)
+    ben = person("Ben", h1, 1102, "Ymere", 2009)
+    cas = person("Cas", h2, 1103, "Rochdale", 2000)
     dee = person("Dee", None, 1104)
-    eve = person("Eve")
+    eve = person("Eve", born=1998)
     koffie = HelpDomain.get(HelpDomain.code == "koffie").id
     wonen = HelpDomain.get(HelpDomain.code == "wonen").id
 
@@ -135,6 +139,7 @@ def test_hand_made_report(hand_made, room):
     pc4, corps, refs = t("reports.sec_pc4"), t("reports.sec_corporations"), t("reports.sec_referrals")
     follow, vol, cash = t("reports.sec_follow_ups"), t("reports.sec_volunteers"), t("reports.sec_cash")
     koffie, wonen = "koffie/ontmoeting", "wonen"
+    sizes, ages = "Huishoudens naar grootte", "Personen naar leeftijd"
     assert got == {
         (reach, "Unieke personen"): (4, 2),
         (reach, "Unieke huishoudens"): (3, 2),
@@ -153,6 +158,16 @@ def test_hand_made_report(hand_made, room):
         (corps, "Ymere"): (1, 1),
         (corps, "Rochdale"): (1, 0),
         (corps, "onbekend"): (1, 1),
+        (sizes, "1 persoon"): (0, 0),
+        (sizes, "2 personen"): (1, 1),
+        (sizes, "3-4 personen"): (1, 0),
+        (sizes, "5 of meer personen"): (0, 0),
+        (sizes, "onbekend"): (1, 1),
+        (ages, "jonger dan 18"): (1, 0),
+        (ages, "18-26 jaar"): (1, 0),
+        (ages, "27-66 jaar"): (0, 2),
+        (ages, "67 jaar en ouder"): (1, 0),
+        (ages, "onbekend"): (1, 0),
         (refs, "Wijkteam"): (1, 1),
         (refs, "Voedselbank"): (1, 0),
         (follow, "Afgerond in de periode"): (1, 0),
@@ -173,6 +188,10 @@ def test_hand_made_report(hand_made, room):
     }
     sections = {s.title: s for s in report.sections}
     assert [r.label for r in sections[pc4].rows] == ["1102", "1103", "1104", "onbekend"]
+    assert [r.label for r in sections[sizes].rows] == ["1 persoon", "2 personen", "3-4 personen",
+                                                       "5 of meer personen", "onbekend"]
+    assert [r.label for r in sections[ages].rows] == ["jonger dan 18", "18-26 jaar", "27-66 jaar",
+                                                      "67 jaar en ouder", "onbekend"]
     assert sections[vol].note == t("reports.note_hours")
     hours = next(r for r in sections[vol].rows if r.label == t("reports.volunteer_hours"))
     assert not hours.count  # hours are not people: never hidden as "<5"
@@ -255,6 +274,20 @@ def _expected(period: Period, room_id: int, today: dt.date) -> dict:
                        and v[5] < today),
     }
     out["returning"] = out["persons"] - out["new"]
+    size_of = {}
+    for p in who:
+        size = households[persons[p].household_id].size if persons[p].household_id is not None else None
+        size_of[hh(p)] = ("onbekend" if not size else "1 persoon" if size == 1 else "2 personen" if size == 2
+                          else "3-4 personen" if size <= 4 else "5 of meer personen")
+    out["sizes"] = {band: list(size_of.values()).count(band) for band in set(size_of.values())}
+    ages: dict[str, int] = {}
+    for p in who:
+        born = persons[p].birth_year
+        age = None if born is None else period.end.year - born
+        band = ("onbekend" if age is None or age < 0 else "jonger dan 18" if age < 18 else "18-26 jaar"
+                if age < 27 else "27-66 jaar" if age < 67 else "67 jaar en ouder")
+        ages[band] = ages.get(band, 0) + 1
+    out["ages"] = ages
     names = {d.id: d.name_nl for d in HelpDomain.select()}
     per_domain: dict = {}
     for v in mine:
@@ -358,6 +391,8 @@ def _as_rows(x: dict) -> dict[tuple[str, str], int]:
     rows.update({(t("reports.sec_pc4"), k): v for k, v in x["pc4"].items()})
     rows.update({(t("reports.sec_corporations"), k): v for k, v in x["corporations"].items()})
     rows.update({(t("reports.sec_referrals"), k): v for k, v in x["referrals"].items()})
+    rows.update({(t("reports.sec_household_sizes"), k): v for k, v in x["sizes"].items()})
+    rows.update({(t("reports.sec_age_bands"), k): v for k, v in x["ages"].items()})
     cash = t("reports.sec_cash")
     for (name, direction), cents in x["cash"].items():
         rows[(cash, t("reports.cash_in" if direction == "in" else "reports.cash_out", category=name))] = cents
@@ -470,3 +505,11 @@ def test_a_period_not_over_yet_is_compared_with_the_same_days_a_year_earlier(roo
     report = reports.build_report(room["coordinator"], period)
     assert report.period.end == clock.today() and report.previous.end == clock.today().replace(year=clock.today().year - 1)
     assert any(note.startswith("t/m ") for note in report.notes)
+
+
+def test_size_and_age_bands_at_their_edges():
+    assert [reports.size_band(n) for n in (None, 0, 1, 2, 3, 4, 5, 12)] == [
+        "unknown", "unknown", "1", "2", "3-4", "3-4", "5+", "5+"]
+    year = 2026
+    assert [reports.age_band(born, year) for born in (None, 2027, 2026, 2009, 2008, 2000, 1999, 1960, 1959, 1920)] \
+        == ["unknown", "unknown", "<18", "<18", "18-26", "18-26", "27-66", "27-66", "67+", "67+"]

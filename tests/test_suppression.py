@@ -154,3 +154,22 @@ def test_without_a_period_an_export_covers_the_months_that_have_ended(clock):
     assert (found.start, found.end) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     with pytest.raises(UsageError):
         suppression.export_period(None, "2026-01-01", None)  # --to defaults to today: not a whole month
+
+
+def test_household_sizes_and_age_bands_are_protected_like_the_other_breakdowns():
+    # persons 34 = 3 + 10 + 15 + 6 + 0 by age; households 20 = 12 + 6 + 2 + 0 + 0 by size.
+    report = _report()
+    sizes = Section(t("reports.sec_household_sizes"), [
+        Row(t(f"reports.size.{band}"), v, 0) for band, v in zip(("1", "2", "3-4", "5+", "unknown"), (12, 6, 2, 0, 0))])
+    ages = Section(t("reports.sec_age_bands"), [
+        Row(t(f"reports.age.{band}"), v, 0) for band, v in zip(("<18", "18-26", "27-66", "67+", "unknown"),
+                                                                 (3, 10, 15, 6, 0))])
+    report = Report(report.room, report.period, report.previous, [*report.sections, sizes, ages])
+    shown = _shown(report)
+    s, a = t("reports.sec_household_sizes"), t("reports.sec_age_bands")
+    assert [shown[f"{s}/{row.label}"] for row in sizes.rows] == [12, "•", "<5", 0, 0]  # 20 - 12 would give 2
+    assert [shown[f"{a}/{row.label}"] for row in ages.rows] == ["<5", 10, 15, "•", 0]  # 34 - 31 would give 3
+    csv = report_export.render(report, "csv", True)
+    assert "Huishoudens naar grootte" in csv and "Personen naar leeftijd" in csv
+    # without these sections in the relations, 6 and 6 would be shown and 3 and 2 derivable
+    assert all(v != 6 for k, v in shown.items() if k.startswith((s, a)))

@@ -1,10 +1,11 @@
 """Vergeten worden (AVG art. 17) that keeps the counts: a person is anonymised, not deleted.
 
-What goes: names (first name or nickname, last name), the search key, languages, birth year, the
+What goes: names (first name or nickname, last name), the search key, languages, the
 consent text, the notes on their visits, their help requests' descriptions, languages and
 availability, the outcome texts of matches they were part of, and the lived experience, languages
 and availability of a help offer of theirs. What stays, so every report of every past period gives
 the same figures: the person as an anonymous row, the household link, PC4, housing corporation,
+the birth year (the report's age bands count it; without a name it is one number among many),
 every visit's date, room, domains and referral, the matches' dates and states.
 
 A person merged into this one is forgotten with it (the merged record still holds the names).
@@ -95,7 +96,7 @@ def refusal(person_id: int) -> BwkError | None:
 def _anonymise(ids: list[int]) -> tuple[int, int]:
     """Blank every text that names or describes these persons; counts stay. Inside a transaction."""
     now = clock.now_utc()
-    Person.update(first_name=FORGOTTEN_NAME, last_name=None, search_key="", languages="", birth_year=None,
+    Person.update(first_name=FORGOTTEN_NAME, last_name=None, search_key="", languages="",
                   consent_scope=None, forgotten_at=now).where(Person.id.in_(ids)).execute()
     notes = Visit.update(note=None).where(Visit.person.in_(ids), Visit.note.is_null(False)).execute()
     requests = [r.id for r in HelpRequest.select(HelpRequest.id).where(HelpRequest.person.in_(ids))]

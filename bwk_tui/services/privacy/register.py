@@ -13,6 +13,9 @@ PERSONAL = ("person", "household", "visit", "visit_domain", "walk_in", "help_req
             "help_offer", "help_offer_domain", "match", "volunteer", "shift_assignment", "account", "audit_log",
             "cash_entry", "cash_closing")
 
+# Fields kept only because one figure uses them (minimal data): each says which.
+FIELD_REASONS = {"person": ("birth_year",), "household": ("size",)}
+
 
 def text() -> str:
     months, note_months = settings.get_int("retention_months"), settings.get_int("note_retention_months")
@@ -29,7 +32,11 @@ def text() -> str:
                   f"- {t('register.why')}: {t('register.why.' + table)}",
                   f"- {t('register.fields')}: {fields}",
                   f"- {t('register.keep')}: {t('register.keep.' + table, months=months, note_months=note_months)}",
-                  f"- {t('register.who')}: {t('register.who.' + table)}", ""]
+                  f"- {t('register.who')}: {t('register.who.' + table)}"]
+        reasons = [t(f"register.field.{table}.{name}") for name in FIELD_REASONS.get(table, ())]
+        if reasons:
+            lines += [f"- {t('register.field_reasons')}:", *(f"  - {reason}" for reason in reasons)]
+        lines.append("")
     lines += [f"## {t('register.other')}", "", ", ".join(other), "", f"## {t('register.todo_title')}", "",
               t("register.todo"), ""]
     return "\n".join(lines)

@@ -134,10 +134,33 @@ class _Figures:
     domains: dict = dataclasses.field(default_factory=dict)  # domain id -> (households, visits)
     pc4: dict = dataclasses.field(default_factory=dict)  # pc4 or None -> households
     corporations: dict = dataclasses.field(default_factory=dict)  # name or None -> households
+    sizes: dict = dataclasses.field(default_factory=dict)  # size band (SIZE_BANDS) -> households
+    ages: dict = dataclasses.field(default_factory=dict)  # age band (AGE_BANDS) -> persons
     referrals: dict = dataclasses.field(default_factory=dict)  # organisation -> visits
     follow_ups_done: int = 0
     follow_ups_overdue: int = 0
     cash: dict = dataclasses.field(default_factory=dict)  # (category id, direction) -> cents
+
+
+# Household size as entered (household.size) and age from person.birth_year: the two breakdowns
+# funders ask for (issue 13, minimal data: stored because these figures use them). A person
+# without a household, or a household without a size, is "onbekend"; so is a person without a
+# birth year. Age is the period's last year minus the birth year.
+SIZE_BANDS = ("1", "2", "3-4", "5+", "unknown")
+AGE_BANDS = ("<18", "18-26", "27-66", "67+", "unknown")
+
+
+def size_band(size: int | None) -> str:
+    if size is None or size < 1:
+        return "unknown"
+    return "1" if size == 1 else "2" if size == 2 else "3-4" if size <= 4 else "5+"
+
+
+def age_band(birth_year: int | None, year: int) -> str:
+    if birth_year is None or birth_year > year:
+        return "unknown"
+    age = year - birth_year
+    return "<18" if age < 18 else "18-26" if age <= 26 else "27-66" if age <= 66 else "67+"
 
 
 def _figures(period: Period, room_id: int) -> _Figures:
@@ -155,21 +178,27 @@ def _figures(period: Period, room_id: int) -> _Figures:
     household_of: dict[int, int] = {}
     pc4: dict[int | None, set[int]] = {}
     corporations: dict[str | None, set[int]] = {}
-    for person_id, household_id, code, corporation, returning in (
+    sizes: dict[str, set[int]] = {}
+    f.ages = dict.fromkeys(AGE_BANDS, 0)
+    for person_id, household_id, code, corporation, returning, size, birth_year in (
             Person.select(Person.id, Person.household, fn.COALESCE(Household.pc4, Person.pc4),
                           fn.NULLIF(Person.housing_corporation, ""),
                           fn.EXISTS(earlier.select(earlier.id).where(earlier.person == Person.id,
-                                                                     earlier.visit_date < period.start)))
+                                                                     earlier.visit_date < period.start)),
+                          Household.size, Person.birth_year)
             .join(Household, JOIN.LEFT_OUTER, on=(Person.household == Household.id))
             .where(Person.id.in_(visitors)).tuples()):
         key = household_id if household_id is not None else -person_id
         household_of[person_id] = key
         pc4.setdefault(int(code) if code is not None else None, set()).add(key)
         corporations.setdefault(corporation, set()).add(key)
+        sizes.setdefault(size_band(size), set()).add(key)
+        f.ages[age_band(birth_year, period.end.year)] += 1
         f.new_persons += not returning
     f.households = len(set(household_of.values()))
     f.pc4 = {code: len(keys) for code, keys in pc4.items()}
     f.corporations = {name: len(keys) for name, keys in corporations.items()}
+    f.sizes = {band: len(sizes.get(band, ())) for band in SIZE_BANDS}
     per_domain: dict[int, tuple[set[int], int]] = {}
     for domain_id, person_id, visits in (
             Visit.select(VisitDomain.domain, Visit.person, fn.COUNT(Visit.id))
@@ -353,6 +382,10 @@ def build_report(session: Session, period: Period, room_id: int | None = None) -
         Section(t("reports.sec_corporations"), _keyed_rows(now.corporations, before.corporations,
                                                            lambda k: unknown if k is None else k,
                                                            order=_unknown_last)),
+        Section(t("reports.sec_household_sizes"), [
+            Row(t(f"reports.size.{band}"), now.sizes[band], before.sizes[band]) for band in SIZE_BANDS]),
+        Section(t("reports.sec_age_bands"), [
+            Row(t(f"reports.age.{band}"), now.ages[band], before.ages[band]) for band in AGE_BANDS]),
         Section(t("reports.sec_referrals"), _keyed_rows(now.referrals, before.referrals, lambda k: k)),
         Section(t("reports.sec_follow_ups"), follow_ups),
         Section(t("reports.sec_volunteers"), [

@@ -5,8 +5,9 @@ statistics offices do it: every figure from which a suppressed count (or a small
 can be worked out within the same report is shown as ``•`` too:
 
 - a breakdown whose parts add up to a shown total (persons = new + returning; households per
-  PC4 or per housing corporation, when they add up to the households): with exactly one part
-  hidden, the next smallest part is hidden as well, so the hidden one cannot be subtracted out;
+  PC4, per housing corporation or per household size, when they add up to the households;
+  persons per age band, when they add up to the persons): with exactly one part hidden, the
+  next smallest part is hidden as well, so the hidden one cannot be subtracted out;
 - a category next to its total (households or visits for one help domain, visits referred to one
   organisation, volunteers who were visitors first beside those on the roster): when the rest
   (total minus the category) is 1 to 4, the category is hidden;
@@ -74,10 +75,14 @@ def groups(report: Report) -> list[Group]:
     if persons and new and returning:
         found.append(Group(persons, (new, returning), False))
     if households:
-        for key in ("reports.sec_pc4", "reports.sec_corporations"):
+        for key in ("reports.sec_pc4", "reports.sec_corporations", "reports.sec_household_sizes"):
             cells = _find(report, key)
             if cells:
                 found.append(Group(households, tuple(cells), False))
+    if persons:
+        cells = _find(report, "reports.sec_age_bands")
+        if cells:
+            found.append(Group(persons, tuple(cells), False))
     domain_cells = _find(report, "reports.sec_domains")
     for n, cell in enumerate(domain_cells):  # households, visits, households, visits, ... per domain
         total = households if n % 2 == 0 else visits
