@@ -45,3 +45,42 @@ async def test_f6_shows_the_quarter_and_moves_between_periods(sqlite_db):
         await pilot.press("g")
         await pilot.pause()
         assert screen.query_one("#report-tabs").active == "tab-charts"
+
+
+async def test_f6_writes_the_export_itself_beside_the_database(sqlite_db, sqlite_url):
+    import os
+    import stat
+    from pathlib import Path
+
+    from bwk_tui.i18n import t
+    from bwk_tui.ui.screens.help import HelpModal
+
+    summary = demo.build_demo(seed=4, scale="small")
+    app = BwkApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*summary.coordinator_name, "tab", *summary.coordinator_pin, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("f6")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        assert "x xlsx · c csv" in str(screen.query_one(".key-hint", Static).render())
+        folder = Path(sqlite_url).parent / "exports"
+        period = screen.report.period
+        for key, fmt in (("x", "xlsx"), ("c", "csv")):
+            await pilot.press(key)
+            await pilot.pause()
+            path = folder / f"rapport-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
+            assert path.is_file(), fmt
+            assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+            assert any(str(path) in str(n.message) and period.label in str(n.message) for n in app._notifications)
+        assert path.read_text(encoding="utf-8").startswith("\ufeff")  # the csv opens right in Dutch Excel
+        with open(folder / f"rapport-{period.start.isoformat()}-{period.end.isoformat()}.xlsx", "rb") as book:
+            assert book.read(2) == b"PK"
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal)
+        assert t("reports.help") in [str(s.render()) for s in app.screen.query(Static)]
+        assert "x schrijft het rapport als Excel-bestand" in t("reports.help")

@@ -19,7 +19,8 @@ from textual_plotext import PlotextPlot
 from bwk_tui.i18n import t
 from bwk_tui.services import room
 from bwk_tui.services.kernel.money import money
-from bwk_tui.services.reports import reports
+from bwk_tui.services.kernel.errors import BwkError
+from bwk_tui.services.reports import report_export, reports
 from bwk_tui.services.kernel import clock
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
@@ -53,6 +54,8 @@ class ReportsScreen(DeskScreen):
         Key("k", "kind('quarter')", show=False),
         Key("j", "kind('year')", show=False),
         Key("g", "toggle_charts", show=False),
+        Key("x", "export('xlsx')", show=False),
+        Key("c", "export('csv')", show=False),
     )
 
     def __init__(self):
@@ -86,6 +89,18 @@ class ReportsScreen(DeskScreen):
 
     def _label(self, text: str) -> str:
         return text if len(text) <= self.label_width else text[: self.label_width - 1] + "…"
+
+    def action_export(self, fmt: str) -> None:
+        """x or c: the report on screen, as bwk report would write it, into exports/ beside the database."""
+        if self.report is None:
+            self.notify(t("reports.export_not_ready"), severity="warning")
+            return
+        try:
+            path = report_export.write_export(self.report, fmt)
+        except BwkError as exc:
+            self.notify(exc.message(), severity="error", timeout=10)
+            return
+        self.notify(t("reports.exported", period=self.report.period.label, path=str(path)), timeout=12)
 
     # --- choosing the period ------------------------------------------------------------
 
