@@ -166,12 +166,42 @@ class ReportsScreen(DeskScreen):
     def show_charts(self, weeks: list[tuple[dt.date, int]], months: list[tuple[dt.date, int]]) -> None:
         plot = self.query_one("#chart-weeks", PlotextPlot).plt
         plot.clear_data()
-        plot.bar([d.strftime("%d-%m") for d, _ in weeks], [n for _, n in weeks])
+        plot.bar(list(range(len(weeks))), [n for _, n in weeks])
         plot.title(t("reports.chart_weeks"))
-        plot.xticks(list(range(0, len(weeks), 8)), [weeks[i][0].strftime("%d-%m") for i in range(0, len(weeks), 8)])
+        every = list(range(0, len(weeks), 8))
+        plot.xticks(every, [week_tick(weeks[i][0]) for i in every])
+        plot.yticks(*count_ticks([n for _, n in weeks]))
         plot = self.query_one("#chart-months", PlotextPlot).plt
         plot.clear_data()
-        plot.bar([d.strftime("%m-%y") for d, _ in months], [n for _, n in months])
+        plot.bar(list(range(len(months))), [n for _, n in months])
         plot.title(t("reports.chart_households"))
+        plot.xticks(list(range(len(months))), [month_tick(d, i == 0) for i, (d, _) in enumerate(months)])
+        plot.yticks(*count_ticks([n for _, n in months]))
         for widget in self.query(PlotextPlot):
             widget.refresh()
+
+
+def week_tick(monday: dt.date) -> str:
+    """A week on the chart's axis in Dutch notation: ``7 dec`` (never ``12-07``)."""
+    return clock.day(monday, "d MMM")
+
+
+def month_tick(first: dt.date, with_year: bool = False) -> str:
+    """A month on the chart's axis: ``dec``; the first bar and January also name the year (``jan '26``)."""
+    return clock.day(first, "LLL ''yy" if with_year or first.month == 1 else "LLL")
+
+
+def count_ticks(values: list[int], steps: int = 4) -> tuple[list[int], list[str]]:
+    """Whole-number ticks for a count axis, written the Dutch way (``1.200``, never ``1200.0``)."""
+    from babel.numbers import format_decimal
+
+    from bwk_tui.i18n import current_locale
+
+    top = max(values, default=0)
+    step = max(1, -(-top // steps))
+    for nice in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if nice >= step:
+            step = nice
+            break
+    ticks = list(range(0, top + step, step)) if top else [0]
+    return ticks, [format_decimal(n, format="#,##0", locale=current_locale()) for n in ticks]
