@@ -157,9 +157,10 @@ class ReportsScreen(DeskScreen):
                 change = ""
                 if row.previous:
                     change = f"{(row.value - row.previous) * 100 / abs(row.previous):+.0f}%"
-                table.add_row(Text(self._label(f"  {row.label}")), Text(show(row.value), justify="right"),
+                # A long label wraps onto a second line (height=None) instead of being cut at 80 columns.
+                table.add_row(Text(f"  {row.label}"), Text(show(row.value), justify="right"),
                               Text(show(row.previous), justify="right"), Text(change, justify="right"),
-                              key=f"r{n}-{i}")
+                              key=f"r{n}-{i}", height=None)
 
     # --- the charts ---------------------------------------------------------------------
 
