@@ -497,8 +497,8 @@ TEXTS: dict[str, str] = {
     "error.report_period_and_dates": "Use --period or --from/--to, not both.",
     "error.report_period": "{period} is not a period. Use for example 2026-Q3, 2026-07 or 2026.",
     "error.report_from_after_to": "--from ({start}) is after --to ({end}).",
-    "reports.help": "The report for funders: whom we reach, per theme, neighbourhood and housing corporation, beside the same period a year earlier. Left/right arrows choose the previous or next period; m month, k quarter, j year. g switches between figures and charts. The screen shows exact counts; an export (bwk report) shows counts of 1 to 4 as <5.",
-    "reports.keys": "← → period · m month · k quarter · j year · g charts",
+    "reports.help": "The report for funders: whom we reach, per theme, neighbourhood and housing corporation, beside the same period a year earlier. Left/right arrows choose the previous or next period; m month, k quarter, j year. g switches between figures and charts. The screen shows exact counts; an export (bwk report) shows counts of 1 to 4 as <5. x writes the report as an Excel file (xlsx), c as csv, into the folder exports beside the database; the message names the file.",
+    "reports.keys": "← → period · m month · k quarter · j year · g charts · x xlsx · c csv",
     "reports.tab_figures": "Figures",
     "reports.tab_charts": "Charts",
     "reports.col_figure": "Figure",
@@ -1218,4 +1218,7 @@ TEXTS: dict[str, str] = {
     "register.field_reasons": "Why these fields",
     "register.field.person.birth_year": "birth_year: only for the age bands in the funders' report (<18, 18-26, 27-66, 67+); optional, the year only",
     "register.field.household.size": "size: only for the households by size in the funders' report (1, 2, 3-4, 5+) and on the person page; optional",
+    # --- klopt2 ---
+    "reports.exported": "The report on {period} is saved: {path}",
+    "reports.export_not_ready": "The report is still being made; try again in a moment.",
 }

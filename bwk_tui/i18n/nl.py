@@ -503,8 +503,8 @@ TEXTS: dict[str, str] = {
     "error.report_period_and_dates": "Gebruik --period of --from/--to, niet allebei.",
     "error.report_period": "{period} is geen periode. Gebruik bijvoorbeeld 2026-Q3, 2026-07 of 2026.",
     "error.report_from_after_to": "--from ({start}) ligt na --to ({end}).",
-    "reports.help": "Het rapport voor financiers: wie we bereiken, per thema, buurt en woningcorporatie, naast dezelfde periode een jaar eerder. Pijltjes links/rechts kiezen de vorige of volgende periode; m maand, k kwartaal, j jaar. g wisselt tussen cijfers en grafieken. Op het scherm staan de precieze aantallen; in een export (bwk report) worden aantallen van 1 tot 4 als <5 getoond.",
-    "reports.keys": "← → periode · m maand · k kwartaal · j jaar · g grafieken",
+    "reports.help": "Het rapport voor financiers: wie we bereiken, per thema, buurt en woningcorporatie, naast dezelfde periode een jaar eerder. Pijltjes links/rechts kiezen de vorige of volgende periode; m maand, k kwartaal, j jaar. g wisselt tussen cijfers en grafieken. Op het scherm staan de precieze aantallen; in een export (bwk report) worden aantallen van 1 tot 4 als <5 getoond. x schrijft het rapport als Excel-bestand (xlsx), c als csv, in de map exports naast de database; de melding noemt het bestand.",
+    "reports.keys": "← → periode · m maand · k kwartaal · j jaar · g grafieken · x xlsx · c csv",
     "reports.tab_figures": "Cijfers",
     "reports.tab_charts": "Grafieken",
     "reports.col_figure": "Cijfer",
@@ -1224,4 +1224,7 @@ TEXTS: dict[str, str] = {
     "register.field_reasons": "Waarom deze velden",
     "register.field.person.birth_year": "birth_year: alleen voor de leeftijdsgroepen in het rapport voor de financiers (<18, 18-26, 27-66, 67+); optioneel, alleen het jaar",
     "register.field.household.size": "size: alleen voor de huishoudens naar grootte in het rapport voor de financiers (1, 2, 3-4, 5+) en op de persoonspagina; optioneel",
+    # --- klopt2 ---
+    "reports.exported": "Het rapport over {period} is opgeslagen: {path}",
+    "reports.export_not_ready": "Het rapport wordt nog gemaakt; probeer het zo opnieuw.",
 }

@@ -245,7 +245,7 @@ async def test_the_hours_mark_a_month_over_the_maximum_and_export_a_statement(wo
         period = text_of(screen, "#hours-period")
         assert "november 2026" in period and "€ 30,00" in period
         ans, bram = rows(screen, "#hours")
-        assert ans == ["Ans", "7,17", "7,17", "5", "€ 35,83 ✗", "€ 35,83"]
+        assert ans == ["Ans", "7,2", "7,2", "5", "€ 35,83 ✗", "€ 35,83"]
         assert bram == ["Bram", "", "5", "", "", ""]
         over = screen.query_one("#hours", DataTable).get_row_at(0)[4]
         assert "red" in str(over.style)  # the colour as well as the symbol

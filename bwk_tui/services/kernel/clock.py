@@ -60,10 +60,16 @@ def moment(moment: dt.datetime, locale: str | None = None) -> str:
 
 
 def hours(minutes: int, locale: str | None = None) -> str:
-    """``450`` minutes -> ``7,5`` (nl) or ``7.5`` (en): hours with at most two decimals."""
+    """``450`` minutes -> ``7,5`` (nl) or ``7.5`` (en); ``271`` -> ``4,5``; ``600`` -> ``10``.
+
+    The one way bwk writes hours, on every screen, print and export: at most one decimal, rounded half
+    up (never ``4,52`` beside ``3,5``)."""
+    from decimal import ROUND_HALF_UP
+
     from babel.numbers import format_decimal
 
-    return format_decimal(Decimal(minutes) / 60, format="#,##0.##", locale=locale or current_locale())
+    tenths = (Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return format_decimal(tenths, format="#,##0.#", locale=locale or current_locale())
 
 
 def month_name(year: int, month: int, locale: str | None = None) -> str:

@@ -164,6 +164,28 @@ def write(report: Report, fmt: str, path: str | os.PathLike, suppress_small: boo
     return files.write_text(tables.BOM + text if fmt == "csv" else text, path)  # a BOM for Excel
 
 
+EXPORTS_FOLDER = "exports"
+
+
+def exports_dir() -> Path:
+    """``exports/`` beside the database (as ``afsluitingen/`` and ``vergoedingen/``), made when missing."""
+    from bwk_tui.services import room
+
+    return files.make_folder(room.beside_database(EXPORTS_FOLDER))
+
+
+def export_path(report: Report, fmt: str, folder: Path) -> Path:
+    """``exports/rapport-2026-10-01-2026-12-31.xlsx``: the period in the name, so two periods never collide."""
+    return folder / f"rapport-{report.period.start.isoformat()}-{report.period.end.isoformat()}.{fmt}"
+
+
+def write_export(report: Report, fmt: str) -> Path:
+    """F6's own export: ``fmt`` (xlsx or csv) into ``exports/`` beside the database, mode 0600, atomically."""
+    if fmt not in ("xlsx", "csv"):
+        raise ValueError(f"F6 writes xlsx or csv, not {fmt!r}")
+    return write(report, fmt, export_path(report, fmt, exports_dir()))
+
+
 def check_format(fmt: str, out: str | None) -> None:
     """An xlsx workbook needs a file."""
     if fmt not in FORMATS:

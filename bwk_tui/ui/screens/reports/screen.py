@@ -19,7 +19,8 @@ from textual_plotext import PlotextPlot
 from bwk_tui.i18n import t
 from bwk_tui.services import room
 from bwk_tui.services.kernel.money import money
-from bwk_tui.services.reports import reports
+from bwk_tui.services.kernel.errors import BwkError
+from bwk_tui.services.reports import report_export, reports
 from bwk_tui.services.kernel import clock
 from bwk_tui.ui.bindings import Key
 from bwk_tui.ui.screens.desk import DeskScreen
@@ -53,6 +54,8 @@ class ReportsScreen(DeskScreen):
         Key("k", "kind('quarter')", show=False),
         Key("j", "kind('year')", show=False),
         Key("g", "toggle_charts", show=False),
+        Key("x", "export('xlsx')", show=False),
+        Key("c", "export('csv')", show=False),
     )
 
     def __init__(self):
@@ -86,6 +89,18 @@ class ReportsScreen(DeskScreen):
 
     def _label(self, text: str) -> str:
         return text if len(text) <= self.label_width else text[: self.label_width - 1] + "…"
+
+    def action_export(self, fmt: str) -> None:
+        """x or c: the report on screen, as bwk report would write it, into exports/ beside the database."""
+        if self.report is None:
+            self.notify(t("reports.export_not_ready"), severity="warning")
+            return
+        try:
+            path = report_export.write_export(self.report, fmt)
+        except BwkError as exc:
+            self.notify(exc.message(), severity="error", timeout=10)
+            return
+        self.notify(t("reports.exported", period=self.report.period.label, path=str(path)), timeout=12)
 
     # --- choosing the period ------------------------------------------------------------
 
@@ -142,21 +157,52 @@ class ReportsScreen(DeskScreen):
                 change = ""
                 if row.previous:
                     change = f"{(row.value - row.previous) * 100 / abs(row.previous):+.0f}%"
-                table.add_row(Text(self._label(f"  {row.label}")), Text(show(row.value), justify="right"),
+                # A long label wraps onto a second line (height=None) instead of being cut at 80 columns.
+                table.add_row(Text(f"  {row.label}"), Text(show(row.value), justify="right"),
                               Text(show(row.previous), justify="right"), Text(change, justify="right"),
-                              key=f"r{n}-{i}")
+                              key=f"r{n}-{i}", height=None)
 
     # --- the charts ---------------------------------------------------------------------
 
     def show_charts(self, weeks: list[tuple[dt.date, int]], months: list[tuple[dt.date, int]]) -> None:
         plot = self.query_one("#chart-weeks", PlotextPlot).plt
         plot.clear_data()
-        plot.bar([d.strftime("%d-%m") for d, _ in weeks], [n for _, n in weeks])
+        plot.bar(list(range(len(weeks))), [n for _, n in weeks])
         plot.title(t("reports.chart_weeks"))
-        plot.xticks(list(range(0, len(weeks), 8)), [weeks[i][0].strftime("%d-%m") for i in range(0, len(weeks), 8)])
+        every = list(range(0, len(weeks), 8))
+        plot.xticks(every, [week_tick(weeks[i][0]) for i in every])
+        plot.yticks(*count_ticks([n for _, n in weeks]))
         plot = self.query_one("#chart-months", PlotextPlot).plt
         plot.clear_data()
-        plot.bar([d.strftime("%m-%y") for d, _ in months], [n for _, n in months])
+        plot.bar(list(range(len(months))), [n for _, n in months])
         plot.title(t("reports.chart_households"))
+        plot.xticks(list(range(len(months))), [month_tick(d, i == 0) for i, (d, _) in enumerate(months)])
+        plot.yticks(*count_ticks([n for _, n in months]))
         for widget in self.query(PlotextPlot):
             widget.refresh()
+
+
+def week_tick(monday: dt.date) -> str:
+    """A week on the chart's axis in Dutch notation: ``7 dec`` (never ``12-07``)."""
+    return clock.day(monday, "d MMM")
+
+
+def month_tick(first: dt.date, with_year: bool = False) -> str:
+    """A month on the chart's axis: ``dec``; the first bar and January also name the year (``jan '26``)."""
+    return clock.day(first, "LLL ''yy" if with_year or first.month == 1 else "LLL")
+
+
+def count_ticks(values: list[int], steps: int = 4) -> tuple[list[int], list[str]]:
+    """Whole-number ticks for a count axis, written the Dutch way (``1.200``, never ``1200.0``)."""
+    from babel.numbers import format_decimal
+
+    from bwk_tui.i18n import current_locale
+
+    top = max(values, default=0)
+    step = max(1, -(-top // steps))
+    for nice in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if nice >= step:
+            step = nice
+            break
+    ticks = list(range(0, top + step, step)) if top else [0]
+    return ticks, [format_decimal(n, format="#,##0", locale=current_locale()) for n in ticks]
