@@ -16,18 +16,9 @@ from bwk_tui.services.visitors import visits
 from bwk_tui.services.visitors.persons import PersonForm
 from bwk_tui.services.visitors.visits import VisitForm
 
+# conftest's ``clock`` stands at 12:00 in Amsterdam on CASH_TODAY, and its ``desk`` is the volunteer.
 TODAY = dt.date(2026, 6, 10)
 NOON = dt.datetime(2026, 6, 10, 10, 0)  # naive UTC: 12:00 in Amsterdam
-
-
-@pytest.fixture
-def clock(clock):
-    return clock.set(TODAY, NOON)
-
-
-@pytest.fixture
-def desk(room, clock):
-    return room["volunteer"]
 
 
 def _person(session, first="Akosua") -> int:
